@@ -1,0 +1,240 @@
+"""The poll pipeline: due feeds → fetch → parse → store, one result per feed.
+
+Data flow, for each due feed, many at once:
+
+    FeedState ──fetch (httpx, global + per-host caps, deadline)──▶ FetchResult
+              ──parse (worker processes for big polls, threads for small)──▶ ParsedFeed
+              ──ingest + record (one writer thread, one transaction each)──▶ PollResult
+
+The event loop only waits: parsing runs in other processes or threads and every database
+write runs in a single writer thread, so the loop keeps many downloads in flight. Progress
+is reported through a PollObserver; the engine knows nothing of terminals or the dashboard.
+Nothing a feed does — an error, a hang, garbage — stops the other feeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from .fetch.http import fetch, make_client
+from .fetch.parse import parse_feed
+from .fetch.schedule import next_poll_at
+from .models import Config, FeedState, FetchResult, Outcome, ParsedFeed, PollResult, PollSummary
+from .store import IngestResult, Store
+
+PROCESS_POOL_MIN_FEEDS = 16
+PARSE_TIMEOUT = 60.0
+
+
+class PollObserver(Protocol):
+    def started(self, total: int) -> None: ...
+    def finished(self, result: PollResult) -> None: ...
+
+
+class _Silent:
+    def started(self, total: int) -> None:
+        pass
+
+    def finished(self, result: PollResult) -> None:
+        pass
+
+
+def _limit_memory() -> None:
+    """Worker-process guard: a parser bomb we did not foresee hits MemoryError, not the machine."""
+    try:
+        import resource
+
+        limit = 2 * 1024**3
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+class ParsePool:
+    """Parses off the event loop: in worker processes when there is much to do (feedparser is
+    pure Python and would otherwise hold the GIL), in a thread when there is little."""
+
+    def __init__(self, processes: int = 0):
+        self._processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        if processes:
+            self._start()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["briefing.fetch.parse"])
+        self._pool = ProcessPoolExecutor(self._processes, mp_context=context, initializer=_limit_memory)
+        self._pool.submit(int)  # start the workers while the first downloads are in flight
+
+    async def parse(self, body: bytes, **kwargs) -> ParsedFeed:
+        job = partial(parse_feed, body, **kwargs)
+        loop = asyncio.get_running_loop()
+        if self._pool is None:
+            return await loop.run_in_executor(None, job)
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(self._pool, job), PARSE_TIMEOUT)
+        except TimeoutError:
+            self._restart()
+            return ParsedFeed("", None, (), error=f"parser gave up after {PARSE_TIMEOUT:g} s", fatal=True)
+        except (BrokenProcessPool, MemoryError):
+            self._restart()
+            return ParsedFeed("", None, (), error="parser crashed on this document", fatal=True)
+
+    def _restart(self) -> None:
+        self.close(kill=True)
+        self._start()
+
+    def close(self, kill: bool = False) -> None:
+        if self._pool is None:
+            return
+        if kill:
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.kill()
+        self._pool.shutdown(wait=not kill, cancel_futures=True)
+        self._pool = None
+
+
+async def poll(
+    store_path: str | Path,
+    config: Config,
+    *,
+    force: bool = False,
+    observer: PollObserver | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> PollSummary:
+    """Poll every due feed once (every enabled feed with `force`). Never raises for feed trouble."""
+    observer = observer or _Silent()
+    started = time.monotonic()
+    writer = ThreadPoolExecutor(1, thread_name_prefix="briefing-writer")
+    loop = asyncio.get_running_loop()
+    store = await loop.run_in_executor(writer, partial(Store, store_path, check_same_thread=False))
+    try:
+        await loop.run_in_executor(writer, store.sync_feeds, config)
+        now = clock()
+        feeds = await loop.run_in_executor(
+            writer, store.active_feeds if force else partial(store.due_feeds, now)
+        )
+        observer.started(len(feeds))
+        if not feeds:
+            return PollSummary((), time.monotonic() - started)
+        processes = min(2, os.cpu_count() or 1) if len(feeds) >= PROCESS_POOL_MIN_FEEDS else 0
+        parser = ParsePool(processes if processes > 1 else 0)
+        try:
+            results = await _poll_feeds(feeds, config, store, writer, parser, observer, clock)
+        finally:
+            parser.close()
+        return PollSummary(tuple(results), time.monotonic() - started)
+    finally:
+        # Let the writer finish the transaction it is in, even when we are being cancelled.
+        await asyncio.shield(loop.run_in_executor(writer, store.close))
+        writer.shutdown(wait=True)
+
+
+async def _poll_feeds(
+    feeds: list[FeedState],
+    config: Config,
+    store: Store,
+    writer: Executor,
+    parser: ParsePool,
+    observer: PollObserver,
+    clock: Callable[[], datetime],
+) -> list[PollResult]:
+    settings = config.poll
+    everyone = asyncio.Semaphore(settings.concurrency)
+    hosts: dict[str, asyncio.Semaphore] = {}
+    loop = asyncio.get_running_loop()
+
+    async def one(feed: FeedState) -> PollResult:
+        host = (urlsplit(feed.url).hostname or "").lower()
+        per_host = hosts.setdefault(host, asyncio.Semaphore(settings.per_host))
+        started_at = clock()
+        async with everyone, per_host:
+            fetched = await fetch(client, feed.url, settings, etag=feed.etag, last_modified=feed.last_modified)
+        parsed = None
+        if fetched.outcome is Outcome.OK:
+            parsed = await parser.parse(
+                fetched.body,
+                url=fetched.permanent_url or feed.url,
+                content_type=fetched.content_type,
+                content_language=fetched.content_language,
+                default_language=feed.language,
+                now=started_at,
+            )
+        result = await loop.run_in_executor(
+            writer, partial(_store_result, store, feed, fetched, parsed, started_at, clock)
+        )
+        observer.finished(result)
+        return result
+
+    async with make_client(settings) as client:
+        return list(await asyncio.gather(*(one(feed) for feed in feeds)))
+
+
+def _store_result(
+    store: Store,
+    feed: FeedState,
+    fetched: FetchResult,
+    parsed: ParsedFeed | None,
+    started_at: datetime,
+    clock: Callable[[], datetime],
+) -> PollResult:
+    """Runs in the writer thread: ingest the entries and record how the poll went."""
+    ingested = IngestResult((), ())
+    error = fetched.error
+    outcome = fetched.outcome
+    if parsed is not None:
+        if parsed.entries:
+            ingested = store.ingest(feed, parsed.entries, clock())
+        error = parsed.error
+        if parsed.fatal:
+            outcome = Outcome.FAILED
+    failures = feed.consecutive_failures + 1 if outcome is Outcome.FAILED else 0
+    when = next_poll_at(
+        clock(),
+        interval=feed.interval,
+        outcome=outcome,
+        consecutive_failures=failures,
+        retry_after=fetched.retry_after,
+        max_age=fetched.max_age,
+        ttl=parsed.ttl if parsed else None,
+    )
+    store.record_fetch(
+        feed,
+        fetched if outcome is fetched.outcome else _as_failed(fetched),
+        parsed,
+        started_at=started_at,
+        next_poll_at=when,
+        new_items=len(ingested.new_ids),
+        updated_items=len(ingested.updated_ids),
+        error=error,
+    )
+    return PollResult(
+        feed_id=feed.id,
+        name=feed.name,
+        url=feed.url,
+        outcome=outcome,
+        new_items=len(ingested.new_ids),
+        updated_items=len(ingested.updated_ids),
+        error=error,
+        status=fetched.status,
+        elapsed=fetched.elapsed,
+    )
+
+
+def _as_failed(fetched: FetchResult) -> FetchResult:
+    from dataclasses import replace
+
+    # A document that was not a feed must not leave its validators behind: the next poll
+    # should fetch it in full, not get a 304 for garbage.
+    return replace(fetched, outcome=Outcome.FAILED, etag=None, last_modified=None)

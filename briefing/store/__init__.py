@@ -1,0 +1,530 @@
+"""The only module that speaks SQL.
+
+Thread rules: a Store (and its connection) belongs to the thread that uses it; the poller
+keeps one writer thread. Readers (the dashboard, a second process) use their own Store.
+WAL lets readers and the writer proceed together; every read-then-write transaction starts
+with BEGIN IMMEDIATE so it can never hit SQLITE_BUSY_SNAPSHOT ("database is locked" despite
+the busy timeout).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..errors import StoreError
+from ..models import Config, Entry, FeedState, FetchResult, Outcome, ParsedFeed
+from ..text import canonical_url, fold, one_line, strip_controls
+from .schema import migrations
+
+BUSY_TIMEOUT = 30.0
+
+
+def iso(when: datetime) -> str:
+    """UTC ISO-8601 with seconds: the one time format stored."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_iso(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def content_hash(title: str, summary: str) -> str:
+    return hashlib.blake2b(f"{title}\x00{summary}".encode(), digest_size=12).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    new_ids: tuple[int, ...]
+    updated_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    id: int
+    title: str
+    summary: str
+    link: str | None
+    published: datetime
+    date_estimated: bool
+    first_seen: datetime
+    language: str | None
+    author: str | None
+    feed_id: int
+    feed_name: str
+    side: str | None
+    kind: str | None
+    read: bool
+    starred: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "feed": self.feed_name,
+            "side": self.side,
+            "kind": self.kind,
+            "title": self.title,
+            "link": self.link,
+            "published": iso(self.published),
+            "date_estimated": self.date_estimated,
+            "first_seen": iso(self.first_seen),
+            "language": self.language,
+            "summary": self.summary,
+            "read": self.read,
+            "starred": self.starred,
+        }
+
+
+_ITEM_COLUMNS = """
+    items.id, items.title, items.summary, items.link, items.published, items.date_estimated,
+    items.first_seen, items.language, items.author, items.feed_id, feeds.name, feeds.side,
+    feeds.kind, items.read, items.starred
+"""
+
+
+def _stored_item(row: Sequence[Any]) -> StoredItem:
+    return StoredItem(
+        id=row[0], title=row[1], summary=row[2], link=row[3], published=from_iso(row[4]),
+        date_estimated=bool(row[5]), first_seen=from_iso(row[6]), language=row[7], author=row[8],
+        feed_id=row[9], feed_name=row[10], side=row[11], kind=row[12], read=bool(row[13]),
+        starred=bool(row[14]),
+    )  # fmt: skip
+
+
+class Store:
+    def __init__(self, path: str | Path, *, check_same_thread: bool = True):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT,
+                isolation_level=None,  # we say BEGIN ourselves
+                check_same_thread=check_same_thread,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+            self.db = Database(conn)
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if mode.lower() != "wal":
+                raise StoreError(f"{self.path}: cannot switch the database to WAL mode ({mode})")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path}: not a usable briefing database ({exc}) — "
+                "pass another --db FILE, or move this file away to start afresh"
+            ) from None
+
+    def _migrate(self) -> None:
+        if migrations.pending(self.db):
+            with self._write():
+                pass  # take the write lock so two processes do not migrate at once
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
+        return self.db.conn.execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------------ feeds
+
+    def sync_feeds(self, config: Config, now: datetime | None = None) -> None:
+        """Make the feeds table match feeds.toml. Feeds removed from the file keep their items."""
+        stamp = iso(now or datetime.now(UTC))
+        with self._write() as conn:
+            conn.execute("UPDATE feeds SET in_config = 0")
+            for feed in config.feeds:
+                conn.execute(
+                    """
+                    INSERT INTO feeds (config_url, url, name, side, kind, language, tags, interval,
+                                       enabled, in_config, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                    ON CONFLICT (config_url) DO UPDATE SET
+                        name = excluded.name, side = excluded.side, kind = excluded.kind,
+                        language = excluded.language, tags = excluded.tags,
+                        interval = excluded.interval, enabled = excluded.enabled, in_config = 1,
+                        next_poll_at = CASE WHEN feeds.interval != excluded.interval
+                                            THEN NULL ELSE feeds.next_poll_at END
+                    """,
+                    (feed.url, feed.url, feed.name, feed.side, feed.kind, feed.language,
+                     json.dumps(list(feed.tags)), feed.interval, int(feed.enabled), stamp),
+                )  # fmt: skip
+
+    _FEED_STATE = """
+        SELECT id, url, config_url, name, side, kind, language, tags, interval, etag,
+               last_modified, next_poll_at, consecutive_failures
+        FROM feeds
+    """
+
+    @staticmethod
+    def _feed_state(row: Sequence[Any]) -> FeedState:
+        return FeedState(
+            id=row[0], url=row[1], config_url=row[2], name=row[3], side=row[4], kind=row[5],
+            language=row[6], tags=tuple(json.loads(row[7] or "[]")), interval=row[8],
+            etag=row[9], last_modified=row[10], next_poll_at=from_iso(row[11]),
+            consecutive_failures=row[12],
+        )  # fmt: skip
+
+    def active_feeds(self) -> list[FeedState]:
+        rows = self._query(self._FEED_STATE + " WHERE enabled AND in_config ORDER BY id")
+        return [self._feed_state(r) for r in rows]
+
+    def due_feeds(self, now: datetime) -> list[FeedState]:
+        rows = self._query(
+            self._FEED_STATE
+            + " WHERE enabled AND in_config AND (next_poll_at IS NULL OR next_poll_at <= ?)"
+            " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id",
+            (iso(now),),
+        )
+        return [self._feed_state(r) for r in rows]
+
+    def next_due_at(self) -> datetime | None:
+        row = self._query("SELECT min(next_poll_at) FROM feeds WHERE enabled AND in_config")[0]
+        return from_iso(row[0])
+
+    def record_fetch(
+        self,
+        feed: FeedState,
+        fetched: FetchResult,
+        parsed: ParsedFeed | None,
+        *,
+        started_at: datetime,
+        next_poll_at: datetime,
+        new_items: int = 0,
+        updated_items: int = 0,
+        error: str | None = None,
+    ) -> None:
+        """Remember how a poll of `feed` ended: caching headers, schedule, health, a log line."""
+        outcome = fetched.outcome
+        failed = outcome is Outcome.FAILED
+        error = _clean_error(error or fetched.error)
+        stamp = iso(started_at)
+        with self._write() as conn:
+            conn.execute(
+                """
+                UPDATE feeds SET
+                    url = coalesce(?, url),
+                    etag = CASE WHEN ? THEN etag ELSE coalesce(?, etag) END,
+                    last_modified = CASE WHEN ? THEN last_modified ELSE coalesce(?, last_modified) END,
+                    title = coalesce(?, title),
+                    site_link = coalesce(?, site_link),
+                    next_poll_at = ?,
+                    last_polled_at = ?,
+                    last_success_at = CASE WHEN ? THEN last_success_at ELSE ? END,
+                    last_status = ?,
+                    last_error = ?,
+                    last_http_status = ?,
+                    consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END
+                WHERE id = ?
+                """,
+                (
+                    fetched.permanent_url,
+                    failed, fetched.etag, failed, fetched.last_modified,
+                    (parsed.title or None) if parsed else None,
+                    parsed.link if parsed else None,
+                    iso(next_poll_at), stamp, failed, stamp, outcome.value, error,
+                    fetched.status, failed, feed.id,
+                ),
+            )  # fmt: skip
+            conn.execute(
+                """
+                INSERT INTO poll_log (feed_id, started_at, elapsed_ms, outcome, http_status,
+                                      new_items, updated_items, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (feed.id, stamp, int(fetched.elapsed * 1000), outcome.value, fetched.status,
+                 new_items, updated_items, error),
+            )  # fmt: skip
+
+    # ------------------------------------------------------------------ items
+
+    def ingest(self, feed: FeedState, entries: Iterable[Entry], now: datetime) -> IngestResult:
+        """Store a feed's entries in one transaction.
+
+        Identity: the same (feed, guid) is the same item; failing that, the same canonical
+        link is the same item (seen in another feed, which is then remembered as a carrier).
+        An edited title or summary keeps the old text in item_history.
+        """
+        entries = list(entries)
+        if not entries:
+            return IngestResult((), ())
+        stamp = iso(now)
+        new_ids: list[int] = []
+        updated_ids: list[int] = []
+        with self._write() as conn:
+            known = self._known_guids(conn, feed.id, [e.guid for e in entries])
+            keys = {e.guid: canonical_url(e.link) if e.link else None for e in entries}
+            by_link = self._known_links(conn, [k for k in keys.values() if k])
+            for entry in entries:
+                link_key = keys[entry.guid]
+                item_id = known.get(entry.guid)
+                if item_id is None and link_key is not None:
+                    item_id = by_link.get(link_key)
+                    if item_id is not None:
+                        conn.execute(
+                            "INSERT OR IGNORE INTO item_feeds (feed_id, guid, item_id, first_seen)"
+                            " VALUES (?, ?, ?, ?)",
+                            (feed.id, entry.guid, item_id, stamp),
+                        )  # another feed's copy: remembered as a carrier, its text not taken
+                digest = content_hash(entry.title, entry.summary)
+                if item_id is None:
+                    item_id = self._insert_item(conn, feed, entry, link_key, digest, stamp)
+                    if link_key is not None:
+                        by_link[link_key] = item_id
+                    new_ids.append(item_id)
+                elif self._update_item(conn, feed, item_id, entry, digest, stamp):
+                    updated_ids.append(item_id)
+        return IngestResult(tuple(new_ids), tuple(updated_ids))
+
+    @staticmethod
+    def _known_guids(conn: sqlite3.Connection, feed_id: int, guids: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(guids, 500):
+            marks = ",".join("?" * len(chunk))
+            for guid, item_id in conn.execute(
+                f"SELECT guid, item_id FROM item_feeds WHERE feed_id = ? AND guid IN ({marks})",
+                (feed_id, *chunk),
+            ):
+                found[guid] = item_id
+        return found
+
+    @staticmethod
+    def _known_links(conn: sqlite3.Connection, keys: list[str]) -> dict[str | None, int]:
+        found: dict[str | None, int] = {}
+        for chunk in _chunks(keys, 500):
+            marks = ",".join("?" * len(chunk))
+            for key, item_id in conn.execute(
+                f"SELECT link_key, id FROM items WHERE link_key IN ({marks})", chunk
+            ):
+                found[key] = item_id
+        return found
+
+    @staticmethod
+    def _insert_item(
+        conn: sqlite3.Connection,
+        feed: FeedState,
+        entry: Entry,
+        link_key: str | None,
+        digest: str,
+        stamp: str,
+    ) -> int:
+        published = iso(entry.published) if entry.published else stamp
+        cursor = conn.execute(
+            """
+            INSERT INTO items (link, link_key, title, summary, published, date_estimated,
+                               first_seen, updated_at, language, author, content_hash, feed_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            (entry.link, link_key, entry.title, entry.summary, published,
+             int(entry.published is None), stamp, stamp, entry.language or feed.language,
+             entry.author, digest, feed.id),
+        )  # fmt: skip
+        item_id = cursor.lastrowid
+        conn.execute(
+            "INSERT INTO item_feeds (feed_id, guid, item_id, first_seen) VALUES (?, ?, ?, ?)",
+            (feed.id, entry.guid, item_id, stamp),
+        )
+        conn.execute(
+            "INSERT INTO items_fts (rowid, title, summary) VALUES (?, ?, ?)",
+            (item_id, fold(entry.title), fold(entry.summary)),
+        )
+        return item_id
+
+    @staticmethod
+    def _update_item(
+        conn: sqlite3.Connection,
+        feed: FeedState,
+        item_id: int,
+        entry: Entry,
+        digest: str,
+        stamp: str,
+    ) -> bool:
+        row = conn.execute(
+            "SELECT title, summary, content_hash, feed_id, date_estimated FROM items WHERE id = ?",
+            (item_id,),
+        ).fetchone()
+        if row is None or row[3] != feed.id:
+            return False  # only the feed that first carried an item edits it
+        title, summary, old_digest, _, estimated = row
+        changed = old_digest != digest
+        if changed:
+            conn.execute(
+                "INSERT INTO item_history (item_id, feed_id, changed_at, title, summary)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (item_id, feed.id, stamp, title, summary),
+            )
+            conn.execute(
+                "UPDATE items SET title = ?, summary = ?, content_hash = ?, updated_at = ?"
+                " WHERE id = ?",
+                (entry.title, entry.summary, digest, stamp, item_id),
+            )
+            conn.execute(
+                "UPDATE items_fts SET title = ?, summary = ? WHERE rowid = ?",
+                (fold(entry.title), fold(entry.summary), item_id),
+            )
+        if estimated and entry.published is not None:
+            conn.execute(
+                "UPDATE items SET published = ?, date_estimated = 0 WHERE id = ?",
+                (iso(entry.published), item_id),
+            )
+        return changed
+
+    def items(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        text: str | None = None,
+        feed_ids: Sequence[int] | None = None,
+        limit: int | None = None,
+        newest_first: bool = True,
+    ) -> list[StoredItem]:
+        where, params = ["1"], []
+        if since is not None:
+            where.append("items.published >= ?")
+            params.append(iso(since))
+        if until is not None:
+            where.append("items.published < ?")
+            params.append(iso(until))
+        if feed_ids:
+            where.append(f"items.feed_id IN ({','.join('?' * len(feed_ids))})")
+            params.extend(feed_ids)
+        if text:
+            where.append("items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            query = fts_query(text)
+            if not query:
+                return []
+            params.append(query)
+        order = "DESC" if newest_first else "ASC"
+        sql = (
+            f"SELECT {_ITEM_COLUMNS} FROM items JOIN feeds ON feeds.id = items.feed_id"
+            f" WHERE {' AND '.join(where)} ORDER BY items.published {order}, items.id {order}"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_stored_item(r) for r in self._query(sql, params)]
+
+    def item(self, item_id: int) -> StoredItem | None:
+        rows = self._query(
+            f"SELECT {_ITEM_COLUMNS} FROM items JOIN feeds ON feeds.id = items.feed_id"
+            " WHERE items.id = ?",
+            (item_id,),
+        )
+        return _stored_item(rows[0]) if rows else None
+
+    def carriers(self, item_id: int) -> list[tuple[str, str | None, datetime]]:
+        """Every feed that carried an item: (name, side, first seen there), earliest first."""
+        rows = self._query(
+            "SELECT feeds.name, feeds.side, item_feeds.first_seen FROM item_feeds"
+            " JOIN feeds ON feeds.id = item_feeds.feed_id WHERE item_id = ?"
+            " ORDER BY item_feeds.first_seen, feeds.name",
+            (item_id,),
+        )
+        return [(name, side, from_iso(seen)) for name, side, seen in rows]
+
+    def history(self, item_id: int) -> list[tuple[datetime, str, str]]:
+        """Earlier versions of an item: (replaced at, old title, old summary), oldest first."""
+        rows = self._query(
+            "SELECT changed_at, title, summary FROM item_history WHERE item_id = ? ORDER BY id",
+            (item_id,),
+        )
+        return [(from_iso(at), title, summary) for at, title, summary in rows]
+
+    def count_items(self) -> int:
+        return self._query("SELECT count(*) FROM items")[0][0]
+
+    def feed_health(self, now: datetime) -> list[dict[str, Any]]:
+        """One row a feed for `briefing feeds`: status, last success and error, items per day."""
+        week_ago = iso(datetime.fromtimestamp(now.timestamp() - 7 * 86400, UTC))
+        rows = self._query(
+            """
+            SELECT f.id, f.name, f.side, f.kind, f.url, f.enabled, f.in_config, f.last_status,
+                   f.last_success_at, f.last_error, f.next_poll_at, f.consecutive_failures,
+                   f.last_polled_at,
+                   (SELECT count(*) FROM item_feeds x WHERE x.feed_id = f.id AND x.first_seen >= ?),
+                   (SELECT count(*) FROM item_feeds x WHERE x.feed_id = f.id)
+            FROM feeds f ORDER BY f.in_config DESC, f.name
+            """,
+            (week_ago,),
+        )
+        keys = ("id", "name", "side", "kind", "url", "enabled", "in_config", "last_status",
+                "last_success_at", "last_error", "next_poll_at", "consecutive_failures",
+                "last_polled_at", "items_week", "items_total")  # fmt: skip
+        health = []
+        for row in rows:
+            record = dict(zip(keys, row, strict=True))
+            record["items_per_day"] = record.pop("items_week") / 7
+            health.append(record)
+        return health
+
+    def set_flags(self, item_ids: Sequence[int], *, read: bool | None = None, starred: bool | None = None) -> None:
+        with self._write() as conn:
+            for chunk in _chunks(list(item_ids), 500):
+                marks = ",".join("?" * len(chunk))
+                if read is not None:
+                    conn.execute(f"UPDATE items SET read = ? WHERE id IN ({marks})", (int(read), *chunk))
+                if starred is not None:
+                    conn.execute(f"UPDATE items SET starred = ? WHERE id IN ({marks})", (int(starred), *chunk))
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: a cheap way to notice new items."""
+        return self._query("PRAGMA data_version")[0][0]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def fts_query(text: str) -> str:
+    """Plain words → an FTS5 query that cannot be a syntax error.
+
+    Each whitespace-separated chunk is a phrase of its word tokens ("AT&T" → "at t"), matched
+    as a prefix, so inflected forms match (baki → Bakıda, Степанакерт → Степанакерте).
+    """
+    phrases = []
+    for chunk in fold(text).split():
+        words = _WORD.findall(chunk)
+        if words:
+            phrases.append('"' + " ".join(words) + '"*')
+    return " ".join(phrases)
+
+
+def _chunks(values: list, size: int) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _clean_error(error: str | None) -> str | None:
+    return one_line(strip_controls(error))[:500] if error else None

@@ -1,0 +1,106 @@
+"""The database schema, as migrations from the first version on.
+
+Add a change as a new function decorated with `@migrations()`; never edit one that has shipped.
+Times are UTC ISO-8601 text ("2023-09-19T09:00:00Z"), which sorts as time.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("briefing")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            config_url TEXT NOT NULL UNIQUE,      -- as written in feeds.toml
+            url TEXT NOT NULL,                    -- fetched now; a permanent redirect changes it
+            name TEXT NOT NULL,
+            side TEXT,
+            kind TEXT,
+            language TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            interval INTEGER NOT NULL DEFAULT 900,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            in_config INTEGER NOT NULL DEFAULT 1,
+            title TEXT,
+            site_link TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            next_poll_at TEXT,
+            last_polled_at TEXT,
+            last_success_at TEXT,
+            last_status TEXT,
+            last_error TEXT,
+            last_http_status INTEGER,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            link TEXT,
+            link_key TEXT,                        -- canonical link: the same article in any feed
+            title TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            published TEXT NOT NULL,              -- the feed's date, or first_seen when it had none
+            date_estimated INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            language TEXT,
+            author TEXT,
+            content_hash TEXT NOT NULL,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),   -- the first feed that carried it
+            read INTEGER NOT NULL DEFAULT 0,
+            starred INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX items_link_key ON items(link_key) WHERE link_key IS NOT NULL;
+        CREATE INDEX items_published ON items(published);
+        CREATE INDEX items_first_seen ON items(first_seen);
+        CREATE INDEX items_feed ON items(feed_id, published);
+
+        CREATE TABLE item_feeds (                -- every feed that carried an item
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),
+            guid TEXT NOT NULL,
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            first_seen TEXT NOT NULL,
+            PRIMARY KEY (feed_id, guid)
+        ) WITHOUT ROWID;
+        CREATE INDEX item_feeds_item ON item_feeds(item_id);
+
+        CREATE TABLE item_history (              -- earlier versions of edited items
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            feed_id INTEGER REFERENCES feeds(id),
+            changed_at TEXT NOT NULL,
+            title TEXT NOT NULL,
+            summary TEXT NOT NULL
+        );
+        CREATE INDEX item_history_item ON item_history(item_id);
+
+        CREATE TABLE poll_log (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),
+            started_at TEXT NOT NULL,
+            elapsed_ms INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            http_status INTEGER,
+            new_items INTEGER NOT NULL DEFAULT 0,
+            updated_items INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX poll_log_feed ON poll_log(feed_id, started_at);
+        CREATE INDEX poll_log_started ON poll_log(started_at);
+
+        -- Full-text search over a folded copy of title and summary (folded in Python: the
+        -- unicode61 tokenizer does not fold Azerbaijani dotless i). rowid = items.id.
+        CREATE VIRTUAL TABLE items_fts USING fts5(
+            title, summary, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        """
+    )

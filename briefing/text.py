@@ -1,0 +1,165 @@
+"""Turning hostile feed text into clean, inert text and safe links.
+
+Everything a feed says passes through here before it is stored: terminal escape sequences and
+control characters are removed (Rich and Textual pass most of them through), HTML is reduced
+to text, lengths are capped, and links are kept only when they are http or https.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+TITLE_MAX = 300
+SUMMARY_MAX = 4000
+
+# Whole escape sequences first (so "]0;title" does not survive as litter), then lone controls.
+_ESCAPE_SEQUENCES = re.compile(
+    r"""
+    \x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?   # OSC ... BEL/ST (window title, OSC 8, OSC 52)
+  | \x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?     # 8-bit OSC
+  | \x1b\[[0-?]*[ -/]*[@-~]                        # CSI (clear screen, colours, cursor moves)
+  | \x9b[0-?]*[ -/]*[@-~]                          # 8-bit CSI
+  | \x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?         # DCS, SOS, PM, APC strings
+  | \x1b[ -/]*[0-~]?                               # any other two-character escape
+    """,
+    re.VERBOSE,
+)
+# C0 except tab and newline, DEL, C1, bidi embeddings/overrides/isolates, LRM/RLM/ALM,
+# zero-width space, word joiner, invisible operators, BOM, soft hyphen. ZWJ/ZWNJ (U+200C/D)
+# stay: Persian and Indic scripts need them.
+_CONTROL_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+_HTML_DROP_BLOCKS = re.compile(
+    r"<(script|style|head|title|iframe|object|noscript|template)\b[^>]*>.*?</\1\s*>"
+    r"|<!--.*?-->|<!\[CDATA\[|\]\]>",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_BREAKS = re.compile(
+    r"<\s*(br|/p|p|/div|div|/li|li|/h[1-6]|h[1-6]|/tr|tr|/blockquote|blockquote|hr)\b[^>]*>",
+    re.IGNORECASE,
+)
+_HTML_TAG = re.compile(r"</?[a-zA-Z!?/][^<>]*>?")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+_TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|yclid|mc_cid|mc_eid|igshid)$", re.I)
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escape sequences and invisible control/format characters."""
+    if not text:
+        return ""
+    text = _ESCAPE_SEQUENCES.sub("", text)
+    return _CONTROL_CHARS.sub("", text)
+
+
+def html_to_text(markup: str) -> str:
+    """Reduce an HTML fragment to plain text: paragraphs on their own lines, entities decoded.
+
+    Entities are decoded *after* tags are removed, so `&lt;script&gt;` shows as text and can
+    never become a tag; control characters that entities smuggle in (`&#x1b;`) go afterwards.
+    """
+    if not markup:
+        return ""
+    text = _HTML_DROP_BLOCKS.sub(" ", markup)
+    text = _HTML_BREAKS.sub("\n", text)
+    text = _HTML_TAG.sub("", text)
+    text = html.unescape(text)
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _SPACES.sub(" ", text)
+    return _NEWLINES.sub("\n", text).strip()
+
+
+def one_line(text: str) -> str:
+    """Collapse all whitespace, newlines included, into single spaces."""
+    return " ".join(text.split())
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cap `text` at `limit` characters, cutting at a word boundary and marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+def clean_title(raw: str) -> str:
+    """A feed title (which feeds often send as HTML) as one safe line of text."""
+    return truncate(one_line(html_to_text(raw)), TITLE_MAX)
+
+
+def clean_summary(raw: str) -> str:
+    return truncate(html_to_text(raw), SUMMARY_MAX)
+
+
+def title_from_summary(summary: str, words: int = 14) -> str:
+    """A stand-in title for feeds whose items only have a description."""
+    first_line = one_line(summary)
+    if not first_line:
+        return ""
+    sentence = re.split(r"(?<=[.!?])\s", first_line, maxsplit=1)[0]
+    parts = sentence.split()
+    title = " ".join(parts[:words])
+    if len(parts) > words:
+        title = title.rstrip(" ,.;:-") + "…"
+    return truncate(title, TITLE_MAX)
+
+
+def safe_url(raw: str | None, base: str | None = None) -> str | None:
+    """An absolute http(s) URL, or None. `javascript:`, `file:`, `data:` and the like never pass."""
+    if not raw:
+        return None
+    url = one_line(strip_controls(raw))
+    if not url:
+        return None
+    if base:
+        try:
+            url = urljoin(base, url)
+        except ValueError:
+            return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        _ = parts.port  # raises ValueError for a malformed port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    return url
+
+
+def canonical_url(url: str) -> str:
+    """The form of an http(s) URL used to recognise the same article in different feeds:
+    lower-case scheme and host, no default port, no fragment, no tracking parameters."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port in (None, 80 if scheme == "http" else 443) else f"{host}:{port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+         if not _TRACKING_PARAMS.match(k)]
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+_FOLD_MAP = str.maketrans({"ı": "i", "İ": "i", "ə": "e", "Ə": "e", "ß": "ss", "ё": "е", "Ё": "е"})
+
+
+def fold(text: str) -> str:
+    """Case- and diacritics-insensitive form for search and matching.
+
+    Azerbaijani dotless ı and schwa are folded (the FTS5 unicode61 tokenizer does not do it),
+    Latin diacritics are dropped; Armenian and Cyrillic stay in their script, lower-cased.
+    """
+    text = text.translate(_FOLD_MAP)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).casefold()

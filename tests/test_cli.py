@@ -1,0 +1,146 @@
+"""The command line: every command, its --help, its errors (one line, exit 2), its output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import write_config
+from loopback import Response, item, rss
+
+from briefing.cli import build_parser, main
+
+COMMANDS = ["poll", "watch", "feeds", "items", "import-opml", "export-opml", "demo"]
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "briefing", *args], capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+def test_every_command_has_help(capsys):
+    for command in [*COMMANDS, None]:
+        with pytest.raises(SystemExit) as exit_info:
+            main([command, "--help"] if command else ["--help"])
+        assert exit_info.value.code == 0
+        assert "--db" in capsys.readouterr().out
+
+
+def test_parser_knows_every_command():
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert sorted(sub.choices) == sorted(COMMANDS)
+
+
+def test_broken_config_is_one_line_per_problem_and_exit_2(tmp_path):
+    config = tmp_path / "feeds.toml"
+    config.write_text('[[feed]]\nname = "A"\nurl = "ftp://x"\ncolour = "red"\n')
+    done = run("poll", "--config", str(config), "--db", str(tmp_path / "b.db"))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith(f"briefing: {config}:") for line in lines)
+    assert not (tmp_path / "b.db").exists()
+
+
+def test_missing_config_is_exit_2(tmp_path):
+    done = run("poll", "--config", str(tmp_path / "nope.toml"))
+    assert done.returncode == 2 and "not found" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_bad_time_is_exit_2(tmp_path, server):
+    config = write_config(tmp_path / "feeds.toml", [{"name": "A", "url": server.route("/f", Response(200, rss()))}])
+    assert main(["poll", "--config", str(config), "--db", str(tmp_path / "b.db")]) == 0
+    done = run("items", "--db", str(tmp_path / "b.db"), "--since", "last tuesday")
+    assert done.returncode == 2 and "cannot read --since" in done.stderr
+
+
+def test_not_a_database_is_exit_2_and_file_untouched(tmp_path):
+    notes = tmp_path / "notes.db"
+    notes.write_text("precious notes " * 100)
+    done = run("items", "--db", str(notes))
+    assert done.returncode == 2 and "not a usable briefing database" in done.stderr
+    assert notes.read_text().startswith("precious notes")
+
+
+def test_poll_then_items_json(tmp_path, server, capsys):
+    good = server.route("/good", Response(200, rss(
+        item("1", "Azerbaijan announces &quot;local anti-terrorist activities&quot;", link="https://n.example/1",
+             summary="Defence ministry statement", date="Tue, 19 Sep 2023 09:00:00 GMT"),
+        item("2", "Sirens in Stepanakert", link="https://n.example/2", date="Tue, 19 Sep 2023 09:30:00 GMT"))))
+    bad = server.route("/bad", Response(500, b""))
+    config = write_config(tmp_path / "feeds.toml", [
+        {"name": "Good", "url": good, "side": "azerbaijan", "kind": "state-media"},
+        {"name": "Bad", "url": bad, "side": "armenia"},
+    ])
+    db = tmp_path / "b.db"
+    assert main(["poll", "--config", str(config), "--db", str(db)]) == 0  # exit 0 although a feed failed
+    out = capsys.readouterr().out
+    assert "1 ok" in out and "1 failed" in out and "2 new items" in out
+    assert "failed        Bad: HTTP 500" in out
+
+    assert main(["items", "--db", str(db), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["title"] for r in rows] == ["Sirens in Stepanakert",
+                                          'Azerbaijan announces "local anti-terrorist activities"']
+    assert {"id", "feed", "side", "title", "link", "published", "summary"} <= set(rows[0])
+    assert rows[1]["feed"] == "Good" and rows[1]["side"] == "azerbaijan"
+    assert rows[1]["published"] == "2023-09-19T09:00:00Z"
+
+    assert main(["items", "--db", str(db), "--json", "--since", "2023-09-19T09:15Z"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    assert main(["items", "--db", str(db), "--json", "--search", "stepanakert"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+
+    assert main(["feeds", "--config", str(config), "--db", str(db), "--json"]) == 0
+    health = {h["name"]: h for h in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert health["Good"]["last_status"] == "ok" and health["Bad"]["last_status"] == "failed"
+    assert main(["feeds", "--config", str(config), "--db", str(db)]) == 0
+    table = capsys.readouterr().out
+    assert "Good" in table and "HTTP 500" in table
+
+
+def test_items_output_does_not_interpret_markup(tmp_path, server, capsys):
+    url = server.route("/f", Response(200, rss(item("1", "Breaking [/bold] news [link=file:///etc/passwd]x"))))
+    config = write_config(tmp_path / "feeds.toml", [{"name": "F", "url": url}])
+    db = tmp_path / "b.db"
+    main(["poll", "--config", str(config), "--db", str(db)])
+    capsys.readouterr()
+    assert main(["items", "--db", str(db)]) == 0
+    assert "Breaking [/bold] news [link=file:///etc/passwd]x" in capsys.readouterr().out
+
+
+def test_opml_round_trip(tmp_path, capsys):
+    opml = tmp_path / "subs.opml"
+    opml.write_text("""<?xml version="1.0"?><opml version="2.0"><head/><body>
+      <outline text="Armenia"><outline text="Azatutyun" type="rss" xmlUrl="https://www.azatutyun.am/api/x"
+        category="independent"/></outline>
+      <outline text="Wire" type="rss" xmlUrl="https://wire.example/rss"/>
+      <outline text="Evil" type="rss" xmlUrl="javascript:alert(1)"/>
+    </body></opml>""")
+    config = write_config(tmp_path / "feeds.toml", [{"name": "Wire", "url": "https://wire.example/rss"}])
+    assert main(["import-opml", str(opml), "--config", str(config)]) == 0
+    assert "added 1 feeds" in capsys.readouterr().out
+    text = config.read_text()
+    assert 'name = "Azatutyun"' in text and 'side = "armenia"' in text and 'kind = "independent"' in text
+    assert "javascript" not in text
+
+    assert main(["export-opml", "--config", str(config)]) == 0
+    root = ET.fromstring(capsys.readouterr().out)
+    urls = sorted(o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl"))
+    assert urls == ["https://wire.example/rss", "https://www.azatutyun.am/api/x"]
+
+
+def test_import_of_broken_opml_is_exit_2(tmp_path):
+    opml = tmp_path / "bad.opml"
+    opml.write_text("<opml><body><outline")
+    done = run("import-opml", str(opml), "--config", str(tmp_path / "feeds.toml"))
+    assert done.returncode == 2 and "not valid OPML" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_demo_refuses_the_users_database(tmp_path):
+    done = run("demo", "--once", "--db", "briefing.db", cwd=tmp_path)
+    assert done.returncode == 2 and "never writes to your own database" in done.stderr

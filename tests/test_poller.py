@@ -1,0 +1,191 @@
+"""The whole pipeline, loopback server → real poller → real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime, timedelta
+
+from loopback import Request, Response, item, rss
+
+from briefing.models import Config, FeedConfig, Outcome, PollSettings
+from briefing.poller import poll
+from briefing.store import Store
+
+SETTINGS = PollSettings(timeout=5, deadline=5, per_host=4)
+
+
+def cfg(*feeds: FeedConfig, settings: PollSettings = SETTINGS) -> Config:
+    return Config(feeds=feeds, poll=settings)
+
+
+class Clock:
+    def __init__(self):
+        self.now = datetime(2023, 9, 19, 12, 0, tzinfo=UTC)
+
+    def __call__(self):
+        return self.now
+
+
+def etag_route(body_ref: dict):
+    def route(req: Request) -> Response:
+        tag = f'"{hash(body_ref["body"])}"'
+        if req.headers.get("if-none-match") == tag:
+            return Response(304, b"", {"ETag": tag})
+        return Response(200, body_ref["body"], {"ETag": tag, "Content-Type": "application/rss+xml"})
+
+    return route
+
+
+async def test_poll_stores_items_then_304_then_edit(server, db_path):
+    doc = {"body": rss(item("1", "Mine blast on the Shusha road", link="https://n.example/1"),
+                       item("2", "Sirens in Stepanakert", link="https://n.example/2"))}
+    url = server.route("/feed", etag_route(doc))
+    config = cfg(FeedConfig(name="News", url=url, side="armenia"))
+    clock = Clock()
+
+    first = await poll(db_path, config, clock=clock)
+    assert [r.outcome for r in first.results] == [Outcome.OK]
+    assert first.new_items == 2
+
+    clock.now += timedelta(hours=1)
+    second = await poll(db_path, config, clock=clock)
+    assert [r.outcome for r in second.results] == [Outcome.NOT_MODIFIED]
+    assert server.requests[-1].headers.get("if-none-match")
+
+    doc["body"] = rss(item("1", "Mine blast on the Shusha road: six dead", link="https://n.example/1"),
+                      item("2", "Sirens in Stepanakert", link="https://n.example/2"))
+    clock.now += timedelta(hours=1)
+    third = await poll(db_path, config, clock=clock)
+    assert third.results[0].updated_items == 1 and third.new_items == 0
+    with Store(db_path) as store:
+        assert store.count_items() == 2
+        [edited] = store.items(text="six dead")
+        assert [old for _at, old, _s in store.history(edited.id)] == ["Mine blast on the Shusha road"]
+
+
+async def test_only_due_feeds_are_polled(server, db_path):
+    url = server.route("/feed", Response(200, rss(item("1", "x"))))
+    config = cfg(FeedConfig(name="N", url=url, interval=900))
+    clock = Clock()
+    await poll(db_path, config, clock=clock)
+    clock.now += timedelta(minutes=1)
+    summary = await poll(db_path, config, clock=clock)
+    assert summary.results == () and server.hits("/feed") == 1
+    forced = await poll(db_path, config, clock=clock, force=True)
+    assert len(forced.results) == 1
+
+
+async def test_one_bad_feed_never_aborts_the_poll(server, db_path):
+    good = server.route("/good", Response(200, rss(item("1", "good"))))
+    feeds = [
+        FeedConfig(name="good", url=good),
+        FeedConfig(name="404", url=server.route("/missing", Response(404, b"nope"))),
+        FeedConfig(name="html", url=server.route("/html", Response(200, b"<html><body>hi</body></html>"))),
+        FeedConfig(name="refused", url="http://127.0.0.1:9/feed"),
+        FeedConfig(name="bomb", url=server.route("/loop", Response(302, b"", {"Location": "/loop"}))),
+    ]
+    summary = await poll(db_path, cfg(*feeds), clock=Clock())
+    outcomes = {r.name: r.outcome for r in summary.results}
+    assert outcomes["good"] is Outcome.OK
+    assert all(outcomes[n] is Outcome.FAILED for n in ("404", "html", "refused", "bomb"))
+    with Store(db_path) as store:
+        health = {h["name"]: h for h in store.feed_health(datetime.now(UTC))}
+    assert health["404"]["last_error"] == "HTTP 404 Not Found"
+    assert "not a feed" in health["html"]["last_error"]
+    assert health["good"]["last_error"] is None and health["good"]["last_success_at"]
+
+
+async def test_failure_backs_off_and_success_resets(server, db_path):
+    state = {"fail": True}
+
+    def route(_req: Request) -> Response:
+        return Response(500, b"") if state["fail"] else Response(200, rss(item("1", "x")))
+
+    url = server.route("/flaky", route)
+    config = cfg(FeedConfig(name="flaky", url=url, interval=600))
+    clock = Clock()
+    delays = []
+    for _ in range(3):
+        await poll(db_path, config, clock=clock, force=True)
+        with Store(db_path) as store:
+            feed = store.active_feeds()[0]
+        delays.append((feed.next_poll_at - clock.now).total_seconds())
+    assert feed.consecutive_failures == 3
+    assert delays[2] > delays[0] * 2.5  # 600 → 1200 → 2400, with jitter
+    state["fail"] = False
+    await poll(db_path, config, clock=clock, force=True)
+    with Store(db_path) as store:
+        assert store.active_feeds()[0].consecutive_failures == 0
+
+
+async def test_retry_after_is_respected(server, db_path):
+    url = server.route("/busy", Response(429, b"", {"Retry-After": "7200"}))
+    clock = Clock()
+    await poll(db_path, cfg(FeedConfig(name="busy", url=url, interval=60)), clock=clock)
+    with Store(db_path) as store:
+        feed = store.active_feeds()[0]
+    assert feed.next_poll_at - clock.now >= timedelta(seconds=7200)
+
+
+async def test_permanent_redirect_updates_the_stored_url(server, db_path):
+    new = server.route("/new-home", Response(200, rss(item("1", "moved"))))
+    old = server.route("/old-home", Response(301, b"", {"Location": "/new-home"}))
+    config = cfg(FeedConfig(name="moved", url=old))
+    await poll(db_path, config, clock=Clock())
+    with Store(db_path) as store:
+        feed = store.active_feeds()[0]
+    assert feed.url == new and feed.config_url == old
+    await poll(db_path, config, clock=Clock(), force=True)
+    assert server.hits("/old-home") == 1 and server.hits("/new-home") == 2
+
+
+async def test_same_story_in_two_feeds_is_one_item(server, db_path):
+    a = server.route("/a", Response(200, rss(item("a1", "Ceasefire announced", link="https://wire.example/c"))))
+    b = server.route("/b", Response(200, rss(item("b9", "Ceasefire announced", link="https://wire.example/c"))))
+    await poll(db_path, cfg(FeedConfig(name="A", url=a), FeedConfig(name="B", url=b)), clock=Clock())
+    with Store(db_path) as store:
+        [only] = store.items()
+        assert {name for name, _side, _seen in store.carriers(only.id)} == {"A", "B"}
+
+
+async def test_per_host_cap_is_respected(server, db_path):
+    active = {"now": 0, "max": 0}  # the server's threads update it under the GIL
+
+    def route(_req: Request) -> Response:
+        active["now"] += 1
+        active["max"] = max(active["max"], active["now"])
+        import time
+
+        time.sleep(0.1)
+        active["now"] -= 1
+        return Response(200, rss())
+
+    feeds = [FeedConfig(name=f"f{i}", url=server.route(f"/f{i}", route)) for i in range(8)]
+    settings = PollSettings(timeout=5, deadline=5, per_host=2, concurrency=8)
+    await poll(db_path, cfg(*feeds, settings=settings), clock=Clock())
+    assert active["max"] <= 2
+
+
+async def test_many_feeds_parse_in_worker_processes(server, db_path):
+    feeds = [
+        FeedConfig(name=f"f{i}", url=server.route(f"/p{i}", Response(200, rss(*(item(f"{i}-{j}", f"T {i} {j}")
+                                                                                for j in range(5))))))
+        for i in range(20)
+    ]
+    summary = await poll(db_path, cfg(*feeds), clock=Clock())
+    assert summary.count(Outcome.OK) == 20 and summary.new_items == 100
+
+
+async def test_cancelled_poll_leaves_a_consistent_database(server, db_path):
+    slow = server.route("/slow", Response(200, (b"<" for _ in range(50)), pause=0.1))
+    fast = server.route("/fast", Response(200, rss(item("1", "kept"))))
+    config = cfg(FeedConfig(name="fast", url=fast), FeedConfig(name="slow", url=slow))
+    task = asyncio.create_task(poll(db_path, config, clock=Clock()))
+    await asyncio.sleep(1.0)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    with Store(db_path) as store:
+        assert [i.title for i in store.items()] == ["kept"]
+        assert store.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

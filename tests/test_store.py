@@ -1,0 +1,164 @@
+"""The store on real SQLite files: identity, edits, duplicates across feeds, locking."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from briefing.errors import StoreError
+from briefing.models import Config, Entry, FeedConfig
+from briefing.store import Store
+
+T0 = datetime(2023, 9, 19, 9, 0, tzinfo=UTC)
+
+
+def config(*urls: str) -> Config:
+    return Config(feeds=tuple(FeedConfig(name=f"feed {i}", url=u, side="armenia") for i, u in enumerate(urls)))
+
+
+def entry(guid: str, title: str = "Title", summary: str = "Summary", link: str | None = None, published=T0):
+    return Entry(guid=guid, title=title, summary=summary, link=link, published=published)
+
+
+@pytest.fixture
+def store(db_path):
+    s = Store(db_path)
+    s.sync_feeds(config("https://a.example/feed", "https://b.example/feed"))
+    yield s
+    s.close()
+
+
+def feeds(store):
+    return {f.config_url: f for f in store.active_feeds()}
+
+
+def test_new_database_is_wal_and_migrated(store, db_path):
+    assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert {"feeds", "items", "item_feeds", "item_history", "poll_log", "items_fts"} <= set(store.db.table_names())
+    Store(db_path).close()  # reopening applies nothing twice
+
+
+def test_same_entry_polled_again_is_updated_not_duplicated(store):
+    a = feeds(store)["https://a.example/feed"]
+    first = store.ingest(a, [entry("1")], T0)
+    again = store.ingest(a, [entry("1")], T0 + timedelta(minutes=5))
+    assert len(first.new_ids) == 1 and again.new_ids == () and again.updated_ids == ()
+    assert store.count_items() == 1
+
+
+def test_edit_is_kept_as_history(store):
+    a = feeds(store)["https://a.example/feed"]
+    [item_id] = store.ingest(a, [entry("1", "At least 25 killed", "Toll rises")], T0).new_ids
+    result = store.ingest(a, [entry("1", "At least 32 killed", "Toll rises again")], T0 + timedelta(hours=1))
+    assert result.updated_ids == (item_id,)
+    assert store.item(item_id).title == "At least 32 killed"
+    [(changed_at, old_title, old_summary)] = store.history(item_id)
+    assert old_title == "At least 25 killed" and old_summary == "Toll rises"
+    assert changed_at == T0 + timedelta(hours=1)
+    assert [i.id for i in store.items(text="32")] == [item_id]
+    assert store.items(text="25") == []
+
+
+def test_same_link_in_two_feeds_is_one_item_with_two_carriers(store):
+    f = feeds(store)
+    link = "https://news.example/story?id=7&utm_source=rss"
+    [item_id] = store.ingest(f["https://a.example/feed"], [entry("a-7", link=link)], T0).new_ids
+    second = store.ingest(f["https://b.example/feed"], [entry("b-99", link="https://NEWS.example/story?id=7")], T0)
+    assert second.new_ids == ()
+    assert store.count_items() == 1
+    assert [name for name, _side, _seen in store.carriers(item_id)] == ["feed 0", "feed 1"]
+
+
+def test_missing_date_uses_first_seen_and_is_marked(store):
+    a = feeds(store)["https://a.example/feed"]
+    [item_id] = store.ingest(a, [entry("1", published=None)], T0).new_ids
+    item = store.item(item_id)
+    assert item.published == T0 and item.date_estimated
+
+
+def test_search_folds_azerbaijani_letters(store):
+    a = feeds(store)["https://a.example/feed"]
+    store.ingest(a, [entry("1", "Prezident İlham Əliyev Bakıda çıxış edib")], T0)
+    for query in ("baki", "Bakı", "ilham", "ƏLİYEV", "eliyev"):
+        assert len(store.items(text=query)) == 1, query
+
+
+@pytest.mark.parametrize("query", ["C++", "AT&T", "it's", "-minus", "*", '"unbalanced', "foo AND", "NEAR(", "title:"])
+def test_search_never_raises_on_fts_syntax(store, query):
+    assert isinstance(store.items(text=query), list)
+
+
+def test_sync_feeds_keeps_removed_feeds_items(store):
+    a = feeds(store)["https://a.example/feed"]
+    store.ingest(a, [entry("1")], T0)
+    store.sync_feeds(config("https://b.example/feed"))
+    assert list(feeds(store)) == ["https://b.example/feed"]
+    assert store.count_items() == 1
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    bad = tmp_path / "notes.db"
+    bad.write_text("these are my notes, not a database" * 100)
+    with pytest.raises(StoreError, match="not a usable briefing database"):
+        Store(bad)
+    assert "these are my notes" in bad.read_text()
+
+
+def test_writer_and_reader_in_two_connections_never_lock(db_path):
+    """A poller writing batches while the dashboard reads and searches in a loop."""
+    writer = Store(db_path, check_same_thread=False)
+    writer.sync_feeds(config("https://a.example/feed"))
+    feed = writer.active_feeds()[0]
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def write():
+        try:
+            for batch in range(60):
+                writer.ingest(feed, [entry(f"{batch}-{i}", f"Shelling report {batch} {i}") for i in range(50)],
+                              T0 + timedelta(seconds=batch))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            stop.set()
+
+    def read():
+        reader = Store(db_path, check_same_thread=False)
+        try:
+            while not stop.is_set():
+                reader.items(limit=50)
+                reader.items(text="shelling", limit=20)
+                reader.set_flags([1], read=True)  # readers write too (read/starred marks)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            reader.close()
+
+    threads = [threading.Thread(target=write), threading.Thread(target=read), threading.Thread(target=read)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    writer.close()
+    assert errors == []
+    with Store(db_path) as s:
+        assert s.count_items() == 3000
+
+
+def test_read_transaction_open_elsewhere_does_not_block_writes(db_path):
+    store = Store(db_path)
+    store.sync_feeds(config("https://a.example/feed"))
+    feed = store.active_feeds()[0]
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN")
+    other.execute("SELECT count(*) FROM items").fetchone()  # holds a read snapshot
+    started = time.monotonic()
+    store.ingest(feed, [entry("1")], T0)
+    assert time.monotonic() - started < 2
+    other.execute("COMMIT")
+    other.close()
+    store.close()
