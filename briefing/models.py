@@ -29,7 +29,7 @@ class FeedConfig:
 class PollSettings:
     """The [poll] table: how hard and how politely we fetch."""
 
-    concurrency: int = 32
+    concurrency: int = 64
     per_host: int = 4
     timeout: float = 10.0  # per connect/read, seconds
     deadline: float = 30.0  # whole fetch including the body, seconds
@@ -90,7 +90,12 @@ class FetchResult:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One feed entry after parsing and sanitising: plain text, safe link, UTC time."""
+    """One feed entry after parsing and sanitising: plain text, safe link, UTC time.
+
+    `link_key` (the canonical link that identifies the article across feeds) and `digest`
+    (which notices edits) are derived here, so that in a big poll they are computed in the
+    parse workers rather than in the writer.
+    """
 
     guid: str
     title: str
@@ -99,6 +104,14 @@ class Entry:
     published: datetime | None  # None when missing or absurd; the store uses first-seen
     language: str | None = None
     author: str | None = None
+    link_key: str | None = field(init=False, default=None)
+    digest: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        from .text import canonical_url, content_digest
+
+        object.__setattr__(self, "link_key", canonical_url(self.link) if self.link else None)
+        object.__setattr__(self, "digest", content_digest(self.title, self.summary))
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,9 +25,8 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit
 
-from .fetch.http import fetch, make_client
+from .fetch.http import HostClients, fetch, host_key
 from .fetch.parse import parse_feed
 from .fetch.schedule import next_poll_at
 from .models import Config, FeedState, FetchResult, Outcome, ParsedFeed, PollResult, PollSummary
@@ -68,8 +67,10 @@ class ParsePool:
     def __init__(self, processes: int = 0):
         self._processes = processes
         self._pool: ProcessPoolExecutor | None = None
+        self._starting: asyncio.Future | None = None
         if processes:
-            self._start()
+            # Starting the fork server takes ~0.1 s: do it beside the first downloads.
+            self._starting = asyncio.get_running_loop().run_in_executor(None, self._start)
 
     def _start(self) -> None:
         context = multiprocessing.get_context("forkserver")
@@ -80,6 +81,8 @@ class ParsePool:
     async def parse(self, body: bytes, **kwargs) -> ParsedFeed:
         job = partial(parse_feed, body, **kwargs)
         loop = asyncio.get_running_loop()
+        if self._starting is not None:
+            await self._starting
         if self._pool is None:
             return await loop.run_in_executor(None, job)
         try:
@@ -94,6 +97,11 @@ class ParsePool:
     def _restart(self) -> None:
         self.close(kill=True)
         self._start()
+
+    async def aclose(self) -> None:
+        if self._starting is not None:
+            await asyncio.shield(self._starting)
+        self.close()
 
     def close(self, kill: bool = False) -> None:
         if self._pool is None:
@@ -133,7 +141,7 @@ async def poll(
         try:
             results = await _poll_feeds(feeds, config, store, writer, parser, observer, clock)
         finally:
-            parser.close()
+            await parser.aclose()
         return PollSummary(tuple(results), time.monotonic() - started)
     finally:
         # Let the writer finish the transaction it is in, even when we are being cancelled.
@@ -156,11 +164,12 @@ async def _poll_feeds(
     loop = asyncio.get_running_loop()
 
     async def one(feed: FeedState) -> PollResult:
-        host = (urlsplit(feed.url).hostname or "").lower()
-        per_host = hosts.setdefault(host, asyncio.Semaphore(settings.per_host))
+        per_host = hosts.setdefault(host_key(feed.url), asyncio.Semaphore(settings.per_host))
         started_at = clock()
         async with everyone, per_host:
-            fetched = await fetch(client, feed.url, settings, etag=feed.etag, last_modified=feed.last_modified)
+            fetched = await fetch(
+                clients.for_url(feed.url), feed.url, settings, etag=feed.etag, last_modified=feed.last_modified
+            )
         parsed = None
         if fetched.outcome is Outcome.OK:
             parsed = await parser.parse(
@@ -177,7 +186,7 @@ async def _poll_feeds(
         observer.finished(result)
         return result
 
-    async with make_client(settings) as client:
+    async with HostClients(settings) as clients:
         return list(await asyncio.gather(*(one(feed) for feed in feeds)))
 
 

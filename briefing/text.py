@@ -7,6 +7,7 @@ to text, lengths are capped, and links are kept only when they are http or https
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -53,7 +54,10 @@ def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and invisible control/format characters."""
     if not text:
         return ""
-    text = _ESCAPE_SEQUENCES.sub("", text)
+    if text.isascii() and text.isprintable():
+        return text
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = _ESCAPE_SEQUENCES.sub("", text)
     return _CONTROL_CHARS.sub("", text)
 
 
@@ -65,10 +69,13 @@ def html_to_text(markup: str) -> str:
     """
     if not markup:
         return ""
-    text = _HTML_DROP_BLOCKS.sub(" ", markup)
-    text = _HTML_BREAKS.sub("\n", text)
-    text = _HTML_TAG.sub("", text)
-    text = html.unescape(text)
+    text = markup
+    if "<" in text:
+        text = _HTML_DROP_BLOCKS.sub(" ", text)
+        text = _HTML_BREAKS.sub("\n", text)
+        text = _HTML_TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
     text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _SPACES.sub(" ", text)
     return _NEWLINES.sub("\n", text).strip()
@@ -148,6 +155,23 @@ def canonical_url(url: str) -> str:
          if not _TRACKING_PARAMS.match(k)]
     )
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def content_digest(title: str, summary: str) -> str:
+    """A short hash of an item's text: a changed digest means the publisher edited it."""
+    return hashlib.blake2b(f"{title}\x00{summary}".encode(), digest_size=12).hexdigest()
+
+
+_AZERBAIJANI = (("ı", "i"), ("İ", "i"), ("ə", "e"), ("Ə", "e"))
+
+
+def search_form(text: str) -> str:
+    """Text as indexed and queried in FTS5. The unicode61 tokenizer folds case and most
+    diacritics itself, but not Azerbaijani dotless ı and schwa; those are folded here."""
+    for letter, plain in _AZERBAIJANI:
+        if letter in text:
+            text = text.replace(letter, plain)
+    return text
 
 
 _FOLD_MAP = str.maketrans({"ı": "i", "İ": "i", "ə": "e", "Ə": "e", "ß": "ss", "ё": "е", "Ё": "е"})

@@ -9,7 +9,6 @@ the busy timeout).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -24,7 +23,7 @@ from sqlite_utils import Database
 
 from ..errors import StoreError
 from ..models import Config, Entry, FeedState, FetchResult, Outcome, ParsedFeed
-from ..text import canonical_url, fold, one_line, strip_controls
+from ..text import one_line, search_form, strip_controls
 from .schema import migrations
 
 BUSY_TIMEOUT = 30.0
@@ -39,10 +38,6 @@ def from_iso(text: str | None) -> datetime | None:
     if not text:
         return None
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def content_hash(title: str, summary: str) -> str:
-    return hashlib.blake2b(f"{title}\x00{summary}".encode(), digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,10 +280,9 @@ class Store:
         updated_ids: list[int] = []
         with self._write() as conn:
             known = self._known_guids(conn, feed.id, [e.guid for e in entries])
-            keys = {e.guid: canonical_url(e.link) if e.link else None for e in entries}
-            by_link = self._known_links(conn, [k for k in keys.values() if k])
+            by_link = self._known_links(conn, [e.link_key for e in entries if e.link_key])
             for entry in entries:
-                link_key = keys[entry.guid]
+                link_key = entry.link_key
                 item_id = known.get(entry.guid)
                 if item_id is None and link_key is not None:
                     item_id = by_link.get(link_key)
@@ -298,13 +292,12 @@ class Store:
                             " VALUES (?, ?, ?, ?)",
                             (feed.id, entry.guid, item_id, stamp),
                         )  # another feed's copy: remembered as a carrier, its text not taken
-                digest = content_hash(entry.title, entry.summary)
                 if item_id is None:
-                    item_id = self._insert_item(conn, feed, entry, link_key, digest, stamp)
+                    item_id = self._insert_item(conn, feed, entry, stamp)
                     if link_key is not None:
                         by_link[link_key] = item_id
                     new_ids.append(item_id)
-                elif self._update_item(conn, feed, item_id, entry, digest, stamp):
+                elif self._update_item(conn, feed, item_id, entry, stamp):
                     updated_ids.append(item_id)
         return IngestResult(tuple(new_ids), tuple(updated_ids))
 
@@ -336,8 +329,6 @@ class Store:
         conn: sqlite3.Connection,
         feed: FeedState,
         entry: Entry,
-        link_key: str | None,
-        digest: str,
         stamp: str,
     ) -> int:
         published = iso(entry.published) if entry.published else stamp
@@ -347,9 +338,9 @@ class Store:
                                first_seen, updated_at, language, author, content_hash, feed_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            (entry.link, link_key, entry.title, entry.summary, published,
+            (entry.link, entry.link_key, entry.title, entry.summary, published,
              int(entry.published is None), stamp, stamp, entry.language or feed.language,
-             entry.author, digest, feed.id),
+             entry.author, entry.digest, feed.id),
         )  # fmt: skip
         item_id = cursor.lastrowid
         conn.execute(
@@ -358,7 +349,7 @@ class Store:
         )
         conn.execute(
             "INSERT INTO items_fts (rowid, title, summary) VALUES (?, ?, ?)",
-            (item_id, fold(entry.title), fold(entry.summary)),
+            (item_id, search_form(entry.title), search_form(entry.summary)),
         )
         return item_id
 
@@ -368,7 +359,6 @@ class Store:
         feed: FeedState,
         item_id: int,
         entry: Entry,
-        digest: str,
         stamp: str,
     ) -> bool:
         row = conn.execute(
@@ -378,7 +368,7 @@ class Store:
         if row is None or row[3] != feed.id:
             return False  # only the feed that first carried an item edits it
         title, summary, old_digest, _, estimated = row
-        changed = old_digest != digest
+        changed = old_digest != entry.digest
         if changed:
             conn.execute(
                 "INSERT INTO item_history (item_id, feed_id, changed_at, title, summary)"
@@ -388,11 +378,11 @@ class Store:
             conn.execute(
                 "UPDATE items SET title = ?, summary = ?, content_hash = ?, updated_at = ?"
                 " WHERE id = ?",
-                (entry.title, entry.summary, digest, stamp, item_id),
+                (entry.title, entry.summary, entry.digest, stamp, item_id),
             )
             conn.execute(
                 "UPDATE items_fts SET title = ?, summary = ? WHERE rowid = ?",
-                (fold(entry.title), fold(entry.summary), item_id),
+                (search_form(entry.title), search_form(entry.summary), item_id),
             )
         if estimated and entry.published is not None:
             conn.execute(
@@ -514,7 +504,7 @@ def fts_query(text: str) -> str:
     as a prefix, so inflected forms match (baki → Bakıda, Степанакерт → Степанакерте).
     """
     phrases = []
-    for chunk in fold(text).split():
+    for chunk in search_form(text).split():
         words = _WORD.findall(chunk)
         if words:
             phrases.append('"' + " ".join(words) + '"*')

@@ -1,0 +1,195 @@
+"""Poll benchmark: N synthetic feeds on a loopback server with a set latency.
+
+Prints the cold poll time (everything new), the warm poll time (everything 304), items per
+second and peak memory of briefing's processes. The server runs in its own process, listening
+on several loopback addresses (127.0.0.2 …) so the per-host cap applies as it would across
+real publishers.
+
+    python bench/poll.py                      # 300 feeds × 40 items, 150 ms latency
+    python bench/poll.py --feeds 50 --items 20 --latency 0.05
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import multiprocessing
+import os
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from briefing.models import Config, FeedConfig, Outcome, PollSettings
+from briefing.poller import poll
+
+PLACES = ["Stepanakert", "Shusha", "Lachin", "Goris", "Askeran", "Martakert", "Yerevan", "Baku", "Aghdam"]
+ACTS = ["shelling reported near", "ministry statement on", "aid convoy waits at", "talks planned over",
+        "evacuation from", "UN calls for restraint in", "mine blast near", "protest in"]
+
+
+def feed_document(index: int, items: int) -> bytes:
+    start = datetime(2023, 9, 19, tzinfo=UTC)
+    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>',
+             f"<title>Synthetic feed {index}</title><link>https://feed{index}.example/</link>",
+             "<description>bench</description>"]
+    for j in range(items):
+        place = PLACES[(index + j) % len(PLACES)]
+        act = ACTS[(index * 7 + j) % len(ACTS)]
+        when = format_datetime(start + timedelta(minutes=index * 3 + j * 17), usegmt=True)
+        summary = (f"<p>Reports from {place} describe the situation as tense. Officials said the {act.split()[0]} "
+                   f"was being monitored, while residents described shortages of fuel and medicine. "
+                   f"Item {j} of feed {index}.</p>")
+        parts.append(
+            f"<item><title>{escape(act.capitalize())} {place} ({index}-{j})</title>"
+            f"<link>https://feed{index}.example/news/{j}</link><guid>feed{index}-{j}</guid>"
+            f"<pubDate>{when}</pubDate><description>{escape(summary)}</description></item>"
+        )
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+def serve(port_queue, feeds: int, items: int, latency: float, hosts: list[str]) -> None:
+    """The server process: asyncio, keep-alive, ETag/304, a fixed latency per response."""
+    bodies = {f"/feed/{i}.xml": feed_document(i, items) for i in range(feeds)}
+    etags = {path: '"' + hashlib.md5(body).hexdigest() + '"' for path, body in bodies.items()}
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                path = lines[0].split(" ")[1]
+                headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+                await asyncio.sleep(latency)
+                body = bodies.get(path)
+                if body is None:
+                    status, payload, extra = "404 Not Found", b"", ""
+                elif headers.get("if-none-match") == etags[path]:
+                    status, payload, extra = "304 Not Modified", b"", f"ETag: {etags[path]}\r\n"
+                else:
+                    status, payload = "200 OK", body
+                    extra = f"ETag: {etags[path]}\r\nContent-Type: application/rss+xml; charset=utf-8\r\n"
+                writer.write(f"HTTP/1.1 {status}\r\n{extra}Content-Length: {len(payload)}\r\n\r\n".encode()
+                             + payload)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def main() -> None:
+        first = await asyncio.start_server(handle, host=hosts[0], port=0, backlog=1024)
+        port = first.sockets[0].getsockname()[1]
+        others = [await asyncio.start_server(handle, host=h, port=port, backlog=1024) for h in hosts[1:]]
+        port_queue.put(port)
+        await asyncio.gather(*(s.serve_forever() for s in (first, *others)))
+
+    asyncio.run(main())
+
+
+class MemorySampler:
+    """Peak of the summed RSS of this process and its descendants (parse workers)."""
+
+    def __init__(self, exclude: int):
+        self.exclude = exclude
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _family(self) -> list[int]:
+        parents: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                    parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+        family, frontier = [os.getpid()], [os.getpid()]
+        while frontier:
+            parent = frontier.pop()
+            for pid, ppid in parents.items():
+                if ppid == parent and pid != self.exclude:
+                    family.append(pid)
+                    frontier.append(pid)
+        return family
+
+    def _rss(self, pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, sum(self._rss(p) for p in self._family()))
+            self._stop.wait(0.05)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--feeds", type=int, default=300)
+    parser.add_argument("--items", type=int, default=40)
+    parser.add_argument("--latency", type=float, default=0.150, help="seconds per response (default 0.150)")
+    parser.add_argument("--hosts", type=int, default=30, help="loopback addresses to spread feeds over")
+    args = parser.parse_args()
+
+    hosts = [f"127.0.0.{i + 2}" for i in range(args.hosts)]
+    queue = multiprocessing.get_context("spawn").Queue()
+    server = multiprocessing.get_context("spawn").Process(
+        target=serve, args=(queue, args.feeds, args.items, args.latency, hosts), daemon=True
+    )
+    server.start()
+    port = queue.get(timeout=60)
+    settings = PollSettings()
+    feeds = tuple(
+        FeedConfig(name=f"feed {i}", url=f"http://{hosts[i % len(hosts)]}:{port}/feed/{i}.xml", side="international")
+        for i in range(args.feeds)
+    )
+    config = Config(feeds=feeds, poll=settings)
+    print(f"{args.feeds} feeds × {args.items} items, {args.latency * 1000:.0f} ms latency, "
+          f"{args.hosts} hosts, concurrency {settings.concurrency}, per host {settings.per_host}, "
+          f"{os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as tmp, MemorySampler(exclude=server.pid) as memory:
+        db = Path(tmp) / "bench.db"
+        started = time.perf_counter()
+        cold = asyncio.run(poll(db, config))
+        cold_time = time.perf_counter() - started
+        started = time.perf_counter()
+        warm = asyncio.run(poll(db, config, force=True))
+        warm_time = time.perf_counter() - started
+    server.terminate()
+
+    failed = cold.count(Outcome.FAILED) + warm.count(Outcome.FAILED)
+    print(f"cold poll:  {cold_time:6.2f} s  ({cold.count(Outcome.OK)} ok, {cold.new_items} new items, "
+          f"{cold.new_items / cold_time:,.0f} items/s)")
+    print(f"warm poll:  {warm_time:6.2f} s  ({warm.count(Outcome.NOT_MODIFIED)} not modified)")
+    print(f"peak memory: {memory.peak / 2**20:.0f} MB (briefing and its parse workers)")
+    if failed:
+        reasons = sorted({r.error or "" for r in (*cold.results, *warm.results) if r.outcome is Outcome.FAILED})
+        print(f"FAILED feeds: {failed}; reasons: {reasons[:5]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
