@@ -162,3 +162,36 @@ def test_read_transaction_open_elsewhere_does_not_block_writes(db_path):
     other.execute("COMMIT")
     other.close()
     store.close()
+
+
+def test_labels_are_stored_and_read_back(store):
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Actor:
+        id: str
+        side: str
+
+    @dataclass(frozen=True)
+    class Label:
+        panes: tuple = ("events", "statements")
+        on_topic: bool = True
+        why: tuple = (("events", ("physical act 'shelling'",)), ("statements", ("'said' by Azerbaijan MoD",)))
+        speaker: Actor | None = Actor("az-mod", "azerbaijan")
+        actors: tuple = (Actor("az-mod", "azerbaijan"), Actor("ru-peacekeepers", "russia"))
+        places: tuple = ("Stepanakert", "Lachin corridor")
+
+    a = feeds(store)["https://a.example/feed"]
+    [item_id] = store.ingest(a, [entry("1")], T0, classifications=[Label()], rules_version="r1").new_ids
+    item = store.item(item_id)
+    assert item.panes == ("events", "statements")
+    assert item.speaker == "az-mod" and item.speaker_side == "azerbaijan"
+    assert set(item.actors) == {"az-mod", "ru-peacekeepers"}
+    assert set(item.places) == {"Stepanakert", "Lachin corridor"}
+    assert item.why["events"] == ["physical act 'shelling'"]
+    assert item.as_json()["panes"] == ["events", "statements"]
+    assert store.count_unclassified("r1") == 0 and store.count_unclassified("r2") == 1
+    [(batch_id, *_rest)] = store.items_to_classify(only_version_not="r2")
+    store.save_labels([(batch_id, Label(panes=("humanitarian",), actors=(), places=()))], "r2")
+    again = store.item(item_id)
+    assert again.panes == ("humanitarian",) and again.actors == () and again.places == ()

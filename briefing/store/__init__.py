@@ -14,10 +14,10 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
@@ -63,6 +63,13 @@ class StoredItem:
     kind: str | None
     read: bool
     starred: bool
+    panes: tuple[str, ...] = ()
+    on_topic: bool = True
+    speaker: str | None = None  # actor id
+    speaker_side: str | None = None
+    why: dict[str, list[str]] = field(default_factory=dict)
+    actors: tuple[str, ...] = ()  # actor ids
+    places: tuple[str, ...] = ()  # canonical place names
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -79,14 +86,36 @@ class StoredItem:
             "summary": self.summary,
             "read": self.read,
             "starred": self.starred,
+            "panes": list(self.panes),
+            "on_topic": self.on_topic,
+            "actors": list(self.actors),
+            "places": list(self.places),
+            "speaker": self.speaker,
+            "speaker_side": self.speaker_side,
+            "why": self.why,
         }
 
+
+PANE_COLUMNS = {
+    "events": "pane_events",
+    "statements": "pane_statements",
+    "humanitarian": "pane_humanitarian",
+    "reactions": "pane_reactions",
+}
 
 _ITEM_COLUMNS = """
     items.id, items.title, items.summary, items.link, items.published, items.date_estimated,
     items.first_seen, items.language, items.author, items.feed_id, feeds.name, feeds.side,
-    feeds.kind, items.read, items.starred
+    feeds.kind, items.read, items.starred, items.pane_events, items.pane_statements,
+    items.pane_humanitarian, items.pane_reactions, items.on_topic, items.speaker,
+    items.speaker_side, items.why,
+    (SELECT group_concat(actor, char(31)) FROM item_actors WHERE item_id = items.id),
+    (SELECT group_concat(place, char(31)) FROM item_places WHERE item_id = items.id)
 """
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(value.split("\x1f")) if value else ()
 
 
 def _stored_item(row: Sequence[Any]) -> StoredItem:
@@ -95,6 +124,9 @@ def _stored_item(row: Sequence[Any]) -> StoredItem:
         date_estimated=bool(row[5]), first_seen=from_iso(row[6]), language=row[7], author=row[8],
         feed_id=row[9], feed_name=row[10], side=row[11], kind=row[12], read=bool(row[13]),
         starred=bool(row[14]),
+        panes=tuple(pane for pane, flag in zip(PANE_COLUMNS, row[15:19], strict=True) if flag),
+        on_topic=bool(row[19]), speaker=row[20], speaker_side=row[21], why=json.loads(row[22] or "{}"),
+        actors=_split(row[23]), places=_split(row[24]),
     )  # fmt: skip
 
 
@@ -265,7 +297,14 @@ class Store:
 
     # ------------------------------------------------------------------ items
 
-    def ingest(self, feed: FeedState, entries: Iterable[Entry], now: datetime) -> IngestResult:
+    def ingest(
+        self,
+        feed: FeedState,
+        entries: Iterable[Entry],
+        now: datetime,
+        classifications: Sequence[Labels | None] | None = None,
+        rules_version: str | None = None,
+    ) -> IngestResult:
         """Store a feed's entries in one transaction.
 
         Identity: the same (feed, guid) is the same item; failing that, the same canonical
@@ -275,13 +314,14 @@ class Store:
         entries = list(entries)
         if not entries:
             return IngestResult((), ())
+        labels = list(classifications) if classifications is not None else [None] * len(entries)
         stamp = iso(now)
         new_ids: list[int] = []
         updated_ids: list[int] = []
         with self._write() as conn:
             known = self._known_guids(conn, feed.id, [e.guid for e in entries])
             by_link = self._known_links(conn, [e.link_key for e in entries if e.link_key])
-            for entry in entries:
+            for entry, label in zip(entries, labels, strict=True):
                 link_key = entry.link_key
                 item_id = known.get(entry.guid)
                 if item_id is None and link_key is not None:
@@ -299,6 +339,10 @@ class Store:
                     new_ids.append(item_id)
                 elif self._update_item(conn, feed, item_id, entry, stamp):
                     updated_ids.append(item_id)
+                else:
+                    continue
+                if label is not None:
+                    _write_labels(conn, item_id, label, rules_version)
         return IngestResult(tuple(new_ids), tuple(updated_ids))
 
     @staticmethod
@@ -427,6 +471,32 @@ class Store:
             params.append(limit)
         return [_stored_item(r) for r in self._query(sql, params)]
 
+    def items_to_classify(
+        self, *, after_id: int = 0, limit: int = 1000, only_version_not: str | None = None
+    ) -> list[tuple[int, str, str, str | None, str | None, tuple[str, ...], str | None]]:
+        """A batch of (id, title, summary, feed side, feed kind, feed tags, language) by id."""
+        where = "items.id > ?"
+        params: list[Any] = [after_id]
+        if only_version_not is not None:
+            where += " AND (items.rules_version IS NULL OR items.rules_version != ?)"
+            params.append(only_version_not)
+        rows = self._query(
+            "SELECT items.id, items.title, items.summary, feeds.side, feeds.kind, feeds.tags, items.language"
+            f" FROM items JOIN feeds ON feeds.id = items.feed_id WHERE {where} ORDER BY items.id LIMIT ?",
+            (*params, limit),
+        )
+        return [(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5] or "[]")), r[6]) for r in rows]
+
+    def save_labels(self, labelled: Sequence[tuple[int, Labels]], rules_version: str) -> None:
+        with self._write() as conn:
+            for item_id, label in labelled:
+                _write_labels(conn, item_id, label, rules_version)
+
+    def count_unclassified(self, rules_version: str) -> int:
+        return self._query(
+            "SELECT count(*) FROM items WHERE rules_version IS NULL OR rules_version != ?", (rules_version,)
+        )[0][0]
+
     def item(self, item_id: int) -> StoredItem | None:
         rows = self._query(
             f"SELECT {_ITEM_COLUMNS} FROM items JOIN feeds ON feeds.id = items.feed_id"
@@ -492,6 +562,45 @@ class Store:
     def data_version(self) -> int:
         """Changes when another connection commits: a cheap way to notice new items."""
         return self._query("PRAGMA data_version")[0][0]
+
+
+class Labels(Protocol):
+    """What the store keeps of a classification (briefing.classify.Classification fits)."""
+
+    panes: tuple[str, ...]
+    on_topic: bool
+    why: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def speaker(self) -> Any: ...  # has .id and .side, or None
+
+    @property
+    def actors(self) -> tuple[Any, ...]: ...  # each has .id
+
+    @property
+    def places(self) -> tuple[str, ...]: ...
+
+
+def _write_labels(conn: sqlite3.Connection, item_id: int, label: Labels, rules_version: str | None) -> None:
+    flags = [int(pane in label.panes) for pane in PANE_COLUMNS]
+    speaker = label.speaker
+    conn.execute(
+        """
+        UPDATE items SET pane_events = ?, pane_statements = ?, pane_humanitarian = ?, pane_reactions = ?,
+                         on_topic = ?, speaker = ?, speaker_side = ?, why = ?, rules_version = ?
+        WHERE id = ?
+        """,
+        (*flags, int(label.on_topic), speaker.id if speaker else None, speaker.side if speaker else None,
+         json.dumps({pane: list(cues) for pane, cues in label.why}, ensure_ascii=False), rules_version, item_id),
+    )  # fmt: skip
+    conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
+    conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
+    conn.executemany(
+        "INSERT OR IGNORE INTO item_actors (item_id, actor) VALUES (?, ?)", [(item_id, a.id) for a in label.actors]
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO item_places (item_id, place) VALUES (?, ?)", [(item_id, p) for p in label.places]
+    )
 
 
 _WORD = re.compile(r"\w+")

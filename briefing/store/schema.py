@@ -104,3 +104,41 @@ def m001_initial(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m002_classification(db: Database) -> None:
+    """Panes, actors, places, speaker and reasons for every item (see briefing.classify)."""
+    db.executescript(
+        """
+        ALTER TABLE items ADD COLUMN pane_events INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE items ADD COLUMN pane_statements INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE items ADD COLUMN pane_humanitarian INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE items ADD COLUMN pane_reactions INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE items ADD COLUMN on_topic INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE items ADD COLUMN speaker TEXT;             -- actor id
+        ALTER TABLE items ADD COLUMN speaker_side TEXT;
+        ALTER TABLE items ADD COLUMN why TEXT NOT NULL DEFAULT '{}';   -- {"pane": ["cue", ...]}
+        ALTER TABLE items ADD COLUMN rules_version TEXT;       -- NULL: not classified yet
+
+        CREATE INDEX items_pane_events ON items(pane_events, published);
+        CREATE INDEX items_pane_statements ON items(pane_statements, published);
+        CREATE INDEX items_pane_humanitarian ON items(pane_humanitarian, published);
+        CREATE INDEX items_pane_reactions ON items(pane_reactions, published);
+        CREATE INDEX items_rules_version ON items(rules_version);
+
+        CREATE TABLE item_actors (
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            actor TEXT NOT NULL,                              -- actor id from the gazetteer
+            PRIMARY KEY (item_id, actor)
+        ) WITHOUT ROWID;
+        CREATE INDEX item_actors_actor ON item_actors(actor, item_id);
+
+        CREATE TABLE item_places (
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            place TEXT NOT NULL,                              -- canonical place name
+            PRIMARY KEY (item_id, place)
+        ) WITHOUT ROWID;
+        CREATE INDEX item_places_place ON item_places(place, item_id);
+        """
+    )
