@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .models import KINDS, SIDES, Config, FeedConfig, PollSettings
+from .errors import BriefingError, ConfigError
+from .models import KINDS, SIDES, BriefSettings, Config, FeedConfig, PollSettings
 from .text import canonical_url, safe_url
+from .timespec import zone
 
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
@@ -179,11 +180,11 @@ def load_config(path: str | Path) -> Config:
 def _validate(data: dict[str, Any], path: Path, lines: _Lines) -> Config:
     check = _Checker(path, lines)
     for key in data:
-        if key not in ("feed", "defaults", "poll"):
+        if key not in ("feed", "defaults", "poll", "brief"):
             check.problem(
                 lines.of(key, 0) if (key, 0) in lines.tables else lines.of("", 0, key),
                 f"unknown table or key '{key}'",
-                "the file holds [defaults], [poll] and [[feed]] tables only",
+                "the file holds [defaults], [poll], [brief] and [[feed]] tables only",
             )
 
     defaults: dict[str, Any] = {}
@@ -259,9 +260,33 @@ def _validate(data: dict[str, Any], path: Path, lines: _Lines) -> Config:
         seen_names[values["name"].casefold()] = lines.of("feed", index, "name")
         feeds.append(FeedConfig(**values))
 
+    brief = _validate_brief(data.get("brief", {}), check)
     if check.problems:
         raise ConfigError(check.problems)
-    return Config(feeds=tuple(feeds), poll=poll, path=path)
+    return Config(feeds=tuple(feeds), poll=poll, path=path, brief=brief)
+
+
+def _validate_brief(raw: Any, check: _Checker) -> BriefSettings:
+    if not isinstance(raw, dict):
+        check.problem(check.lines.of("", 0, "brief"), "'brief' must be a table", "write it as [brief]")
+        return BriefSettings()
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        line = check.lines.of("brief", 0, key)
+        if key not in ("timezone", "directory"):
+            check.problem(line, f"[brief]: unknown key '{key}'", "allowed: directory, timezone")
+        elif not isinstance(value, str) or not value.strip():
+            check.problem(line, f"[brief]: bad value {value!r} for '{key}'", f"'{key}' must be a string in quotes")
+        elif key == "timezone":
+            try:
+                zone(value)
+            except BriefingError as exc:
+                check.problem(line, f"[brief]: {exc}".split(" — ")[0], "use an IANA name such as Asia/Yerevan")
+                continue
+            values[key] = value
+        else:
+            values[key] = value
+    return BriefSettings(**values)
 
 
 def _validate_poll(raw: Any, check: _Checker) -> PollSettings:

@@ -39,10 +39,19 @@ class PollSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class BriefSettings:
+    """The [brief] table: the desk's time zone and where briefs are written."""
+
+    timezone: str | None = None  # IANA name, e.g. "Asia/Yerevan"; None = this machine's zone
+    directory: str = "briefs"  # where `b` in the dashboard writes brief-YYYY-MM-DD.md
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     feeds: tuple[FeedConfig, ...]
     poll: PollSettings = field(default_factory=PollSettings)
     path: Path | None = None
+    brief: BriefSettings = field(default_factory=BriefSettings)
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,6 +113,13 @@ def test_not_utf8(tmp_path):
         load_config(path)
 
 
+def test_brief_table(tmp_path):
+    config = load(tmp_path, '[brief]\ntimezone = "Asia/Yerevan"\ndirectory = "out"\n')
+    assert config.brief.timezone == "Asia/Yerevan" and config.brief.directory == "out"
+    [problem] = problems(tmp_path, '[brief]\ntimezone = "Mars/Olympus"\n')
+    assert ":2: " in problem and "Mars/Olympus" in problem and "Asia/Yerevan" in problem
+
+
 def test_empty_file_has_no_feeds(tmp_path):
     assert load(tmp_path, "").feeds == ()
 

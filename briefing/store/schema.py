@@ -142,3 +142,48 @@ def m002_classification(db: Database) -> None:
         CREATE INDEX item_places_place ON item_places(place, item_id);
         """
     )
+
+
+@migrations()
+def m005_briefs(db: Database) -> None:
+    """Every brief written, so the next one can say what is new since."""
+    db.executescript(
+        """
+        CREATE TABLE briefs (
+            id INTEGER PRIMARY KEY,
+            generated_at TEXT NOT NULL,
+            window_start TEXT NOT NULL,
+            window_end TEXT NOT NULL,
+            tz TEXT NOT NULL,
+            filter TEXT,
+            items INTEGER NOT NULL,
+            max_item_id INTEGER NOT NULL,     -- the newest item the brief could see
+            path TEXT
+        );
+        """
+    )
+
+
+@migrations()
+def m006_stories(db: Database) -> None:
+    """Items that report the same occurrence share a story (see briefing.stories)."""
+    db.executescript(
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            first_item INTEGER NOT NULL,          -- who reported it first
+            first_published TEXT NOT NULL,
+            last_published TEXT NOT NULL,
+            size INTEGER NOT NULL DEFAULT 1
+        );
+        ALTER TABLE items ADD COLUMN story_id INTEGER REFERENCES stories(id);
+        ALTER TABLE items ADD COLUMN signature BLOB;     -- MinHash of the text, for matching
+        CREATE INDEX items_story ON items(story_id, published);
+
+        CREATE TABLE story_bands (                      -- LSH buckets: candidate lookup by band hash
+            band INTEGER NOT NULL,
+            item_id INTEGER NOT NULL,
+            PRIMARY KEY (band, item_id)
+        ) WITHOUT ROWID;
+        """
+    )
