@@ -171,7 +171,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             print(json.dumps(row, ensure_ascii=False))
         return 0
     table = Table(title=f"{len(health)} feeds", expand=False)
-    for column in ("feed", "side", "status", "last success", "items/day", "next poll", "last error"):
+    for column in ("feed", "side", "status", "last success", "last new item", "items/day", "next poll", "last error"):
         table.add_column(column, overflow="fold")
     for row in health:
         status = row["last_status"] or "never polled"
@@ -187,12 +187,24 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             Text(row["side"] or "–"),
             Text(status, style=style),
             Text(_ago(from_iso(row["last_success_at"]), now)),
+            _quiet(from_iso(row["last_new_item_at"]), row["items_per_day"], now),
             Text(f"{row['items_per_day']:.1f}"),
             Text(_until(from_iso(row["next_poll_at"]), now) if row["in_config"] and row["enabled"] else "–"),
             Text(row["last_error"] or ""),
         )
     _console().print(table)
     return 0
+
+
+def _quiet(last_new: datetime | None, per_day: float, now: datetime) -> Text:
+    """Time since the feed last brought something new, flagged when that is unusually long:
+    a ministry's feed going quiet during an escalation is news in itself."""
+    text = Text(_ago(last_new, now))
+    if last_new is not None and per_day >= 1:
+        expected_gap = 86400 / per_day
+        if (now - last_new).total_seconds() > max(4 * expected_gap, 3 * 3600):
+            text.append(" (quiet)", style="yellow")
+    return text
 
 
 def _ago(when: datetime | None, now: datetime) -> str:
@@ -240,6 +252,26 @@ def cmd_items(args: argparse.Namespace) -> int:
         console.print(line)
     if not items:
         console.print("no items", markup=False)
+    return 0
+
+
+def cmd_reclassify(args: argparse.Namespace) -> int:
+    from .labelling import reclassify
+
+    if not Path(args.db).exists():
+        raise BriefingError(f"{args.db}: no database yet — run `briefing poll` first, or pass --db FILE")
+    console = _console()
+    if console.is_terminal:
+        with Progress(
+            TextColumn("[bold]classifying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True,
+        ) as progress:  # fmt: skip
+            task = progress.add_task("classifying", total=None)
+            done = reclassify(args.db, everything=args.all,
+                              progress=lambda n, total: progress.update(task, completed=n, total=total))
+    else:
+        done = reclassify(args.db, everything=args.all)
+    console.print(f"relabelled {done} items", markup=False)
     return 0
 
 
@@ -357,6 +389,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None, help="at most this many (default: 50, all with --json)")
     p.add_argument("--json", action="store_true", help="one JSON object per line, for jq")
     p.set_defaults(func=cmd_items)
+
+    p = sub.add_parser("reclassify", parents=[common], help="recompute panes, actors and places after a rules change")
+    p.add_argument("--all", action="store_true", help="every item, not only those labelled by older rules")
+    p.set_defaults(func=cmd_reclassify)
 
     p = sub.add_parser("import-opml", parents=[common], help="add the feeds of an OPML file to feeds.toml")
     p.add_argument("file", type=Path, help="the OPML file")

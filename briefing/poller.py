@@ -3,7 +3,8 @@
 Data flow, for each due feed, many at once:
 
     FeedState ──fetch (httpx, global + per-host caps, deadline)──▶ FetchResult
-              ──parse (worker processes for big polls, threads for small)──▶ ParsedFeed
+              ──parse + classify (worker processes for big polls, a thread for small)──▶
+              ParsedFeed + labels
               ──ingest + record (one writer thread, one transaction each)──▶ PollResult
 
 The event loop only waits: parsing runs in other processes or threads and every database
@@ -26,9 +27,10 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
+from .classify import RULES_VERSION, Classification
 from .fetch.http import HostClients, fetch, host_key
-from .fetch.parse import parse_feed
 from .fetch.schedule import next_poll_at
+from .labelling import parse_and_classify
 from .models import Config, FeedState, FetchResult, Outcome, ParsedFeed, PollResult, PollSummary
 from .store import IngestResult, Store
 
@@ -74,12 +76,12 @@ class ParsePool:
 
     def _start(self) -> None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["briefing.fetch.parse"])
+        context.set_forkserver_preload(["briefing.labelling"])
         self._pool = ProcessPoolExecutor(self._processes, mp_context=context, initializer=_limit_memory)
         self._pool.submit(int)  # start the workers while the first downloads are in flight
 
-    async def parse(self, body: bytes, **kwargs) -> ParsedFeed:
-        job = partial(parse_feed, body, **kwargs)
+    async def parse(self, body: bytes, **kwargs) -> tuple[ParsedFeed, tuple[Classification, ...]]:
+        job = partial(parse_and_classify, body, **kwargs)
         loop = asyncio.get_running_loop()
         if self._starting is not None:
             await self._starting
@@ -89,10 +91,10 @@ class ParsePool:
             return await asyncio.wait_for(loop.run_in_executor(self._pool, job), PARSE_TIMEOUT)
         except TimeoutError:
             self._restart()
-            return ParsedFeed("", None, (), error=f"parser gave up after {PARSE_TIMEOUT:g} s", fatal=True)
+            return ParsedFeed("", None, (), error=f"parser gave up after {PARSE_TIMEOUT:g} s", fatal=True), ()
         except (BrokenProcessPool, MemoryError):
             self._restart()
-            return ParsedFeed("", None, (), error="parser crashed on this document", fatal=True)
+            return ParsedFeed("", None, (), error="parser crashed on this document", fatal=True), ()
 
     def _restart(self) -> None:
         self.close(kill=True)
@@ -170,18 +172,21 @@ async def _poll_feeds(
             fetched = await fetch(
                 clients.for_url(feed.url), feed.url, settings, etag=feed.etag, last_modified=feed.last_modified
             )
-        parsed = None
+        parsed, labels = None, ()
         if fetched.outcome is Outcome.OK:
-            parsed = await parser.parse(
+            parsed, labels = await parser.parse(
                 fetched.body,
                 url=fetched.permanent_url or feed.url,
                 content_type=fetched.content_type,
                 content_language=fetched.content_language,
                 default_language=feed.language,
                 now=started_at,
+                feed_side=feed.side,
+                feed_kind=feed.kind,
+                feed_tags=feed.tags,
             )
         result = await loop.run_in_executor(
-            writer, partial(_store_result, store, feed, fetched, parsed, started_at, clock)
+            writer, partial(_store_result, store, feed, fetched, parsed, labels, started_at, clock)
         )
         observer.finished(result)
         return result
@@ -195,6 +200,7 @@ def _store_result(
     feed: FeedState,
     fetched: FetchResult,
     parsed: ParsedFeed | None,
+    labels: tuple[Classification, ...],
     started_at: datetime,
     clock: Callable[[], datetime],
 ) -> PollResult:
@@ -204,7 +210,7 @@ def _store_result(
     outcome = fetched.outcome
     if parsed is not None:
         if parsed.entries:
-            ingested = store.ingest(feed, parsed.entries, clock())
+            ingested = store.ingest(feed, parsed.entries, clock(), labels, RULES_VERSION)
         error = parsed.error
         if parsed.fatal:
             outcome = Outcome.FAILED

@@ -13,7 +13,7 @@ from loopback import Response, item, rss
 
 from briefing.cli import build_parser, main
 
-COMMANDS = ["poll", "watch", "feeds", "items", "import-opml", "export-opml", "demo"]
+COMMANDS = ["poll", "watch", "feeds", "items", "reclassify", "import-opml", "export-opml", "demo"]
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
@@ -144,3 +144,26 @@ def test_import_of_broken_opml_is_exit_2(tmp_path):
 def test_demo_refuses_the_users_database(tmp_path):
     done = run("demo", "--once", "--db", "briefing.db", cwd=tmp_path)
     assert done.returncode == 2 and "never writes to your own database" in done.stderr
+
+
+def test_watch_stops_cleanly_on_ctrl_c(tmp_path, server):
+    import signal
+    import sqlite3
+    import time
+
+    url = server.route("/f", Response(200, rss(item("1", "first"), item("2", "second"))))
+    config = write_config(tmp_path / "feeds.toml", [{"name": "F", "url": url}])
+    db = tmp_path / "w.db"
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "watch", "--config", str(config), "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.hits("/f") == 0:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "stopped" in out and "Traceback" not in err
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 2

@@ -175,3 +175,15 @@ def test_parse_max_age():
     assert parse_max_age("public, max-age=3600") == 3600
     assert parse_max_age("no-cache") == 0
     assert parse_max_age(None) is None
+
+
+async def test_stalled_server_hits_the_deadline(server):
+    def stall(_req):
+        time.sleep(3)
+        return Response(200, rss())
+
+    url = server.route("/stall", stall)
+    started = time.monotonic()
+    result = await get(url, PollSettings(timeout=10, deadline=1.0))
+    assert result.outcome is Outcome.FAILED and "deadline" in result.error
+    assert time.monotonic() - started < 2.5

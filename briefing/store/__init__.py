@@ -535,14 +535,15 @@ class Store:
                    f.last_success_at, f.last_error, f.next_poll_at, f.consecutive_failures,
                    f.last_polled_at,
                    (SELECT count(*) FROM item_feeds x WHERE x.feed_id = f.id AND x.first_seen >= ?),
-                   (SELECT count(*) FROM item_feeds x WHERE x.feed_id = f.id)
+                   (SELECT count(*) FROM item_feeds x WHERE x.feed_id = f.id),
+                   (SELECT max(x.first_seen) FROM item_feeds x WHERE x.feed_id = f.id)
             FROM feeds f ORDER BY f.in_config DESC, f.name
             """,
             (week_ago,),
         )
         keys = ("id", "name", "side", "kind", "url", "enabled", "in_config", "last_status",
                 "last_success_at", "last_error", "next_poll_at", "consecutive_failures",
-                "last_polled_at", "items_week", "items_total")  # fmt: skip
+                "last_polled_at", "items_week", "items_total", "last_new_item_at")  # fmt: skip
         health = []
         for row in rows:
             record = dict(zip(keys, row, strict=True))
