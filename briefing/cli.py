@@ -275,6 +275,25 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recluster(args: argparse.Namespace) -> int:
+    if not Path(args.db).exists():
+        raise BriefingError(f"{args.db}: no database yet — run `briefing poll` first, or pass --db FILE")
+    console = _console()
+    with Store(args.db) as store:
+        if console.is_terminal:
+            with Progress(
+                TextColumn("[bold]grouping stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=console, transient=True,
+            ) as progress:  # fmt: skip
+                task = progress.add_task("grouping", total=None)
+                store.recluster(progress=lambda n, total: progress.update(task, completed=n, total=total))
+        else:
+            store.recluster()
+        stories, grouped, items = store.story_counts()
+    console.print(f"{stories} stories; {grouped} of them tell {items} items", markup=False)
+    return 0
+
+
 def cmd_import_opml(args: argparse.Namespace) -> int:
     from .opml import import_opml
 
@@ -393,6 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reclassify", parents=[common], help="recompute panes, actors and places after a rules change")
     p.add_argument("--all", action="store_true", help="every item, not only those labelled by older rules")
     p.set_defaults(func=cmd_reclassify)
+
+    p = sub.add_parser("recluster", parents=[common], help="rebuild the stories: which items report the same news")
+    p.set_defaults(func=cmd_recluster)
 
     p = sub.add_parser("import-opml", parents=[common], help="add the feeds of an OPML file to feeds.toml")
     p.add_argument("file", type=Path, help="the OPML file")

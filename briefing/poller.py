@@ -33,6 +33,7 @@ from .fetch.schedule import next_poll_at
 from .labelling import parse_and_classify
 from .models import Config, FeedState, FetchResult, Outcome, ParsedFeed, PollResult, PollSummary
 from .store import IngestResult, Store
+from .stories import Signature, signature
 
 PROCESS_POOL_MIN_FEEDS = 16
 PARSE_TIMEOUT = 60.0
@@ -62,6 +63,15 @@ def _limit_memory() -> None:
         pass
 
 
+def parse_classify_sign(
+    body: bytes, **kwargs
+) -> tuple[ParsedFeed, tuple[Classification, ...], tuple[Signature, ...]]:
+    """The parse workers' job: entries, their labels, and their story signatures — the CPU work
+    of an item, done off the writer thread."""
+    parsed, labels = parse_and_classify(body, **kwargs)
+    return parsed, labels, tuple(signature(e.title, e.summary) for e in parsed.entries)
+
+
 class ParsePool:
     """Parses off the event loop: in worker processes when there is much to do (feedparser is
     pure Python and would otherwise hold the GIL), in a thread when there is little."""
@@ -76,12 +86,14 @@ class ParsePool:
 
     def _start(self) -> None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["briefing.labelling"])
+        context.set_forkserver_preload(["briefing.labelling", "briefing.poller"])
         self._pool = ProcessPoolExecutor(self._processes, mp_context=context, initializer=_limit_memory)
         self._pool.submit(int)  # start the workers while the first downloads are in flight
 
-    async def parse(self, body: bytes, **kwargs) -> tuple[ParsedFeed, tuple[Classification, ...]]:
-        job = partial(parse_and_classify, body, **kwargs)
+    async def parse(
+        self, body: bytes, **kwargs
+    ) -> tuple[ParsedFeed, tuple[Classification, ...], tuple[Signature, ...]]:
+        job = partial(parse_classify_sign, body, **kwargs)
         loop = asyncio.get_running_loop()
         if self._starting is not None:
             await self._starting
@@ -91,10 +103,10 @@ class ParsePool:
             return await asyncio.wait_for(loop.run_in_executor(self._pool, job), PARSE_TIMEOUT)
         except TimeoutError:
             self._restart()
-            return ParsedFeed("", None, (), error=f"parser gave up after {PARSE_TIMEOUT:g} s", fatal=True), ()
+            return ParsedFeed("", None, (), error=f"parser gave up after {PARSE_TIMEOUT:g} s", fatal=True), (), ()
         except (BrokenProcessPool, MemoryError):
             self._restart()
-            return ParsedFeed("", None, (), error="parser crashed on this document", fatal=True), ()
+            return ParsedFeed("", None, (), error="parser crashed on this document", fatal=True), (), ()
 
     def _restart(self) -> None:
         self.close(kill=True)
@@ -172,9 +184,9 @@ async def _poll_feeds(
             fetched = await fetch(
                 clients.for_url(feed.url), feed.url, settings, etag=feed.etag, last_modified=feed.last_modified
             )
-        parsed, labels = None, ()
+        parsed, labels, signatures = None, (), ()
         if fetched.outcome is Outcome.OK:
-            parsed, labels = await parser.parse(
+            parsed, labels, signatures = await parser.parse(
                 fetched.body,
                 url=fetched.permanent_url or feed.url,
                 content_type=fetched.content_type,
@@ -186,7 +198,7 @@ async def _poll_feeds(
                 feed_tags=feed.tags,
             )
         result = await loop.run_in_executor(
-            writer, partial(_store_result, store, feed, fetched, parsed, labels, started_at, clock)
+            writer, partial(_store_result, store, feed, fetched, parsed, labels, started_at, clock, signatures)
         )
         observer.finished(result)
         return result
@@ -203,6 +215,7 @@ def _store_result(
     labels: tuple[Classification, ...],
     started_at: datetime,
     clock: Callable[[], datetime],
+    signatures: tuple[Signature, ...] = (),
 ) -> PollResult:
     """Runs in the writer thread: ingest the entries and record how the poll went."""
     ingested = IngestResult((), ())
@@ -210,7 +223,9 @@ def _store_result(
     outcome = fetched.outcome
     if parsed is not None:
         if parsed.entries:
-            ingested = store.ingest(feed, parsed.entries, clock(), labels, RULES_VERSION)
+            ingested = store.ingest(
+                feed, parsed.entries, clock(), labels, RULES_VERSION, signatures=signatures or None
+            )
         error = parsed.error
         if parsed.fatal:
             outcome = Outcome.FAILED

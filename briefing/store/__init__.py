@@ -23,8 +23,10 @@ from sqlite_utils import Database
 
 from ..errors import StoreError
 from ..models import Config, Entry, FeedState, FetchResult, Outcome, ParsedFeed
+from ..stories import Signature, signature
 from ..text import one_line, search_form, strip_controls
 from .schema import migrations
+from .stories import StoriesMixin
 
 BUSY_TIMEOUT = 30.0
 
@@ -70,6 +72,10 @@ class StoredItem:
     why: dict[str, list[str]] = field(default_factory=dict)
     actors: tuple[str, ...] = ()  # actor ids
     places: tuple[str, ...] = ()  # canonical place names
+    story_id: int | None = None  # items reporting the same occurrence share a story (briefing.stories)
+    story_size: int = 1
+    story_sources: int = 1  # distinct feeds, carriers included
+    story_sides: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -93,6 +99,10 @@ class StoredItem:
             "speaker": self.speaker,
             "speaker_side": self.speaker_side,
             "why": self.why,
+            "story": self.story_id,
+            "story_size": self.story_size,
+            "story_sources": self.story_sources,
+            "story_sides": list(self.story_sides),
         }
 
 
@@ -110,7 +120,9 @@ _ITEM_COLUMNS = """
     items.pane_humanitarian, items.pane_reactions, items.on_topic, items.speaker,
     items.speaker_side, items.why,
     (SELECT group_concat(actor, char(31)) FROM item_actors WHERE item_id = items.id),
-    (SELECT group_concat(place, char(31)) FROM item_places WHERE item_id = items.id)
+    (SELECT group_concat(place, char(31)) FROM item_places WHERE item_id = items.id),
+    items.story_id,
+    (SELECT size || char(31) || sources || char(31) || sides FROM stories WHERE stories.id = items.story_id)
 """
 
 
@@ -126,11 +138,19 @@ def _stored_item(row: Sequence[Any]) -> StoredItem:
         starred=bool(row[14]),
         panes=tuple(pane for pane, flag in zip(PANE_COLUMNS, row[15:19], strict=True) if flag),
         on_topic=bool(row[19]), speaker=row[20], speaker_side=row[21], why=json.loads(row[22] or "{}"),
-        actors=_split(row[23]), places=_split(row[24]),
+        actors=_split(row[23]), places=_split(row[24]), **_story_fields(row[25], row[26]),
     )  # fmt: skip
 
 
-class Store:
+def _story_fields(story_id: int | None, packed: str | None) -> dict[str, Any]:
+    if story_id is None or not packed:
+        return {"story_id": story_id}
+    size, sources, sides = packed.split("\x1f")
+    return {"story_id": story_id, "story_size": int(size), "story_sources": int(sources),
+            "story_sides": tuple(sides.split(",")) if sides else ()}  # fmt: skip
+
+
+class Store(StoriesMixin):
     def __init__(self, path: str | Path, *, check_same_thread: bool = True):
         self.path = Path(path)
         try:
@@ -304,24 +324,28 @@ class Store:
         now: datetime,
         classifications: Sequence[Labels | None] | None = None,
         rules_version: str | None = None,
+        signatures: Sequence[Signature | None] | None = None,
     ) -> IngestResult:
         """Store a feed's entries in one transaction.
 
         Identity: the same (feed, guid) is the same item; failing that, the same canonical
         link is the same item (seen in another feed, which is then remembered as a carrier).
-        An edited title or summary keeps the old text in item_history.
+        An edited title or summary keeps the old text in item_history. Every new item joins a
+        story (briefing.stories); `signatures`, when the parse workers computed them, save the
+        writer that work.
         """
         entries = list(entries)
         if not entries:
             return IngestResult((), ())
         labels = list(classifications) if classifications is not None else [None] * len(entries)
+        sigs = list(signatures) if signatures is not None else [None] * len(entries)
         stamp = iso(now)
         new_ids: list[int] = []
         updated_ids: list[int] = []
         with self._write() as conn:
             known = self._known_guids(conn, feed.id, [e.guid for e in entries])
             by_link = self._known_links(conn, [e.link_key for e in entries if e.link_key])
-            for entry, label in zip(entries, labels, strict=True):
+            for entry, label, sig in zip(entries, labels, sigs, strict=True):
                 link_key = entry.link_key
                 item_id = known.get(entry.guid)
                 if item_id is None and link_key is not None:
@@ -332,13 +356,18 @@ class Store:
                             " VALUES (?, ?, ?, ?)",
                             (feed.id, entry.guid, item_id, stamp),
                         )  # another feed's copy: remembered as a carrier, its text not taken
+                        self._story_carrier(conn, item_id, feed.id)
                 if item_id is None:
                     item_id = self._insert_item(conn, feed, entry, stamp)
                     if link_key is not None:
                         by_link[link_key] = item_id
                     new_ids.append(item_id)
+                    published = iso(entry.published) if entry.published else stamp
+                    self._assign_story(conn, item_id, feed.id, published, link_key,
+                                       sig or signature(entry.title, entry.summary), label)  # fmt: skip
                 elif self._update_item(conn, feed, item_id, entry, stamp):
                     updated_ids.append(item_id)
+                    self._story_edited(conn, item_id, sig or signature(entry.title, entry.summary))
                 else:
                     continue
                 if label is not None:

@@ -166,24 +166,49 @@ def m005_briefs(db: Database) -> None:
 
 @migrations()
 def m006_stories(db: Database) -> None:
-    """Items that report the same occurrence share a story (see briefing.stories)."""
+    """Items that report the same occurrence share a story (see briefing.stories).
+
+    Every item has a story (a lone item is a story of one). Items already stored become
+    stories of one; `briefing recluster` groups them.
+    """
     db.executescript(
         """
         CREATE TABLE stories (
             id INTEGER PRIMARY KEY,
-            first_item INTEGER NOT NULL,          -- who reported it first
+            first_item INTEGER NOT NULL,          -- who reported it first (earliest published)
+            latest_item INTEGER NOT NULL,         -- the newest report
             first_published TEXT NOT NULL,
             last_published TEXT NOT NULL,
-            size INTEGER NOT NULL DEFAULT 1
+            size INTEGER NOT NULL DEFAULT 1,      -- items
+            sources INTEGER NOT NULL DEFAULT 1,   -- distinct feeds, carriers included
+            sides TEXT NOT NULL DEFAULT ''        -- distinct sides of those feeds, sorted, comma-separated
         );
+        CREATE INDEX stories_last_published ON stories(last_published);
         ALTER TABLE items ADD COLUMN story_id INTEGER REFERENCES stories(id);
-        ALTER TABLE items ADD COLUMN signature BLOB;     -- MinHash of the text, for matching
+        ALTER TABLE items ADD COLUMN signature BLOB;     -- briefing.stories.Signature, for matching
         CREATE INDEX items_story ON items(story_id, published);
 
-        CREATE TABLE story_bands (                      -- LSH buckets: candidate lookup by band hash
-            band INTEGER NOT NULL,
+        CREATE TABLE story_keys (                       -- LSH bands, numbers, quotes: candidate lookup
+            key INTEGER NOT NULL,
+            day INTEGER NOT NULL,                       -- days since 1970 of the item's published time
             item_id INTEGER NOT NULL,
-            PRIMARY KEY (band, item_id)
+            PRIMARY KEY (key, day, item_id)
         ) WITHOUT ROWID;
+
+        CREATE TABLE story_feeds (                      -- every feed that carried one of a story's items
+            story_id INTEGER NOT NULL,
+            feed_id INTEGER NOT NULL,
+            PRIMARY KEY (story_id, feed_id)
+        ) WITHOUT ROWID;
+
+        INSERT INTO stories (id, first_item, latest_item, first_published, last_published, size, sources, sides)
+            SELECT items.id, items.id, items.id, items.published, items.published, 1,
+                   (SELECT count(DISTINCT feed_id) FROM item_feeds WHERE item_id = items.id),
+                   coalesce((SELECT group_concat(side) FROM (SELECT DISTINCT feeds.side FROM item_feeds
+                             JOIN feeds ON feeds.id = item_feeds.feed_id
+                             WHERE item_feeds.item_id = items.id AND feeds.side IS NOT NULL ORDER BY feeds.side)), '')
+            FROM items;
+        INSERT INTO story_feeds (story_id, feed_id) SELECT DISTINCT item_id, feed_id FROM item_feeds;
+        UPDATE items SET story_id = id;
         """
     )
