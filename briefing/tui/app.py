@@ -1,0 +1,204 @@
+"""The dashboard application: thin. It holds what every screen shares — the database threads,
+the desk's time zone and clock, the in-app poll — and opens the main screen."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import UTC, datetime, tzinfo
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from ..models import Config
+from ..store import StoredItem
+from ..timespec import zone
+from . import data
+from .commands import action_name, commands_for
+from .screens.main import MainScreen
+
+
+class BriefingApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "briefing"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        config: Config | None = None,
+        *,
+        auto_poll: bool = False,
+        clock: Callable[[], datetime] | None = None,
+        tz: tzinfo | None = None,
+        watch_interval: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.config = config
+        self.auto_poll = auto_poll
+        self.now: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.tz = tz or zone(config.brief.timezone if config else None)
+        self.watch_interval = watch_interval
+        self.reader = data.Reader(self.db_path)
+        self.writer = data.Reader(self.db_path, name="briefing-writer")
+        self.polling = False
+        self.saved: list[tuple[str, str]] = []
+        self._flags: dict[int, tuple[bool, bool]] = {}
+        self.last_poll_error: str | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen())
+        self.load_saved_filters()
+        if self.auto_poll and self.can_poll:
+            self.poll_now()
+            self.set_interval(5.0, self._poll_if_due)
+
+    def on_unmount(self) -> None:
+        self.reader.close()
+        self.writer.close()
+
+    @property
+    def main(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    # ------------------------------------------------------------------ shared helpers
+
+    def actor_name(self, actor_id: str) -> str:
+        try:
+            from ..classify import actor
+        except ImportError:
+            return actor_id
+        found = actor(actor_id)
+        return found.name if found is not None else actor_id
+
+    def with_flags(self, item: StoredItem) -> StoredItem:
+        """An item with the flags the user just set, even before the database says so."""
+        flags = self._flags.get(item.id)
+        if flags is None or flags == (item.read, item.starred):
+            return item
+        return replace(item, read=flags[0], starred=flags[1])
+
+    def remember_flags(self, item: StoredItem, *, read: bool | None = None, starred: bool | None = None) -> StoredItem:
+        item = self.with_flags(item)
+        changed = replace(item, read=item.read if read is None else read,
+                          starred=item.starred if starred is None else starred)  # fmt: skip
+        self._flags[item.id] = (changed.read, changed.starred)
+        return changed
+
+    @work(group="writes")
+    async def write_flags(self, ids: list[int], *, read: bool | None = None, starred: bool | None = None) -> None:
+        await self.writer.call(data.set_flags, ids, read=read, starred=starred)
+
+    @work(group="writes")
+    async def mark_pane_read(self, flt: data.ParsedFilter, pane: str) -> None:
+        ids = await self.writer.call(data.pane_item_ids, flt, pane)
+        await self.writer.call(data.set_flags, ids, read=True)
+        for item_id in ids:
+            flags = self._flags.get(item_id)
+            if flags is not None:
+                self._flags[item_id] = (True, flags[1])
+        self.notify(f"{len(ids):,} items marked read", timeout=2)
+
+    # ------------------------------------------------------------------ saved filters
+
+    @work(group="filters")
+    async def load_saved_filters(self) -> None:
+        self.saved = await self.reader.call(data.saved_filters)
+
+    @work(group="writes")
+    async def save_filter(self, name: str, text: str) -> None:
+        await self.writer.call(data.save_filter, name, text)
+        self.saved = await self.writer.call(data.saved_filters)
+        self.notify(f"filter saved as {name!r}", timeout=2)
+
+    @work(group="writes")
+    async def delete_saved_filter(self, name: str) -> None:
+        await self.writer.call(data.delete_filter, name)
+        self.saved = await self.writer.call(data.saved_filters)
+
+    # ------------------------------------------------------------------ poll and brief
+
+    @property
+    def can_poll(self) -> bool:
+        return bool(self.config and self.config.feeds)
+
+    def poll_now(self) -> None:
+        if self.can_poll and not self.polling:
+            self.polling = True
+            self._status_changed()
+            self._poll()
+
+    def _status_changed(self) -> None:
+        main = self.main
+        if main is not None and main.is_mounted:
+            main.show_status()
+        self.screen.refresh_bindings()
+
+    @work(thread=True, group="poll", exit_on_error=False)
+    def _poll(self) -> None:
+        from ..poller import poll
+
+        error = None
+        summary = None
+        try:
+            summary = asyncio.run(poll(self.db_path, self.config))
+        except Exception as exc:  # shown to the user; the dashboard keeps going
+            error = f"poll failed: {exc}"
+        self.call_from_thread(self._poll_done, summary, error)
+
+    def _poll_done(self, summary, error: str | None) -> None:
+        self.polling = False
+        if error:
+            self.notify(error, severity="error", markup=False)
+        elif summary is not None and summary.results:
+            self.notify(f"{summary.new_items} new items from {len(summary.results)} feeds", timeout=3, markup=False)
+        self._status_changed()
+        main = self.main
+        if main is not None:
+            main.load_status()
+
+    @work(exclusive=True, group="due")
+    async def _poll_if_due(self) -> None:
+        if self.polling:
+            return
+        due = await self.reader.call(lambda store: store.next_due_at())
+        if due is None or due <= datetime.now(UTC):
+            self.poll_now()
+
+    @work(thread=True, group="brief", exit_on_error=False)
+    def write_brief(self) -> None:
+        write = data.brief_writer()
+        if write is None or self.config is None:
+            return
+        try:
+            _, path = write(self.db_path, self.config, tz=self.tz)
+        except Exception as exc:  # a BriefingError or worse: say it, keep going
+            self.call_from_thread(self.notify, f"brief not written: {exc}", severity="error", markup=False)
+            return
+        self.call_from_thread(self.notify, f"brief written to {path}", timeout=8, markup=False)
+
+    # ------------------------------------------------------------------ palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers the same commands as the keys, where they make sense now."""
+        name = getattr(screen, "SCREEN_NAME", None)
+        if name is not None:
+            for command in commands_for(name):
+                action = command.action
+                params: tuple[object, ...] = ()
+                if "(" in action:
+                    params = (int(action[action.index("(") + 1 : -1]),)
+                if screen.check_action(action_name(command), params) is True:
+                    yield SystemCommand(command.label, command.description, partial(screen.run_action, action))
+            if name == "main":
+                for saved_name, text in self.saved:
+                    yield SystemCommand(f"Filter: {saved_name}", text, partial(screen.apply_filter, text))
+        yield SystemCommand("Theme", "Change the colours", self.action_change_theme)

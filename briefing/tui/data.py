@@ -1,0 +1,316 @@
+"""The dashboard's one door to the core: every read and write the panes need, off the UI thread.
+
+Engineer C's filter language (`briefing.query.parse_filter`) and windowed queries
+(`Store.pane_counts`, `Store.pane_window`, saved filters) are used when present; until then a
+small fallback over `Store.items()` stands in, so the rest of the dashboard never changes.
+
+Thread rule: a `Reader` owns one thread and one `Store` on it; every function here that takes a
+`store` runs on that thread. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..errors import BriefingError
+from ..store import PANE_COLUMNS, Store, StoredItem
+
+PANES: tuple[str, ...] = tuple(PANE_COLUMNS)
+T = TypeVar("T")
+
+
+def _optional(module: str, name: str) -> Any:
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+# ----------------------------------------------------------------------------- threads
+
+
+class Reader:
+    """One thread, one Store: the dashboard's reads queue here, never on the UI thread."""
+
+    def __init__(self, db_path: Path, name: str = "briefing-reader"):
+        self.db_path = Path(db_path)
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix=name)
+        self._store: Store | None = None
+
+    def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        if self._store is None:
+            self._store = Store(self.db_path)
+        return fn(self._store, *args, **kwargs)
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, partial(self._run, fn, *args, **kwargs))
+
+    def close(self) -> None:
+        def shut() -> None:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+        self._pool.submit(shut)
+        self._pool.shutdown(wait=False, cancel_futures=False)
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class ParsedFilter:
+    """What the panes query with: the text as typed and, when the core has it, C's Filter."""
+
+    text: str
+    query: Any = None  # briefing.query.Filter, or None in the fallback
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class FilterProblem:
+    message: str
+    position: int | None = None
+
+
+def parse(text: str, *, now: datetime, tz: tzinfo) -> ParsedFilter | FilterProblem:
+    """The filter line's text → a filter, or a problem to show inline (never an exception)."""
+    parse_filter = _optional("briefing.query", "parse_filter")
+    if parse_filter is None:
+        return ParsedFilter(text)
+    try:
+        return ParsedFilter(text, parse_filter(text, now=now, tz=tz))
+    except BriefingError as exc:
+        return FilterProblem(str(exc), getattr(exc, "position", None))
+
+
+def _has_windows(store: Store) -> bool:
+    return hasattr(store, "pane_counts") and hasattr(store, "pane_window")
+
+
+_FALLBACK_LIMIT = 5000
+_fallback_cache: dict[tuple[str, int], dict[str, list[StoredItem]]] = {}
+
+
+def _fallback(store: Store, flt: ParsedFilter) -> dict[str, list[StoredItem]]:
+    """Until C's windows exist: the newest items, split by pane, text searched with FTS."""
+    key = (flt.text, store.data_version() + store.count_items())
+    if key not in _fallback_cache:
+        _fallback_cache.clear()
+        words = " ".join(w for w in flt.text.split() if not w.startswith(("+", "-", "@")) and ":" not in w)
+        items = store.items(text=words or None, limit=_FALLBACK_LIMIT)
+        if "+unread" in flt.text.split():
+            items = [i for i in items if not i.read]
+        if "+starred" in flt.text.split():
+            items = [i for i in items if i.starred]
+        _fallback_cache[key] = {pane: [i for i in items if i.on_topic and pane in i.panes] for pane in PANES}
+    return _fallback_cache[key]
+
+
+def pane_counts(store: Store, flt: ParsedFilter) -> dict[str, int]:
+    if _has_windows(store) and flt.query is not None:
+        return dict(store.pane_counts(flt.query))
+    return {pane: len(rows) for pane, rows in _fallback(store, flt).items()}
+
+
+def pane_window(store: Store, flt: ParsedFilter, pane: str, offset: int, limit: int) -> list[StoredItem]:
+    if _has_windows(store) and flt.query is not None:
+        return list(store.pane_window(flt.query, pane, offset=offset, limit=limit))
+    return _fallback(store, flt)[pane][offset : offset + limit]
+
+
+@dataclass(frozen=True)
+class PaneSnapshot:
+    """Counts for every pane and one window of rows for each, as of one data version."""
+
+    filter_text: str
+    counts: dict[str, int]
+    windows: dict[str, tuple[int, list[StoredItem]]]  # pane → (offset, rows)
+
+
+def snapshot(store: Store, flt: ParsedFilter, wanted: dict[str, tuple[int, int]]) -> PaneSnapshot:
+    """Counts plus the visible window of each pane: what one repaint needs, in one trip."""
+    counts = pane_counts(store, flt)
+    windows = {
+        pane: (offset, pane_window(store, flt, pane, offset, limit))
+        for pane, (offset, limit) in wanted.items()
+        if limit > 0
+    }
+    return PaneSnapshot(flt.text, counts, windows)
+
+
+View = tuple[int | None, int, int, int]  # (item id under the cursor, cursor, top row, height)
+
+
+def refresh(
+    store: Store, flt: ParsedFilter, views: dict[str, View], old_counts: dict[str, int] | None
+) -> tuple[PaneSnapshot, dict[str, tuple[int, int]]]:
+    """Counts and visible rows; with `old_counts`, find each cursor's item again so that new
+    items arriving above it do not move it on screen (cursor and top shift by the same rows)."""
+    counts = pane_counts(store, flt)
+    places: dict[str, tuple[int, int]] = {}
+    windows: dict[str, tuple[int, list[StoredItem]]] = {}
+    for pane, (item_id, cursor, top, height) in views.items():
+        if old_counts is not None and item_id is not None:
+            delta = counts.get(pane, 0) - old_counts.get(pane, 0)
+            start = max(0, cursor - abs(delta) - 1)
+            found = locate(store, flt, pane, item_id, start, 2 * abs(delta) + 3)
+            if found is not None:
+                top = max(0, top + found - cursor)
+                cursor = found
+        cursor = min(cursor, max(0, counts.get(pane, 0) - 1))
+        places[pane] = (cursor, top)
+        height = max(1, height)
+        offset = max(0, top - height)
+        windows[pane] = (offset, pane_window(store, flt, pane, offset, height * 3))
+    return PaneSnapshot(flt.text, counts, windows), places
+
+
+def window_only(store: Store, flt: ParsedFilter, pane: str, offset: int, limit: int) -> tuple[int, list[StoredItem]]:
+    return offset, pane_window(store, flt, pane, offset, limit)
+
+
+def locate(store: Store, flt: ParsedFilter, pane: str, item_id: int, start: int, span: int) -> int | None:
+    """Where an item sits now, looking from `start` for `span` rows (new items push it down)."""
+    rows = pane_window(store, flt, pane, max(0, start), span)
+    for index, item in enumerate(rows):
+        if item.id == item_id:
+            return max(0, start) + index
+    return None
+
+
+def pane_item_ids(store: Store, flt: ParsedFilter, pane: str, *, batch: int = 2000) -> list[int]:
+    """Every item id in a pane under a filter (for "mark the pane read")."""
+    ids: list[int] = []
+    offset = 0
+    while True:
+        rows = pane_window(store, flt, pane, offset, batch)
+        ids.extend(item.id for item in rows)
+        for item in rows:
+            if getattr(item, "story_size", 1) > 1 and hasattr(store, "story_items") and item.story_id is not None:
+                ids.extend(i.id for i in store.story_items(item.story_id))
+        if len(rows) < batch:
+            return ids
+        offset += batch
+
+
+# ----------------------------------------------------------------------------- detail, status
+
+
+@dataclass(frozen=True)
+class Detail:
+    item: StoredItem
+    history: list[tuple[datetime, str, str]]
+    carriers: list[tuple[str, str | None, datetime]]
+    story: list[StoredItem] = field(default_factory=list)
+
+
+def detail(store: Store, item_id: int) -> Detail | None:
+    item = store.item(item_id)
+    if item is None:
+        return None
+    story: list[StoredItem] = []
+    story_id = getattr(item, "story_id", None)
+    if story_id is not None and getattr(item, "story_size", 1) > 1 and hasattr(store, "story_items"):
+        story = list(store.story_items(story_id))
+    return Detail(item, store.history(item_id), store.carriers(item_id), story)
+
+
+@dataclass(frozen=True)
+class Status:
+    last_poll: datetime | None
+    feeds_ok: int
+    feeds_failing: int
+    failing_names: tuple[str, ...]
+    items_today: int
+    data_version: int
+
+
+def status(store: Store, now: datetime, tz: tzinfo) -> Status:
+    health = [row for row in store.feed_health(now) if row["in_config"] and row["enabled"]]
+    polled = [row["last_polled_at"] for row in health if row["last_polled_at"]]
+    failing = [row for row in health if row["last_status"] == "failed"]
+    ok = [row for row in health if row["last_status"] in ("ok", "not_modified")]
+    local_now = now.astimezone(tz)
+    midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    today = _count_since(store, midnight.astimezone(UTC))
+    last = max(polled) if polled else None
+    return Status(
+        last_poll=datetime.fromisoformat(last.replace("Z", "+00:00")) if last else None,
+        feeds_ok=len(ok),
+        feeds_failing=len(failing),
+        failing_names=tuple(row["name"] for row in failing),
+        items_today=today,
+        data_version=store.data_version(),
+    )
+
+
+def _count_since(store: Store, since: datetime) -> int:
+    count = getattr(store, "count_since", None)
+    if count is not None:
+        return int(count(since))
+    return len(store.items(since=since, until=since + timedelta(days=2)))
+
+
+def data_version(store: Store) -> int:
+    """PRAGMA data_version moves when another connection commits: the cheap 'anything new?'"""
+    return store.data_version()
+
+
+# ----------------------------------------------------------------------------- writes
+
+
+def set_flags(store: Store, ids: list[int], *, read: bool | None = None, starred: bool | None = None) -> None:
+    store.set_flags(ids, read=read, starred=starred)
+
+
+def _filters_file(store: Store) -> Path:
+    return store.path.with_name(store.path.name + ".filters.json")
+
+
+def saved_filters(store: Store) -> list[tuple[str, str]]:
+    if hasattr(store, "saved_filters"):
+        return list(store.saved_filters())
+    try:
+        return sorted(json.loads(_filters_file(store).read_text(encoding="utf-8")).items())
+    except (OSError, ValueError):
+        return []
+
+
+def save_filter(store: Store, name: str, text: str) -> None:
+    if hasattr(store, "save_filter"):
+        store.save_filter(name, text)
+        return
+    saved = dict(saved_filters(store))
+    saved[name] = text
+    _filters_file(store).write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+
+
+def delete_filter(store: Store, name: str) -> None:
+    if hasattr(store, "delete_filter"):
+        store.delete_filter(name)
+        return
+    saved = dict(saved_filters(store))
+    saved.pop(name, None)
+    _filters_file(store).write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- brief
+
+
+def brief_writer() -> Callable[..., tuple[str, Path | None]] | None:
+    """E's write_brief, once it exists (the `b` key is hidden until then)."""
+    return _optional("briefing.brief", "write_brief")

@@ -1,0 +1,48 @@
+"""Messages the workers post to the screens: results as values, applied by handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from ..models import PollSummary
+from .data import PaneSnapshot, Status
+
+
+@dataclass
+class PanesLoaded(Message):
+    generation: int
+    snapshot: PaneSnapshot
+    places: dict[str, tuple[int, int]]  # pane → (cursor, top) after keeping place on live updates
+    keep: bool  # the rows already held are still right (same data, another window)
+
+
+@dataclass
+class FilterRejected(Message):
+    generation: int
+    message: str
+    position: int | None
+
+
+@dataclass
+class StatusLoaded(Message):
+    status: Status
+
+
+@dataclass
+class DataChanged(Message):
+    """Another connection (a poll, `briefing watch`) committed: time to reload."""
+
+    version: int
+
+
+@dataclass
+class PollStarted(Message):
+    pass
+
+
+@dataclass
+class PollFinished(Message):
+    summary: PollSummary | None
+    error: str | None = None

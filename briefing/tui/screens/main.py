@@ -1,0 +1,328 @@
+"""The dashboard: four panes, the filter line, the status line.
+
+The screen owns the state (the filter, the pane in focus, the data version seen); workers read
+through `data` on the reader thread and post results back; stale results are dropped by
+generation. Live updates keep the item under the cursor where it is on screen.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from ...store import StoredItem
+from .. import data
+from ..commands import bindings
+from ..messages import DataChanged, FilterRejected, PanesLoaded, StatusLoaded
+from ..widgets.bars import FilterBar, PaneTab, PaneTabs, StatusLine
+from ..widgets.pane import ItemPane
+from .base import BaseScreen
+
+FILTER_DEBOUNCE = 0.02  # seconds: coalesce a burst of keys into one query
+
+
+class MainScreen(BaseScreen):
+    SCREEN_NAME = "main"
+    BINDINGS = bindings("main")
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012 - Textual's class variable
+
+    active: reactive[int] = reactive(0)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = data.ParsedFilter("")
+        self.filter_text = ""
+        self.generation = 0
+        self.counts: dict[str, int] | None = None
+        self.seen_version: int | None = None
+        self._debounce: Timer | None = None
+        self.loaded = False
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        app = self.briefing
+        yield PaneTabs(id="tabs")
+        with Grid(id="panes"):
+            for pane in data.PANES:
+                yield ItemPane(pane, clock=app.now, tz=app.tz, actor_name=app.actor_name)
+        yield FilterBar(id="filter")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def panes(self) -> list[ItemPane]:
+        return list(self.query(ItemPane))
+
+    @property
+    def pane(self) -> ItemPane:
+        return self.panes[self.active]
+
+    def on_mount(self) -> None:
+        self.watch_active(self.active)
+        self.pane.focus()
+        self.reload()
+        self.load_status()
+        self.set_interval(self.briefing.watch_interval, self.check_version)
+        self.set_interval(30, self._tick)
+
+    def _tick(self) -> None:
+        """Relative times age: repaint them, and refresh the status line's figures."""
+        for pane in self.panes:
+            pane.refresh()
+        self.load_status()
+
+    def watch_active(self, index: int) -> None:
+        for n, pane in enumerate(self.panes):
+            pane.set_class(n == index, "-active")
+        self.query_one(PaneTabs).show(self.counts or {}, index)
+
+    # ------------------------------------------------------------------ loading
+
+    def reload(self, *, keep_place: bool = False) -> None:
+        """Counts and visible rows for every pane under the current filter."""
+        self.generation += 1
+        views = {pane.pane: pane.view() for pane in self.panes} if keep_place else None
+        self._load(self.generation, self.filter_text, views, self.counts if keep_place else None)
+
+    @work(exclusive=True, group="panes")
+    async def _load(self, generation: int, text: str, views, old_counts) -> None:
+        app = self.briefing
+        parsed = await app.reader.call(lambda _store: data.parse(text, now=app.now(), tz=app.tz))
+        if isinstance(parsed, data.FilterProblem):
+            self.post_message(FilterRejected(generation, parsed.message, parsed.position))
+            return
+        if views is None:
+            views = {pane.pane: (None, 0, 0, pane.scrollable_content_region.height) for pane in self.panes}
+        snapshot, places = await app.reader.call(data.refresh, parsed, views, old_counts)
+        if generation == self.generation:
+            self.filter = parsed
+        self.post_message(PanesLoaded(generation, snapshot, places, keep=False))
+
+    @on(PanesLoaded)
+    def _loaded(self, message: PanesLoaded) -> None:
+        if message.generation != self.generation:
+            return  # a newer filter or reload is on its way
+        snapshot = message.snapshot
+        self.counts = snapshot.counts
+        self.query_one(FilterBar).hint(None)
+        for pane in self.panes:
+            offset, rows = snapshot.windows.get(pane.pane, (0, []))
+            rows = [self.briefing.with_flags(item) for item in rows]
+            if message.keep:
+                pane.set_rows(snapshot.counts.get(pane.pane, 0), offset, rows, keep=True)
+                continue
+            cursor, top = message.places.get(pane.pane, (0, 0))
+            shift = cursor - pane.cursor if pane.current is not None else 0
+            pane.set_rows(snapshot.counts.get(pane.pane, 0), offset, rows)
+            pane.place(cursor, top)
+            if shift > 0 and top > 0:
+                pane.new_above += shift
+                pane._set_title()
+        self.query_one(PaneTabs).show(self.counts, self.active)
+        self.loaded = True
+        self.refresh_bindings()
+
+    @on(FilterRejected)
+    def _rejected(self, message: FilterRejected) -> None:
+        if message.generation == self.generation:
+            self.query_one(FilterBar).hint(message.message)
+
+    @on(ItemPane.WindowWanted)
+    def _window_wanted(self, message: ItemPane.WindowWanted) -> None:
+        self._load_window(message.pane, self.generation)
+
+    @work(group="windows")
+    async def _load_window(self, pane: ItemPane, generation: int) -> None:
+        offset, limit = pane.wanted()
+        snapshot = await self.briefing.reader.call(data.window_only, self.filter, pane.pane, offset, limit)
+        if generation != self.generation:
+            return
+        offset, rows = snapshot
+        pane.set_rows(pane.count, offset, [self.briefing.with_flags(i) for i in rows], keep=True)
+
+    # ------------------------------------------------------------------ live
+
+    @work(exclusive=True, group="version")
+    async def check_version(self) -> None:
+        version = await self.briefing.reader.call(data.data_version)
+        if self.seen_version is None:
+            self.seen_version = version
+        elif version != self.seen_version:
+            self.seen_version = version
+            self.post_message(DataChanged(version))
+
+    @on(DataChanged)
+    def _data_changed(self, message: DataChanged) -> None:
+        self.reload(keep_place=True)
+        self.load_status()
+
+    @work(exclusive=True, group="status")
+    async def load_status(self) -> None:
+        app = self.briefing
+        status = await app.reader.call(data.status, app.now(), app.tz)
+        self.post_message(StatusLoaded(status))
+
+    @on(StatusLoaded)
+    def _status_loaded(self, message: StatusLoaded) -> None:
+        line = self.query_one(StatusLine)
+        line.status = message.status
+        self.show_status()
+
+    def show_status(self) -> None:
+        line = self.query_one(StatusLine)
+        line.polling = self.briefing.polling
+        line.show(self.briefing.now(), self.briefing.tz)
+
+    # ------------------------------------------------------------------ filter
+
+    @on(FilterBar.Changed)
+    def _filter_changed(self, message: FilterBar.Changed) -> None:
+        self.filter_text = message.text
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(FILTER_DEBOUNCE, self.reload)
+
+    @on(FilterBar.Done)
+    def _filter_done(self, message: FilterBar.Done) -> None:
+        if not self.filter_text.strip():
+            self.query_one(FilterBar).remove_class("-visible")
+        self.pane.focus()
+
+    def apply_filter(self, text: str) -> None:
+        """Set the filter line's text (a saved filter, the palette) and run it."""
+        bar = self.query_one(FilterBar)
+        bar.add_class("-visible")
+        with bar.input.prevent(Input.Changed):
+            bar.input.value = text
+        self.filter_text = text
+        self.reload()
+        self.refresh_bindings()
+
+    def action_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.add_class("-visible")
+        bar.input.focus()
+        bar.input.cursor_position = len(bar.input.value)
+
+    def action_clear_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.hint(None)
+        bar.remove_class("-visible")
+        if self.filter_text or bar.input.value:
+            with bar.input.prevent(Input.Changed):
+                bar.input.value = ""
+            self.filter_text = ""
+            self.reload()
+        self.pane.focus()
+        self.refresh_bindings()
+
+    def action_save_filter(self) -> None:
+        from .dialogs import NameFilter
+
+        text = self.filter_text.strip()
+
+        def saved(name: str | None) -> None:
+            if name:
+                self.briefing.save_filter(name, text)
+
+        self.app.push_screen(NameFilter(text), saved)
+
+    def action_saved_filters(self) -> None:
+        from .dialogs import PickFilter
+
+        def picked(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                self.apply_filter(choice[1])
+                self.pane.focus()
+
+        self.app.push_screen(PickFilter(self.briefing.saved), picked)
+
+    # ------------------------------------------------------------------ panes and cursor
+
+    def action_focus_pane(self, index: int) -> None:
+        self.active = index
+        self.pane.focus()
+
+    def action_next_pane(self) -> None:
+        self.action_focus_pane((self.active + 1) % len(data.PANES))
+
+    def action_previous_pane(self) -> None:
+        self.action_focus_pane((self.active - 1) % len(data.PANES))
+
+    @on(ItemPane.Selected)
+    def _selected(self, message: ItemPane.Selected) -> None:
+        index = self.panes.index(message.pane)
+        if index != self.active:
+            self.active = index
+        if not message.pane.has_focus:
+            message.pane.focus()
+        self.refresh_bindings()
+        if message.open_detail:
+            self.action_open_detail()
+
+    @on(PaneTab.Clicked)
+    def _tab_clicked(self, message: PaneTab.Clicked) -> None:
+        self.action_focus_pane(message.index)
+
+    def action_cursor_down(self) -> None:
+        self.pane.move(1)
+
+    def action_cursor_up(self) -> None:
+        self.pane.move(-1)
+
+    def action_page_down(self) -> None:
+        self.pane.page(1)
+
+    def action_page_up(self) -> None:
+        self.pane.page(-1)
+
+    def action_first(self) -> None:
+        self.pane.go(0)
+
+    def action_last(self) -> None:
+        self.pane.go(self.pane.count - 1)
+
+    def action_open_detail(self) -> None:
+        from .detail import DetailScreen
+
+        item = self.current_item()
+        if item is not None:
+            self.app.push_screen(DetailScreen(item))
+
+    def action_mark_pane_read(self) -> None:
+        self.briefing.mark_pane_read(self.filter, self.pane.pane)
+        for pane in self.panes:
+            for index, item in list(pane.rows.items()):
+                if pane is self.pane and not item.read:
+                    pane.rows[index] = self.briefing.remember_flags(item, read=True)
+            pane.refresh()
+
+    # ------------------------------------------------------------------ BaseScreen
+
+    def current_item(self) -> StoredItem | None:
+        return self.pane.current if self.panes else None
+
+    def item_changed(self, item: StoredItem) -> None:
+        for pane in self.panes:
+            pane.replace_item(item)
+
+    def on_screen_resume(self) -> None:
+        for pane in self.panes:
+            for index, item in list(pane.rows.items()):
+                pane.rows[index] = self.briefing.with_flags(item)
+            pane.refresh()
+        self.show_status()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save_filter":
+            return bool(self.filter_text.strip())
+        if action == "clear_filter":
+            return True
+        if action == "mark_pane_read":
+            return bool(self.counts and self.counts.get(self.pane.pane))
+        return super().check_action(action, parameters)

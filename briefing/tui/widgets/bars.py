@@ -1,0 +1,118 @@
+"""The thin bars around the panes: pane tabs (narrow terminals), the filter line, the status line."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from ..data import PANES, Status
+from ..format import PANE_TITLES, ago, clean
+
+
+class PaneTab(Static):
+    """One tab: "1 Events 123"; a click focuses its pane."""
+
+    class Clicked(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, index: int) -> None:
+        super().__init__(id=f"tab-{PANES[index]}", markup=False)
+        self.index = index
+
+    def show(self, count: int, active: bool) -> None:
+        self.update(Text(f" {self.index + 1} {PANE_TITLES[PANES[self.index]]} {count:,} "))
+        self.set_class(active, "-active")
+
+    def on_click(self) -> None:
+        self.post_message(self.Clicked(self.index))
+
+
+class PaneTabs(Horizontal):
+    """Shown when the terminal is too narrow for the grid: one pane at a time, counts for all."""
+
+    def compose(self) -> ComposeResult:
+        for index in range(len(PANES)):
+            yield PaneTab(index)
+
+    def show(self, counts: dict[str, int], active: int) -> None:
+        for tab in self.query(PaneTab):
+            tab.show(counts.get(PANES[tab.index], 0), tab.index == active)
+
+
+class FilterBar(Horizontal):
+    """The `/` line: the filter applies to every pane as you type; a bad one shows a hint."""
+
+    class Changed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Done(Message):
+        """Enter or Esc in the filter line; `cleared` for Esc."""
+
+        def __init__(self, cleared: bool) -> None:
+            super().__init__()
+            self.cleared = cleared
+
+    def compose(self) -> ComposeResult:
+        yield Static("/", id="filter-prompt", markup=False)
+        yield Input(placeholder="words \"a phrase\" side:azerbaijan place:lachin @6h +unread -word", id="filter-input",
+                    select_on_focus=False, compact=True)
+        yield Static("", id="filter-hint", markup=False)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    def hint(self, message: str | None) -> None:
+        hint = self.query_one("#filter-hint", Static)
+        hint.update(Text(clean(message)) if message else "")
+        hint.set_class(bool(message), "-error")
+
+    @on(Input.Changed, "#filter-input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(event.value))
+
+    @on(Input.Submitted, "#filter-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Done(cleared=False))
+
+
+class StatusLine(Static):
+    """Last poll, feeds ok and failing, items today, and whether a poll is running."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", markup=False, **kwargs)
+        self.status: Status | None = None
+        self.polling = False
+        self.note = ""
+
+    def show(self, now: datetime, tz: tzinfo) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if self.polling:
+            text.append(" ⟳ polling… ", "bold")
+        status = self.status
+        if status is None:
+            text.append(" loading…")
+        else:
+            text.append(f" last poll {ago(status.last_poll, now)}")
+            text.append(f" · {status.feeds_ok} feeds ok")
+            if status.feeds_failing:
+                text.append(f" · {status.feeds_failing} failing", "bold")
+                names = ", ".join(clean(n) for n in status.failing_names[:3])
+                text.append(f" ({names}{'…' if len(status.failing_names) > 3 else ''})")
+            text.append(f" · {status.items_today:,} items today")
+        if self.note:
+            text.append(" · ")
+            text.append(clean(self.note))
+        self.update(text)

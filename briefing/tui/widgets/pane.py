@@ -1,0 +1,227 @@
+"""One pane of items, windowed: it knows how many rows there are, holds only the rows near the
+viewport, and asks its screen for more when the viewport reaches rows it does not hold."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, tzinfo
+from typing import ClassVar
+
+from rich.segment import Segment
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...store import StoredItem
+from ..format import PANE_TITLES, RowStyles, row_text
+
+
+class ItemPane(ScrollView, can_focus=True):
+    """Rows are items (or stories), newest first; `cursor` is an index into the whole pane."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "item-pane--cursor",
+        "item-pane--cursor-blur",
+        "item-pane--time",
+        "item-pane--badge",
+        "item-pane--source",
+        "item-pane--title",
+        "item-pane--read",
+        "item-pane--unread",
+        "item-pane--tags",
+        "item-pane--story",
+        "item-pane--star",
+        "item-pane--loading",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class WindowWanted(Message):
+        """The viewport shows rows this pane does not hold."""
+
+        def __init__(self, pane: ItemPane) -> None:
+            super().__init__()
+            self.pane = pane
+
+    class Selected(Message):
+        """The user clicked the pane or moved its cursor."""
+
+        def __init__(self, pane: ItemPane, open_detail: bool = False) -> None:
+            super().__init__()
+            self.pane = pane
+            self.open_detail = open_detail
+
+    def __init__(self, pane: str, *, clock, tz: tzinfo, actor_name=None, **kwargs) -> None:
+        super().__init__(id=f"pane-{pane}", **kwargs)
+        self.pane = pane
+        self.count = 0
+        self.new_above = 0
+        self.rows: dict[int, StoredItem] = {}
+        self._clock = clock
+        self._tz = tz
+        self._actor_name = actor_name
+        self._asked: tuple[int, int] | None = None
+        self._set_title()
+
+    # ------------------------------------------------------------------ state from the screen
+
+    def _set_title(self) -> None:
+        title = f"{PANE_TITLES[self.pane]} {self.count:,}"
+        if self.new_above:
+            title += f"  ↑{self.new_above} new"
+        self.border_title = title
+
+    def set_rows(self, count: int, offset: int, rows: list[StoredItem], *, keep: bool = False) -> None:
+        """New counts and a window of rows. `keep` holds the rows already known (same data)."""
+        self.count = count
+        if not keep:
+            self.rows = {}
+        for index, item in enumerate(rows):
+            self.rows[offset + index] = item
+        self._asked = None
+        self.virtual_size = Size(self.scrollable_content_region.width, count)
+        self.cursor = min(self.cursor, max(0, count - 1))
+        self._set_title()
+        self.refresh()
+
+    def place(self, cursor: int, top: int) -> None:
+        """Put the cursor and the viewport's top row where the screen says, without animation."""
+        self.cursor = min(cursor, max(0, self.count - 1))
+        self.scroll_to(y=top, animate=False, immediate=True)
+
+    def wanted(self) -> tuple[int, int]:
+        """(offset, limit) of the window worth holding: the viewport and a page either side."""
+        height = max(1, self.scrollable_content_region.height)
+        top = max(0, int(self.scroll_y) - height)
+        return top, height * 3
+
+    def view(self) -> tuple[int | None, int, int, int]:
+        """(item id under the cursor, cursor, top row, height) for keeping place on live updates."""
+        item = self.rows.get(self.cursor)
+        return (item.id if item else None), self.cursor, int(self.scroll_y), self.scrollable_content_region.height
+
+    @property
+    def current(self) -> StoredItem | None:
+        return self.rows.get(self.cursor)
+
+    def replace_item(self, item: StoredItem) -> None:
+        for index, row in self.rows.items():
+            if row.id == item.id:
+                self.rows[index] = item
+                self.refresh_line(index)
+
+    def refresh_line(self, index: int) -> None:
+        self.refresh_lines(index - int(self.scroll_y), 1)
+
+    # ------------------------------------------------------------------ cursor
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+        self.scroll_to_show(new)
+        if new == 0:
+            self.new_above = 0
+            self._set_title()
+
+    def scroll_to_show(self, index: int) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = int(self.scroll_y)
+        if index < top:
+            self.scroll_to(y=index, animate=False)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False)
+
+    def move(self, delta: int) -> None:
+        if self.count:
+            self.cursor = max(0, min(self.count - 1, self.cursor + delta))
+            self.post_message(self.Selected(self))
+
+    def page(self, direction: int) -> None:
+        self.move(direction * max(1, self.scrollable_content_region.height - 1))
+
+    def go(self, index: int) -> None:
+        if self.count:
+            self.cursor = max(0, min(self.count - 1, index))
+            self.post_message(self.Selected(self))
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if int(new) == 0 and self.new_above:
+            self.new_above = 0
+            self._set_title()
+
+    # ------------------------------------------------------------------ mouse
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_y) + event.screen_y - self.scrollable_content_region.y
+        if 0 <= index < self.count:
+            self.cursor = index
+            self.post_message(self.Selected(self, open_detail=event.chain >= 2))
+        else:
+            self.post_message(self.Selected(self))
+
+    def on_focus(self) -> None:
+        self.post_message(self.Selected(self))
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.count)
+        self.scroll_to_show(self.cursor)
+        self._ask_if_missing()
+
+    # ------------------------------------------------------------------ rendering
+
+    def _styles(self) -> RowStyles:
+        get = self.get_component_rich_style
+        return RowStyles(
+            time=get("item-pane--time"),
+            badge=get("item-pane--badge"),
+            source=get("item-pane--source"),
+            title=get("item-pane--title"),
+            unread=get("item-pane--unread"),
+            tags=get("item-pane--tags"),
+            story=get("item-pane--story"),
+            star=get("item-pane--star"),
+        )
+
+    def _ask_if_missing(self) -> None:
+        height = self.scrollable_content_region.height
+        top = int(self.scroll_y)
+        last = min(self.count, top + height)
+        missing = any(index not in self.rows for index in range(top, last))
+        if missing and self._asked != (top, height):
+            self._asked = (top, height)
+            self.post_message(self.WindowWanted(self))
+
+    def render_lines(self, crop):
+        self._ask_if_missing()
+        self._now: datetime = self._clock()
+        self._row_styles = self._styles()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_y) + y
+        base = self.rich_style
+        if index >= self.count:
+            return Strip.blank(width, base)
+        item = self.rows.get(index)
+        if item is None:
+            style = base + self.get_component_rich_style("item-pane--loading")
+            return Strip([Segment("  …".ljust(width), style)], width)
+        styles = self._row_styles
+        if item.read:
+            styles = replace(styles, title=self.get_component_rich_style("item-pane--read"))
+        text = row_text(item, now=self._now, tz=self._tz, width=width, styles=styles, actor_name=self._actor_name)
+        if index == self.cursor:
+            cursor = "item-pane--cursor" if self.has_focus else "item-pane--cursor-blur"
+            text.stylize(self.get_component_rich_style(cursor))
+        strip = Strip(text.render(self.app.console), text.cell_len)
+        return strip.apply_style(base).crop_extend(0, width, base)
