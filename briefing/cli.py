@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -341,7 +341,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
             line.append(f"[{(item.side or '?')[:3].upper()}] ", style="bold")
             line.append(item.title)
             console.print(line)
-        if args.once:
+        if args.once or not sys.stdout.isatty():
+            return 0
+        if not args.plain:
+            from .tui import run_dashboard
+
+            news = server.news
+            run_dashboard(db, config, auto_poll=True,
+                          clock=lambda: news.start + timedelta(minutes=server.clock.minute()))  # fmt: skip
             return 0
         console.print("new items arrive as the story unfolds; Ctrl-C to stop", markup=False)
         try:
@@ -359,6 +366,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
                             console.print(line)
         except KeyboardInterrupt:
             console.print("stopped", markup=False)
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from .tui import run_dashboard
+
+    config = load_config(args.config) if Path(args.config).exists() or args.poll else None
+    if args.poll and not (config and config.feeds):
+        raise BriefingError(f"{args.config}: no feeds configured — add [[feed]] tables, or leave out --poll")
+    if not sys.stdout.isatty():
+        raise BriefingError("the dashboard needs a terminal — for a pipe use `briefing items` or `briefing brief`")
+    run_dashboard(args.db, config, auto_poll=args.poll)
     return 0
 
 
@@ -387,6 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal briefing dashboard for the Armenia–Azerbaijan conflict.",
         parents=[_common(suppress=False)],
     )
+    parser.add_argument("--poll", action="store_true", help="with no command: the dashboard, polling on schedule")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("poll", parents=[common], help="poll the due feeds once")
@@ -426,12 +446,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", parents=[common], help="the offline demo: sample news of 19–20 Sept 2023")
     p.add_argument("--once", action="store_true", help="poll once, print the newest items and exit")
+    p.add_argument("--plain", action="store_true", help="print new items as lines instead of opening the dashboard")
     p.add_argument("--speed", type=float, default=2.0, help="story minutes per real second (default 2)")
     p.add_argument(
         "--start-hours", type=float, default=36,
         help="hours of the 48-hour story released at start (default 36)",
     )  # fmt: skip
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("dashboard", parents=[common], help="the dashboard (also: `briefing` with no command)")
+    p.add_argument("--poll", action="store_true", default=argparse.SUPPRESS,
+                   help="also poll the feeds on schedule, in the dashboard")  # fmt: skip
+    p.set_defaults(func=cmd_dashboard)
     return parser
 
 
@@ -446,8 +472,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "limit", None) is None and hasattr(args, "limit") and not args.json:
         args.limit = 50
     if args.command is None:
-        parser.print_help()
-        return 0
+        if not sys.stdout.isatty() or not sys.stdin.isatty():
+            parser.print_help()  # no terminal to draw the dashboard on
+            return 0
+        args.func = cmd_dashboard
     try:
         return args.func(args)
     except BriefingError as exc:

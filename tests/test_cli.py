@@ -13,7 +13,8 @@ from loopback import Response, item, rss
 
 from briefing.cli import build_parser, main
 
-COMMANDS = ["poll", "watch", "feeds", "items", "reclassify", "recluster", "import-opml", "export-opml", "demo"]
+COMMANDS = ["poll", "watch", "feeds", "items", "reclassify", "recluster", "import-opml", "export-opml", "demo",
+            "dashboard"]
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:

@@ -34,6 +34,7 @@ class BriefingApp(App[None]):
         *,
         auto_poll: bool = False,
         clock: Callable[[], datetime] | None = None,
+        wall_clock: Callable[[], datetime] | None = None,
         tz: tzinfo | None = None,
         watch_interval: float = 1.0,
     ) -> None:
@@ -41,7 +42,10 @@ class BriefingApp(App[None]):
         self.db_path = Path(db_path)
         self.config = config
         self.auto_poll = auto_poll
+        # `now` places items in time (relative times, @today); `wall` times the polls. They differ
+        # in the demo, whose news replays September 2023.
         self.now: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.wall: Callable[[], datetime] = wall_clock or clock or (lambda: datetime.now(UTC))
         self.tz = tz or zone(config.brief.timezone if config else None)
         self.watch_interval = watch_interval
         self.reader = data.Reader(self.db_path)

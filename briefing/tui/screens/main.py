@@ -176,7 +176,7 @@ class MainScreen(BaseScreen):
     def show_status(self) -> None:
         line = self.query_one(StatusLine)
         line.polling = self.briefing.polling
-        line.show(self.briefing.now(), self.briefing.tz)
+        line.show(self.briefing.wall(), self.briefing.tz)
 
     # ------------------------------------------------------------------ filter
 
