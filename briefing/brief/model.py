@@ -1,0 +1,109 @@
+"""The brief's data, gathered from the store and handed to the pure renderer.
+
+A story is what the brief cites once: one or more reports (items) of the same occurrence, each
+with every feed that carried it. Until stories are stored (issue #6), every item is its own
+story; its carriers (the same article seen in several feeds) are still cited together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+
+from ..store import StoredItem
+from ..store.briefs import BriefRecord, FeedGap
+
+PARTIES = ("azerbaijan", "armenia", "karabakh")
+SIDE_NAMES = {
+    "azerbaijan": "Azerbaijan",
+    "armenia": "Armenia",
+    "karabakh": "Karabakh",
+    "russia": "Russia",
+    "turkey": "Turkey",
+    "iran": "Iran",
+    "international": "international",
+}
+SIDE_ORDER = ("azerbaijan", "armenia", "karabakh", "russia", "turkey", "iran", "international")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A feed that carried a report, and the link it gave."""
+
+    feed: str
+    side: str | None
+    kind: str | None
+    link: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    item: StoredItem
+    sources: tuple[Source, ...]
+    new: bool = False  # arrived after the previous brief was written
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    reports: tuple[Report, ...]  # oldest first
+
+    @property
+    def lead(self) -> Report:
+        return self.reports[0]
+
+    @property
+    def starred(self) -> bool:
+        return any(r.item.starred for r in self.reports)
+
+    @property
+    def new(self) -> bool:
+        return any(r.new for r in self.reports)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        seen: dict[tuple[str, str | None], Source] = {}
+        for report in self.reports:
+            for source in report.sources:
+                seen.setdefault((source.feed, source.link), source)
+        return tuple(seen.values())
+
+    @property
+    def feeds(self) -> frozenset[str]:
+        return frozenset(s.feed for s in self.sources)
+
+    @property
+    def sides(self) -> frozenset[str]:
+        return frozenset(s.side for s in self.sources if s.side)
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p for r in self.reports for p in r.item.places))
+
+    def in_pane(self, pane: str) -> tuple[Report, ...]:
+        return tuple(r for r in self.reports if pane in r.item.panes)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """[start, end) in UTC, shown in `tz`; `day` is set when the window is one local day."""
+
+    start: datetime
+    end: datetime
+    tz: tzinfo
+    tz_name: str
+    day: date | None = None
+
+
+@dataclass(frozen=True)
+class BriefData:
+    """Everything the brief says, gathered; `render_brief` turns it into Markdown."""
+
+    window: Window
+    generated_at: datetime
+    stories: tuple[Story, ...]  # in time order
+    filter_text: str | None = None
+    actor_names: Mapping[str, str] = field(default_factory=dict)  # actor id → display name
+    watched: tuple[tuple[str, str | None], ...] = ()  # (feed, side) enabled in feeds.toml
+    gaps: tuple[FeedGap, ...] = ()
+    previous: BriefRecord | None = None

@@ -1,0 +1,315 @@
+"""The daily brief on a fixed fixture database: golden file, content rules, window, recording.
+
+The fixture is built through the real Store.ingest with labels (the classifier's own values),
+so the brief reads exactly what a poll would have stored. Regenerate the golden files with
+UPDATE_GOLDEN=1 after a deliberate change, and read the diff.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from markdown_it import MarkdownIt
+
+from briefing.brief import brief_path, gather, render_brief, resolve_window, write_brief
+from briefing.classify import Actor, Classification
+from briefing.errors import BriefingError
+from briefing.models import BriefSettings, Config, Entry, FeedConfig, FetchResult, Outcome
+from briefing.store import Store
+from briefing.store import briefs as brief_sql
+
+GOLDEN = Path(__file__).parent / "golden"
+YEREVAN = ZoneInfo("Asia/Yerevan")
+DAY = date(2023, 9, 19)
+AS_OF = datetime(2023, 9, 19, 20, 0, tzinfo=UTC)  # 20 Sep 00:00 in Yerevan
+
+
+def at(hour: int, minute: int = 0, day: int = 19) -> datetime:
+    """A UTC time on the fixture's day (Yerevan is UTC+4)."""
+    return datetime(2023, 9, day, hour, minute, tzinfo=UTC)
+
+
+# The classifier's gazetteer names, fixed here so the golden file does not move with it.
+NAMES = {
+    "azerbaijan-mod": "Ministry of Defence of Azerbaijan",
+    "armenia-mod": "Ministry of Defence of Armenia",
+    "nikol-pashinyan": "Nikol Pashinyan",
+    "karabakh-authorities": "De facto authorities of Nagorno-Karabakh",
+    "icrc": "International Committee of the Red Cross (ICRC)",
+    "un-security-council": "UN Security Council",
+    "european-union": "European Union",
+}
+SIDES = {
+    "azerbaijan-mod": "azerbaijan", "armenia-mod": "armenia", "nikol-pashinyan": "armenia",
+    "karabakh-authorities": "karabakh", "icrc": "international", "un-security-council": "international",
+    "european-union": "international",
+}  # fmt: skip
+
+FEEDS = (
+    FeedConfig("APA", "https://apa.example/rss", side="azerbaijan", kind="state-media"),
+    FeedConfig("Azerbaijan MoD", "https://mod.gov.example/rss", side="azerbaijan", kind="official"),
+    FeedConfig("News.am", "https://news.example/rss", side="armenia", kind="independent"),
+    FeedConfig("Armenian Government", "https://gov.example/rss", side="armenia", kind="official"),
+    FeedConfig("Artsakh InfoCenter", "https://artsakh.example/rss", side="karabakh", kind="official"),
+    FeedConfig("Reuters World", "https://reuters.example/rss", side="international", kind="wire"),
+    FeedConfig("ICRC", "https://icrc.example/rss", side="international", kind="humanitarian"),
+    FeedConfig("Sports Wire", "https://sports.example/rss", side="international", kind="wire"),
+    FeedConfig("Quiet Blog", "https://quiet.example/rss", side="armenia", kind="independent"),
+)
+
+
+def label(panes=(), speaker=None, places=(), on_topic=True) -> Classification:
+    who = Actor(speaker, NAMES[speaker], SIDES[speaker], "organisation") if speaker else None
+    return Classification(
+        panes=tuple(panes), on_topic=on_topic, why=tuple((p, ("fixture",)) for p in panes),
+        speaker=who, actors=(who,) if who else (), places=tuple(places),
+    )  # fmt: skip
+
+
+# (feed, guid, published, title, summary, link, label, ingested at)
+ITEMS = [
+    ("APA", "apa-0", at(2, day=18), "Yesterday's item stays out", "Outside the window.",
+     "https://apa.example/0", label(["events"]), at(3, day=18)),
+    ("Azerbaijan MoD", "mod-1", at(5, 10), "Azerbaijan's MoD: local anti-terrorist measures launched in Karabakh",
+     "The ministry said positions of the Armenian armed forces were targeted.", "https://mod.gov.example/1",
+     label(["statements", "events"], "azerbaijan-mod", ["Karabakh"]), at(5, 15)),
+    ("APA", "apa-1", at(5, 10), "MoD announces measures", "", "https://mod.gov.example/1",
+     label(["statements"], "azerbaijan-mod"), at(5, 20)),  # same link: a second carrier, not an item
+    ("Artsakh InfoCenter", "art-1", at(5, 40), "Stepanakert and villages under intense shelling",
+     "The InfoCenter reports civilian casualties, including children.", "https://artsakh.example/1",
+     label(["statements", "events"], "karabakh-authorities", ["Stepanakert / Khankendi"]), at(5, 45)),
+    ("Armenian Government", "gov-1", at(6, 0), "Pashinyan: Armenian army is not in Nagorno-Karabakh",
+     "Prime minister says Armenia has no troops in the region.", "https://gov.example/1",
+     label(["statements"], "nikol-pashinyan"), at(6, 5)),
+    ("Azerbaijan MoD", "mod-2", at(6, 30), "Armenian forces fired on our positions near Aghdam, ministry says",
+     "", "https://mod.gov.example/2", label(["statements", "events"], "azerbaijan-mod", ["Aghdam"]), at(6, 35)),
+    ("Armenian Government", "gov-2", at(6, 50), "Armenia's defence ministry denies firing at Azerbaijani positions",
+     "The ministry called the reports disinformation.", "https://gov.example/2",
+     label(["statements"], "armenia-mod"), at(6, 55)),
+    ("Reuters World", "reu-1", at(7, 0), "Explosions heard in Stepanakert as fighting flares",
+     "Residents reported explosions throughout the morning.", "https://reuters.example/1",
+     label(["events"], None, ["Stepanakert / Khankendi"]), at(7, 5)),
+    ("News.am", "nam-1", at(7, 0), "Reuters: explosions in Stepanakert", "", "https://reuters.example/1",
+     label(["events"]), at(7, 10)),
+    ("ICRC", "icrc-1", at(8, 0), "ICRC: Lachin corridor closed to our convoys",
+     "Medical evacuations are suspended.", "https://icrc.example/1",
+     label(["humanitarian", "reactions"], "icrc", ["Lachin corridor"]), at(8, 5)),
+    ("Reuters World", "reu-2", at(9, 0), "UN Security Council to meet on Karabakh on Thursday",
+     "France requested the emergency session.", "https://reuters.example/2",
+     label(["reactions"], "un-security-council"), at(9, 5)),
+    ("Reuters World", "reu-3", at(9, 30), "EU calls for an immediate halt to hostilities",
+     "The bloc urged a return to talks.", "https://reuters.example/3", label(["reactions"], "european-union"),
+     at(9, 35)),
+    ("Sports Wire", "sp-1", at(10, 0), "Late goal settles the derby", "A football report.",
+     "https://sports.example/1", label([], on_topic=False), at(10, 5)),
+    # Hostile text (hostile-feeds.md row 20): nothing of it may become Markdown structure.
+    ("News.am", "nam-2", at(11, 0),
+     "Great news](https://evil.example/phish) [more <img src=x onerror=alert(1)> *bold* `code` | a | b |",
+     "Normal\n\n# URGENT: reset your password\n\n[bank]: https://evil.example/login\n\n| x | y |\n|---|---|\n"
+     "<script>alert(1)</script> &lt;b&gt; &amp; www.evil.example javascript:alert(1)",
+     "https://news.example/a) [injected](https://evil.example", label(["events"]), at(11, 5)),
+    ("Artsakh InfoCenter", "art-2", at(12, 0), "Link with a bad scheme", "Nothing else.",
+     "javascript:alert(1)", label(["humanitarian"]), at(12, 5)),
+    ("Reuters World", "reu-4", None, "Ceasefire talks reported in Yevlakh", "Undated report.",
+     "https://reuters.example/4", label(["events"], None, ["Yevlakh"]), at(14, 0)),  # date estimated
+    ("Reuters World", "reu-5", at(1, day=20), "Tomorrow's item stays out", "",
+     "https://reuters.example/5", label(["events"]), at(1, 5, day=20)),
+]
+STARRED_GUID = "gov-2"
+PREVIOUS_BRIEF_AT = at(8, 30)  # a brief written then saw items up to the ICRC report
+
+
+def build_fixture(path: Path) -> Path:
+    """The fixture database, the same bytes of meaning every time."""
+    config = Config(feeds=FEEDS)
+    with Store(path) as store:
+        store.sync_feeds(config, now=at(0, day=18))
+        feeds = {f.name: f for f in store.active_feeds()}
+        seen_before_brief = 0
+        for feed, guid, published, title, summary, link, labels, now in ITEMS:
+            entry = Entry(guid=guid, title=title, summary=summary, link=link, published=published)
+            store.ingest(feeds[feed], [entry], now, [labels], "fixture")
+            if now < PREVIOUS_BRIEF_AT:
+                seen_before_brief = brief_sql.max_item_id(store)
+        [starred] = [i.id for i in store.items() if i.title.startswith("Armenia's defence ministry denies")]
+        store.set_flags([starred], starred=True)
+        news = feeds["News.am"]
+        for hour, outcome, error in [(3, Outcome.FAILED, "HTTP 503"), (15, Outcome.FAILED, "timed out after 30 s"),
+                                     (16, Outcome.FAILED, "HTTP 502 <html>bad gateway</html>"), (17, Outcome.OK, None),
+                                     (2, Outcome.FAILED, "before the window")]:  # fmt: skip
+            day = 18 if error == "before the window" else 19
+            store.record_fetch(news, FetchResult(outcome, error=error), None, started_at=at(hour, day=day),
+                               next_poll_at=at(hour + 1, day=day))  # fmt: skip
+        brief_sql.record_brief(
+            store, generated_at=PREVIOUS_BRIEF_AT, window_start=at(20, day=17), window_end=at(20, day=18),
+            tz="Asia/Yerevan", filter_text=None, items=3, max_item_id=seen_before_brief, path="earlier.md",
+        )  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory) -> Path:
+    return build_fixture(tmp_path_factory.mktemp("brief") / "fixture.db")
+
+
+CONFIG = Config(feeds=FEEDS, brief=BriefSettings(timezone="Asia/Yerevan"))
+
+
+def fixed_brief(db: Path, **window) -> str:
+    """gather + render with the fixture's actor names (the golden file's path)."""
+    window.setdefault("day", DAY)
+    with Store(db) as store:
+        w = resolve_window(tz=YEREVAN, tz_name="Asia/Yerevan", now=AS_OF, **window)
+        data, _ = gather(store, w, now=AS_OF)
+    return render_brief(dataclasses.replace(data, actor_names=NAMES))
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{path} differs — rerun with UPDATE_GOLDEN=1 and read the diff"
+
+
+def test_golden_day_brief(fixture_db):
+    check_golden("brief-2023-09-19.md", fixed_brief(fixture_db))
+
+
+def test_golden_window_brief(fixture_db):
+    text = fixed_brief(fixture_db, day=None, since="2023-09-19T10:00", until="2023-09-19T13:00")
+    check_golden("brief-window.md", text)
+
+
+def sections(text: str) -> dict[str, str]:
+    """## heading → its body (### subsections included)."""
+    found, current = {}, None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = line[3:]
+            found[current] = ""
+        elif current:
+            found[current] += line + "\n"
+    return found
+
+
+def test_structure_and_content(fixture_db):
+    text = fixed_brief(fixture_db)
+    tokens = MarkdownIt("commonmark").parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings == [
+        "Brief: Tuesday 19 September 2023 (Asia/Yerevan)", "Key developments", "Latest events",
+        "Actor statements", "Azerbaijan", "Armenia", "Karabakh", "Humanitarian access",
+        "International reactions", "European Union", "International Committee of the Red Cross (ICRC)",
+        "UN Security Council", "Sources and coverage", "Since the previous brief",
+    ]  # fmt: skip
+    body = sections(text)
+    assert "Yesterday's item" not in text and "Tomorrow's item" not in text
+    assert "Late goal" not in text and "Sports Wire" not in text.split("Watched feeds")[0]  # off-topic left out
+    # statements: attributed, grouped by party, claim and counter-claim each under its own party
+    statements = body["Actor statements"]
+    az, rest = statements.split("### Armenia")
+    am, ka = rest.split("### Karabakh")
+    assert "Ministry of Defence of Azerbaijan said, according to [Azerbaijan MoD]" in az
+    assert "fired on our positions near Aghdam" in az and "denies firing" in am
+    assert "De facto authorities of Nagorno-Karabakh said" in ka
+    for line in statements.splitlines():
+        if line.startswith("- "):
+            assert " said, according to " in line or line.split(" — ")[1].startswith("According to")
+    # the same article in two feeds is one line citing both
+    events = body["Latest events"]
+    [explosions] = [line for line in events.splitlines() if "Explosions heard" in line]
+    assert "[Reuters World]" in explosions and "[News\\.am]" in explosions
+    assert "Reuters: explosions" not in text  # the second feed's copy is a carrier, its text not taken
+    assert "Stepanakert / Khankendi" in explosions and explosions.startswith("- 11:00 · ")  # local time, places
+    assert "≈18:00" in events  # an undated item shows its first-seen time, marked as estimated
+    # key developments: the starred story first, then the one carried by most sources and sides
+    key = [line for line in body["Key developments"].splitlines() if line.startswith("- ")]
+    assert 5 <= len(key) <= 8
+    assert "starred" in key[0] and "denies firing" in key[0]
+    assert "Explosions heard" in key[1] or "local anti-terrorist" in key[1]
+    # reactions grouped by actor
+    assert "### UN Security Council" in body["International reactions"]
+    # sources, gaps, silent feeds
+    coverage = body["Sources and coverage"]
+    assert "- Azerbaijan: Azerbaijan MoD (2 items), APA (1 item)" in coverage
+    assert "News\\.am (Armenia): 3 of 4 polls failed between 07:00 and 20:00; last error: HTTP 502" in coverage
+    assert "before the window" not in coverage
+    assert "Quiet Blog (Armenia)" in coverage and "Sports Wire (international)" in coverage
+    # since the previous brief
+    assert "The previous brief was written 19 Sep 2023 12:30 (Asia/Yerevan)." in body["Since the previous brief"]
+    assert "5 of the 12 items here arrived since then" in body["Since the previous brief"]
+    assert "· new ·" in events
+
+
+def test_empty_sections_say_so_in_one_line(tmp_path):
+    db = build_fixture(tmp_path / "f.db")
+    text = fixed_brief(db, day=date(2023, 9, 25))
+    body = sections(text)
+    for title in ("Key developments", "Latest events", "Actor statements", "Humanitarian access",
+                  "International reactions"):  # fmt: skip
+        assert len([line for line in body[title].splitlines() if line.strip()]) == 1, title
+    assert "Coverage: 0 items in 0 stories from 0 sources." in text
+
+
+def test_write_brief_to_file_records_it_and_is_deterministic(tmp_path):
+    db = build_fixture(tmp_path / "f.db")
+    out = tmp_path / "out" / "brief.md"
+    text, path = write_brief(db, CONFIG, day="2023-09-19", as_of="2023-09-20T00:00", output=out)
+    assert path == out and out.read_text(encoding="utf-8") == text
+    again, _ = write_brief(db, CONFIG, day="2023-09-19", as_of="2023-09-20T00:00", output=out)
+    assert again == text  # its own record does not count as "the previous brief"
+    with Store(db) as store:
+        record = brief_sql.previous_brief(store, before=AS_OF + timedelta(seconds=1))
+        assert record.generated_at == AS_OF and record.path == str(out) and record.items == 12
+        assert record.max_item_id == store.count_items()
+    later, _ = write_brief(db, CONFIG, day="2023-09-19", as_of="2023-09-20T01:00")
+    assert "Nothing here arrived since then." in later
+    assert not [p for p in out.parent.iterdir() if p.name != "brief.md"]  # no temporary file left
+
+
+def test_stdout_brief_is_not_recorded(tmp_path):
+    db = build_fixture(tmp_path / "f.db")
+    text, path = write_brief(db, CONFIG, day="2023-09-19", as_of="2023-09-20T00:00")
+    assert path is None and text.startswith("# Brief: Tuesday 19 September 2023 (Asia/Yerevan)")
+    with Store(db) as store:
+        assert brief_sql.previous_brief(store, before=AS_OF + timedelta(days=1)).generated_at == PREVIOUS_BRIEF_AT
+
+
+def test_window_forms():
+    now = datetime(2023, 9, 19, 20, 30, tzinfo=UTC)  # 00:30 on 20 Sep in Yerevan
+    today = resolve_window(tz=YEREVAN, tz_name="Asia/Yerevan", now=now)
+    assert today.day == date(2023, 9, 20) and today.start == datetime(2023, 9, 19, 20, tzinfo=UTC)
+    span = resolve_window(since="2023-09-19T06:00", until="2023-09-19T18:00", tz=YEREVAN, tz_name="x", now=now)
+    assert (span.start, span.end) == (at(2), at(14)) and span.day is None
+    last = resolve_window(since="6h", tz=YEREVAN, tz_name="x", now=now)
+    assert last.end == now and last.start == now - timedelta(hours=6)
+    for bad in [dict(day="19/09/2023"), dict(since="noon"), dict(day="2023-09-19", since="6h"),
+                dict(since="2023-09-20", until="2023-09-19")]:  # fmt: skip
+        with pytest.raises(BriefingError):
+            resolve_window(tz=YEREVAN, tz_name="x", now=now, **bad)
+
+
+def test_missing_database_is_a_user_error(tmp_path):
+    with pytest.raises(BriefingError, match="no database yet"):
+        write_brief(tmp_path / "nope.db", CONFIG)
+    assert not (tmp_path / "nope.db").exists()
+
+
+def test_unwritable_output_is_a_user_error(tmp_path):
+    db = build_fixture(tmp_path / "f.db")
+    (tmp_path / "dir.md").mkdir()
+    with pytest.raises(BriefingError, match="cannot write the brief"):
+        write_brief(db, CONFIG, as_of=AS_OF, output=tmp_path / "dir.md")
+
+
+def test_default_path_is_next_to_feeds_toml(tmp_path):
+    config = Config(feeds=(), path=tmp_path / "desk" / "feeds.toml", brief=BriefSettings(directory="briefs"))
+    assert brief_path(config, DAY) == tmp_path / "desk" / "briefs" / "brief-2023-09-19.md"
+    absolute = Config(feeds=(), brief=BriefSettings(directory=str(tmp_path / "out")))
+    assert brief_path(absolute, DAY) == tmp_path / "out" / "brief-2023-09-19.md"
