@@ -255,6 +255,22 @@ def cmd_items(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    from .brief import write_brief
+
+    # feeds.toml gives the desk's time zone; a brief needs no feeds, so a missing default file is fine
+    config = load_config(args.config) if args.config.exists() or args.config != Path(DEFAULT_CONFIG) else Config(())
+    text, path = write_brief(
+        args.db, config, day=args.date, since=args.since, until=args.until, tz=args.tz,
+        filter_text=args.filter, as_of=args.as_of, output=args.output,
+    )  # fmt: skip
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote the brief to {path}")
+    return 0
+
+
 def cmd_reclassify(args: argparse.Namespace) -> int:
     from .labelling import reclassify
 
@@ -435,6 +451,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("recluster", parents=[common], help="rebuild the stories: which items report the same news")
     p.set_defaults(func=cmd_recluster)
+
+    p = sub.add_parser("brief", parents=[common], help="write the Markdown daily brief (stdout, or -o FILE)")
+    p.add_argument("--date", help="the local day to brief, YYYY-MM-DD (default: today)")
+    p.add_argument("--since", help="start of the window instead of a day: 2023-09-19T06:00, 12h (brief's time zone)")
+    p.add_argument("--until", help="end of the window (default: now)")
+    p.add_argument("--tz", help="IANA time zone, e.g. Asia/Yerevan (default: [brief] timezone, else this machine's)")
+    p.add_argument("--filter", help="the dashboard's filter language, e.g. 'side:azerbaijan place:lachin'")
+    p.add_argument("-o", "--output", type=Path, help="write to this file; recorded for 'since the previous brief'")
+    p.add_argument("--as-of", help="fix the 'generated' time, for reproducible output")
+    p.set_defaults(func=cmd_brief)
 
     p = sub.add_parser("import-opml", parents=[common], help="add the feeds of an OPML file to feeds.toml")
     p.add_argument("file", type=Path, help="the OPML file")

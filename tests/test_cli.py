@@ -14,7 +14,7 @@ from loopback import Response, item, rss
 from briefing.cli import build_parser, main
 
 COMMANDS = ["poll", "watch", "feeds", "items", "reclassify", "recluster", "import-opml", "export-opml", "demo",
-            "dashboard"]
+            "dashboard", "brief"]
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:

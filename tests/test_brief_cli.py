@@ -1,0 +1,53 @@
+"""`briefing brief` from the command line: stdout, -o FILE, errors as one line and exit 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from test_brief import build_fixture
+
+from briefing.cli import main
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "briefing", *args], capture_output=True, text=True,
+                          timeout=120, cwd=cwd)  # fmt: skip
+
+
+def test_brief_to_stdout_then_to_a_file(tmp_path, capsys):
+    db = build_fixture(tmp_path / "f.db")
+    args = ["brief", "--db", str(db), "--date", "2023-09-19", "--tz", "Asia/Yerevan", "--as-of", "2023-09-20T00:00"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Brief: Tuesday 19 September 2023 (Asia/Yerevan)\n")
+    assert "## Actor statements" in out and "Generated 20 Sep 2023 00:00 (Asia/Yerevan)" in out
+    target = tmp_path / "briefs" / "today.md"
+    assert main([*args, "-o", str(target)]) == 0
+    assert f"wrote the brief to {target}" in capsys.readouterr().out
+    assert target.read_text(encoding="utf-8") == out  # stdout was a preview: not recorded, same bytes
+
+
+def test_brief_window_and_filter(tmp_path, capsys):
+    db = build_fixture(tmp_path / "f.db")
+    assert main(["brief", "--db", str(db), "--tz", "Asia/Yerevan", "--since", "2023-09-19T10:00",
+                 "--until", "2023-09-19T13:00", "--filter", "Pashinyan", "--as-of", "2023-09-20"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "Coverage: 1 item in 1 story from 1 source (Armenia 1)." in out
+    assert "Filter: Pashinyan" in out
+
+
+def test_brief_errors_are_one_line_exit_2(tmp_path):
+    db = build_fixture(tmp_path / "f.db")
+    for args, message in [
+        (["--date", "19/09/2023"], "cannot read --date"),
+        (["--tz", "Mars/Olympus"], "unknown time zone"),
+        (["--date", "2023-09-19", "--since", "6h"], "either --date or --since/--until"),
+        (["--since", "2023-09-20", "--until", "2023-09-19"], "--since must be before --until"),
+        (["-o", str(tmp_path)], "cannot write the brief"),
+    ]:
+        done = run("brief", "--db", str(db), *args, cwd=tmp_path)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "Traceback" not in done.stderr and message in done.stderr and len(done.stderr.splitlines()) == 1
+    done = run("brief", "--db", str(tmp_path / "none.db"), cwd=tmp_path)
+    assert done.returncode == 2 and "no database yet" in done.stderr
