@@ -26,13 +26,15 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 # ----------------------------------------------------------------------------- tunables
 
 WINDOW_HOURS = 48.0  # items further apart in time are never the same story
-NUM_HASHES = 36
-ROWS_PER_BAND = 3
-BANDS = NUM_HASHES // ROWS_PER_BAND
+ROWS_PER_BAND = 2
+BANDS = 16  # over all content tokens: a pair with Jaccard 0.3 shares a band 78% of the time
+ANCHOR_BANDS = 6  # one row each, over names, concepts and numbers: finds reports in other languages
+NUM_HASHES = BANDS * ROWS_PER_BAND + ANCHOR_BANDS
 SKELETON = 5  # letters of a word's consonant skeleton kept as its stem
 
 # ----------------------------------------------------------------------------- normalisation
@@ -57,8 +59,7 @@ _WORD = re.compile(r"\d+(?:[.,\s]\d{3})+(?!\d)|\d+|[^\W\d_]+")
 _QUOTE = re.compile(r"[\"“”„«»]([^\"“”„«»]{12,400})[\"“”„«»]")
 _VOWELS = frozenset("aeiouy")
 
-# Words that say nothing about which occurrence an item reports: function words of the
-# languages the feeds use, and the conflict's everyday vocabulary.
+# Function words of the languages the feeds use: dropped.
 _STOP = frozenset(
     """
     the and for that with from this have has had was were are been will would said says say
@@ -67,17 +68,69 @@ _STOP = frozenset(
     such only just very one two three new news report reports reported reporting statement
     today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday week day
     january february march april june july august september october november december
-    armenia armenian armenians azerbaijan azerbaijani azerbaijanis azeri karabakh nagorno
-    artsakh region president minister ministry prime foreign official officials government
-    country side http https www com
+    http https www com
     и в во на по с со к о об от из за для что как это его ее её их не но а же бы также так
     был была были было будет года году год заявил заявила сообщил сообщила сообщает
-    армения армении азербайджан азербайджана азербайджанской карабах карабаха нагорный нагорного
-    президент министр министерство
-    və ile ilə bu da də ki üçün olan olub edib bildirib azərbaycan azərbaycanın ermənistan
-    ermənistanın qarabağ prezident nazir nazirliyi
+    və ile ilə bu da də ki üçün olan olub edib bildirib
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
+# The conflict's everyday vocabulary, in any spelling or inflection (compared by skeleton):
+# two items are not alike merely for being about the conflict.
+_DOMAIN = """
+    armenia armenian armenians azerbaijan azerbaijani azerbaijanis azeri karabakh nagorno artsakh
+    region president minister ministry prime foreign official officials government country side
+    армения азербайджан карабах нагорный президент министр министерство
+    azərbaycan ermənistan qarabağ prezident nazir nazirliyi
+    հայաստան ադրբեջան ղարաբաղ արցախ նախագահ նախարար
+""".split()  # noqa: SIM905
+
+# Words that name the same thing across languages, so a Russian or Azerbaijani report of an
+# occurrence shares more than names and numbers with an English one. Keys are folded,
+# transliterated prefixes ("=" marks a whole word); values are the concept they stand for.
+_CONCEPTS = {
+    "peacekeeper": "peacekeep mirotvor sulhmeramli =sulhmeramlilar khaghaghapah",
+    "killed": "killed =kill kills =dead death =died =dies pogib ubit =ubil gibel helak oldur olum =zohv spanv",
+    "wounded": "wounded injur =hurt ranen ranil postradav yaralan viravor",
+    "explosion": "explo blast vzryv partla paytyun",
+    "mine": "=mine =mines =mina =miny =minakh =min minalan =akanner",
+    "ceasefire": "ceasefire cessation truce =halt prekrashchen atesh hradadar",
+    "decree": "decree =ukaz ukazom =ferman hramanagir",
+    "detained": "detain arrest zaderzh arest saxlanil dzerbakal",
+    "displaced": "refugee displaced bezhen peremeshchen qachqin kochkun pakhstakan teghahanv",
+    "apology": "apolog izvin =uzr neroghutyun",
+    "condolence": "condolen sobolezn bashsagh tsavakts",
+    "talks": "talks negotiat peregovor danishiq banakts",
+    "meeting": "meeting =meets =meet =met vstrech =gorush handitum",
+    "border": "border frontier granits pogranich serhed sahman",
+    "checkpoint": "checkpoint crossing propuskn =kpp buraxilish antsaket",
+    "fuel": "fuel petrol gasoline toplivo benzin =gsm gorjuch yanacaq vareli",
+    "defence": "defence defense oboron mudafie pashtpan",
+    "terror": "terror antiterror",
+    "disarm": "disarm razoruzh terksilah zinatap",
+    "withdraw": "withdraw vyvod chixaril durs berel",
+    "dissolve": "dissol rospusk legv =cease lutsaru",
+    "fire": "shell fired =fire firing obstrel atesh krak",
+    "vehicle": "=car =cars vehicle avtomob mashin aftomeq",
+    "phone": "phone telefon herakhos",
+    "operation": "operation operats emeliyyat gortsoghut",
+    "offensive": "offensive nastuplen hucum harzak",
+    "agreement": "agree soglash razilash hamadzayn",
+    "arrive": "arriv pribyl pribyt =gelib =gelir zhamanel",
+    "visit": "visit vizit sefer aytsel",
+    "begin": "launch begun =began start nachal nachat bashlan sksel",
+    "state": "=state gosudarstv dovlet petakan",
+    "institution": "institution uchrezhden qurum hastatut",
+    "police": "police politsi =polis vostikan",
+    "civilian": "civilian grazhdansk mulki khaghaghatsi",
+    "security": "security bezopasn tehlukesiz anvtangut",
+    "council": "council =sovet shura khorhurd",
+    "hospital": "hospital bolnits gospital xestexana hivandanots",
+    "weapons": "weapon arms oruzh silah zenq",
+    "investigation": "investigat rassledov arashdir qnnut",
+    "aid": "=aid humanitar gumanitar yardim ognutyun",
+    "convoy": "convoy kolonn karvan",
+    "capture": "captur =took =taken control kontrol nezaret verahskoghut",
+}
 
 
 def _translit(word: str) -> str:
@@ -85,9 +138,10 @@ def _translit(word: str) -> str:
 
 
 def _fold(text: str) -> str:
-    text = text.casefold().translate(_TRANSLIT)
+    text = text.casefold().replace("ու", "u").translate(_TRANSLIT)
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return folded.replace("dzh", "j")
 
 
 _STOP_FOLDED = frozenset(_fold(w) for w in _STOP)
@@ -95,7 +149,8 @@ _STOP_FOLDED = frozenset(_fold(w) for w in _STOP)
 
 def skeleton(word: str) -> str:
     """A folded word's stem: its first letter and the following consonants, doubles collapsed,
-    "kh" read as "x" — so spellings and inflections of one word usually meet."""
+    "kh" read as "x" — so spellings and inflections of one word usually meet
+    ("aliyev"/"aliev" → "alv", "pashinyan"/"pashinian" → "pshn")."""
     word = word.replace("kh", "x").replace("j", "y")
     out = [word[0]]
     for ch in word[1:]:
@@ -105,6 +160,38 @@ def skeleton(word: str) -> str:
         if len(out) == SKELETON:
             break
     return "".join(out)
+
+
+_DOMAIN_SKELETONS = frozenset(skeleton(_fold(w)) for w in _DOMAIN)
+_CONCEPT_PREFIX: dict[str, str] = {}
+_CONCEPT_WORD: dict[str, str] = {}
+for _concept, _forms in _CONCEPTS.items():
+    for _form in _forms.split():
+        if _form.startswith("="):
+            _CONCEPT_WORD[_fold(_form[1:])] = _concept
+        else:
+            _CONCEPT_PREFIX[_fold(_form)] = _concept
+_PREFIX_LENGTHS = sorted({len(k) for k in _CONCEPT_PREFIX}, reverse=True)
+
+
+def _token_hash(stem: str) -> int:
+    return zlib.crc32(stem.encode())
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> tuple[int, bool] | None:
+    """A folded word → (its token, whether it is a cross-language concept), or None to drop it."""
+    if word in _CONCEPT_WORD:
+        return _token_hash("@" + _CONCEPT_WORD[word]), True
+    for length in _PREFIX_LENGTHS:
+        if length <= len(word) and word[:length] in _CONCEPT_PREFIX:
+            return _token_hash("@" + _CONCEPT_PREFIX[word[:length]]), True
+    if len(word) < 3 or word in _STOP_FOLDED:
+        return None
+    stem = skeleton(word)
+    if stem in _DOMAIN_SKELETONS:
+        return None
+    return _token_hash(stem), False
 
 
 def _number(token: str) -> str | None:
@@ -117,40 +204,65 @@ def _number(token: str) -> str | None:
     return str(value)
 
 
-def _token_hash(stem: str) -> int:
-    return zlib.crc32(stem.encode())
-
-
 def words(text: str) -> list[str]:
     """Folded, transliterated words and numbers of a text."""
     return _WORD.findall(_fold(text))
 
 
-def stems(text: str) -> tuple[frozenset[int], frozenset[str]]:
-    """(hashed stems of the content words, distinctive numbers)."""
+@dataclass(frozen=True, slots=True)
+class Terms:
+    tokens: frozenset[int]  # every content word's token
+    anchors: frozenset[int]  # the tokens that survive translation: names, concepts, numbers
+    numbers: frozenset[str]
+
+
+def terms(text: str) -> Terms:
+    """The content of a text as tokens; names (capitalised words), concepts and numbers are
+    also its anchors, which is what a report in another language shares with it."""
     tokens: set[int] = set()
+    anchors: set[int] = set()
     numbers: set[str] = set()
-    for word in words(text):
-        if word[0].isdigit():
-            number = _number(word)
+    for raw in _WORD.findall(text):
+        if raw[0].isdigit():
+            number = _number(raw)
             if number:
                 numbers.add(number)
-                tokens.add(_token_hash("#" + number))
+                token = _token_hash("#" + number)
+                tokens.add(token)
+                anchors.add(token)
             continue
-        if len(word) < 3 or word in _STOP_FOLDED:
+        stemmed = _stem(_fold(raw))
+        if stemmed is None:
             continue
-        tokens.add(_token_hash(skeleton(word)))
-    return frozenset(tokens), frozenset(numbers)
+        token, concept = stemmed
+        tokens.add(token)
+        if concept or raw[0].isupper():
+            anchors.add(token)
+    return Terms(frozenset(tokens), frozenset(anchors), frozenset(numbers))
 
 
 def quotes(text: str) -> tuple[frozenset[int], ...]:
-    """The quoted passages (four content words or more), each as a set of hashed stems."""
+    """The quoted passages (four content words or more), each as a set of tokens."""
     found = []
     for match in _QUOTE.finditer(text):
-        tokens, _ = stems(match.group(1))
+        tokens = terms(match.group(1)).tokens
         if len(tokens) >= 4:
             found.append(tokens)
     return tuple(found)
+
+
+def script(text: str) -> str:
+    """The script most letters are in: "latin", "cyrillic", "armenian" (or "" for none)."""
+    counts = {"latin": 0, "cyrillic": 0, "armenian": 0}
+    for ch in text[:400]:
+        if "a" <= ch.lower() <= "z" or "\u00c0" <= ch <= "\u024f":
+            counts["latin"] += 1
+        elif "\u0400" <= ch <= "\u04ff":
+            counts["cyrillic"] += 1
+        elif "\u0530" <= ch <= "\u058f":
+            counts["armenian"] += 1
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ""
 
 
 # ----------------------------------------------------------------------------- MinHash / LSH
@@ -169,23 +281,20 @@ def _coefficients() -> tuple[tuple[int, int], ...]:
 _COEFFS = _coefficients()
 
 
-def minhash(tokens: Iterable[int]) -> tuple[int, ...]:
+def minhash(tokens: Iterable[int], coefficients: tuple[tuple[int, int], ...] = _COEFFS) -> tuple[int, ...]:
     values = tuple(tokens)
     if not values:
         return ()
-    return tuple(min((a * x + b) % _PRIME for x in values) for a, b in _COEFFS)
+    return tuple(min((a * x + b) % _PRIME for x in values) for a, b in coefficients)
 
 
-def bands(signature: tuple[int, ...]) -> tuple[int, ...]:
-    """LSH band keys: items sharing any key are candidates. Distinct bands never collide by
-    construction of the mix (the band number is hashed in)."""
-    if not signature:
-        return ()
+def bands(signature: tuple[int, ...], kind: str = "t", rows: int = ROWS_PER_BAND) -> tuple[int, ...]:
+    """LSH band keys: items sharing any key are candidates (the band number and kind are
+    hashed in, so equal rows in different bands do not meet)."""
     keys = []
-    for band in range(BANDS):
-        rows = signature[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
-        key = zlib.crc32(repr((band, rows)).encode()) | (zlib.adler32(repr(rows).encode()) << 32)
-        keys.append(key & _MASK)
+    for band in range(len(signature) // rows):
+        values = signature[band * rows : (band + 1) * rows]
+        keys.append(_extra_key(f"{kind}{band}", ",".join(map(str, values))))
     return tuple(keys)
 
 
@@ -201,24 +310,28 @@ class Signature:
     """What the story decision needs of an item's text; stored with the item."""
 
     tokens: frozenset[int]
+    anchors: frozenset[int] = frozenset()
     numbers: frozenset[str] = frozenset()
     quotes: tuple[frozenset[int], ...] = ()
+    script: str = ""
     keys: tuple[int, ...] = field(default=(), compare=False)  # LSH bands + number and quote keys
 
     def to_blob(self, day: int | None = None) -> bytes:
-        """Stored form: JSON lists (never pickle: the database is data, not code)."""
+        """Stored form: JSON (never pickle: the database is data, not code)."""
         return json.dumps(
-            [sorted(self.tokens), sorted(self.numbers), [sorted(q) for q in self.quotes], list(self.keys), day],
+            [sorted(self.tokens), sorted(self.anchors), sorted(self.numbers), [sorted(q) for q in self.quotes],
+             self.script, list(self.keys), day],
             separators=(",", ":"),
-        ).encode()
+        ).encode()  # fmt: skip
 
     @classmethod
     def from_blob(cls, blob: bytes | str | None) -> Signature | None:
         if not blob:
             return None
         try:
-            tokens, numbers, quoted, keys, _ = json.loads(blob)
-            return cls(frozenset(tokens), frozenset(numbers), tuple(frozenset(q) for q in quoted), tuple(keys))
+            tokens, anchors, numbers, quoted, script_, keys, _ = json.loads(blob)
+            return cls(frozenset(tokens), frozenset(anchors), frozenset(numbers), tuple(frozenset(q) for q in quoted),
+                       script_, tuple(keys))  # fmt: skip
         except (ValueError, TypeError):
             return None
 
@@ -226,7 +339,7 @@ class Signature:
     def day_from_blob(blob: bytes | str | None) -> int | None:
         """The day the item's keys were filed under (see store.stories)."""
         try:
-            day = json.loads(blob)[4] if blob else None
+            day = json.loads(blob)[-1] if blob else None
         except (ValueError, TypeError, IndexError):
             return None
         return day if isinstance(day, int) else None
@@ -235,12 +348,14 @@ class Signature:
 def signature(title: str, summary: str) -> Signature:
     """An item's signature: cheap enough for every item, done in the parse workers."""
     text = f"{title}\n{summary}"
-    tokens, numbers = stems(text)
+    found = terms(text)
     quoted = quotes(text)
-    keys = list(bands(minhash(tokens)))
-    keys.extend(_extra_key("n", n) for n in numbers if len(n) >= 3)
+    hashes = minhash(found.tokens, _COEFFS[: BANDS * ROWS_PER_BAND])
+    anchor_hashes = minhash(found.anchors, _COEFFS[BANDS * ROWS_PER_BAND :])
+    keys = [*bands(hashes, "t"), *bands(anchor_hashes, "a", rows=1)]
+    keys.extend(_extra_key("n", n) for n in found.numbers if len(n) >= 3)
     keys.extend(_extra_key("q", str(min(q))) for q in quoted)
-    return Signature(tokens, numbers, quoted, tuple(dict.fromkeys(keys)))
+    return Signature(found.tokens, found.anchors, found.numbers, quoted, script(text), tuple(dict.fromkeys(keys)))
 
 
 # ----------------------------------------------------------------------------- the decision
@@ -257,6 +372,7 @@ class Candidate:
     speaker: str | None = None
     actors: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,31 +394,81 @@ def _quote_shared(a: tuple[frozenset[int], ...], b: tuple[frozenset[int], ...]) 
     return False
 
 
+def _ratio(a: frozenset, b: frozenset) -> tuple[int, float, float]:
+    """(shared, Jaccard, containment in the smaller)."""
+    common = len(a & b)
+    if not common:
+        return 0, 0.0, 0.0
+    return common, common / (len(a) + len(b) - common), common / min(len(a), len(b))
+
+
+# Places so wide that sharing them says nothing about the occurrence.
+_BROAD_PLACES = frozenset(
+    ("nagorno-karabakh", "karabakh", "artsakh", "azerbaijan", "armenia", "baku", "yerevan", "russia", "moscow",
+     "turkey", "ankara", "iran", "tehran", "south caucasus")
+)  # fmt: skip
+
+
+def _specific(places: frozenset[str]) -> frozenset[str]:
+    return frozenset(p for p in places if p.casefold() not in _BROAD_PLACES)
+
+
+def _language(lang: str | None) -> str | None:
+    return lang.split("-")[0].lower() if lang else None
+
+
 def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS) -> Match:
-    """Do `a` and `b` report the same occurrence? Returns the verdict, a score and why."""
+    """Do `a` and `b` report the same occurrence? Returns the verdict, a score and why.
+
+    Words decide; numbers, actors and places support a middling match and veto a false one:
+    different numbers, disjoint places or two different speakers ask for much closer wording.
+    One outlet does not report one occurrence twice, so two items of a feed must be near copies.
+    """
     hours = abs((a.published - b.published).total_seconds()) / 3600
     if hours > window_hours:
         return NO
     if a.link_key and a.link_key == b.link_key:
         return Match(True, 1.0, "same link")
     sa, sb = a.signature, b.signature
-    if not sa.tokens or not sb.tokens:
+    common, jaccard, containment = _ratio(sa.tokens, sb.tokens)
+    if not common:
         return NO
-    common = len(sa.tokens & sb.tokens)
-    if common == 0:
-        return NO
-    jaccard = common / (len(sa.tokens) + len(sb.tokens) - common)
-    containment = common / min(len(sa.tokens), len(sb.tokens))
     numbers = len(sa.numbers & sb.numbers)
-    entities = len(a.actors & b.actors) + len(a.places & b.places) + int(bool(a.speaker and a.speaker == b.speaker))
-    conflicting_numbers = bool(sa.numbers and sb.numbers and not numbers)
-    if _quote_shared(sa.quotes, sb.quotes) and (containment >= 0.25 or numbers):
+    conflict = bool(sa.numbers and sb.numbers and not numbers)
+    places_a, places_b = _specific(a.places), _specific(b.places)
+    if places_a and places_b and not places_a & places_b:
+        conflict = True  # Kalbajar is not Lachin, however alike the wording
+    if (a.speaker and b.speaker and a.speaker not in b.actors | {b.speaker}
+            and b.speaker not in a.actors | {a.speaker}):  # fmt: skip
+        conflict = True  # two people's statements, not one reported twice
+    if a.feed_id is not None and a.feed_id == b.feed_id:
+        if jaccard >= 0.8 and sa.anchors == sb.anchors and not conflict:
+            return Match(True, jaccard, "the same feed's copy")
+        return NO
+    if _quote_shared(sa.quotes, sb.quotes) and containment >= 0.25:
         return Match(True, 0.9, "same quoted words")
-    if jaccard >= 0.5 and not (conflicting_numbers and jaccard < 0.7):
-        return Match(True, jaccard, "same words")
-    support = numbers + min(entities, 2)
-    if jaccard >= 0.3 and containment >= 0.45 and support >= 1 and not conflicting_numbers:
-        return Match(True, jaccard, "alike words, same numbers/actors/places")
-    if containment >= 0.3 and numbers >= 1 and entities >= 2:
-        return Match(True, containment * 0.8, "same numbers, actors and places")
+    entities = len(a.actors & b.actors) + len(places_a & places_b)
+    anchors, anchor_jaccard, anchor_containment = _ratio(sa.anchors, sb.anchors)
+    la, lb = _language(a.language), _language(b.language)
+    translated = (sa.script and sb.script and sa.script != sb.script) or (la and lb and la != lb)
+    if not translated:
+        if jaccard >= 0.6 and common >= 3 and not (conflict and jaccard < 0.75):
+            return Match(True, jaccard, "same words")
+        if conflict or hours > 24:
+            return NO
+        if jaccard >= 0.4 and containment >= 0.55 and common >= 4:
+            return Match(True, jaccard, "alike words")
+        support = numbers + entities + (anchors >= 2 and anchor_jaccard >= 0.5)
+        if jaccard >= 0.2 and containment >= 0.38 and common >= 4 and support:
+            return Match(True, jaccard, "alike words, same names, numbers, actors or places")
+        return NO
+    if conflict or hours > 24:
+        return NO
+    if anchors >= 3 and anchor_containment >= 0.5 and (numbers or entities >= 2):
+        return Match(True, anchor_jaccard, "same names, numbers and concepts in another language")
+    if anchors >= 5 and anchor_containment >= 0.6:
+        return Match(True, anchor_jaccard, "same names and concepts in another language")
+    return NO
+    if anchors >= 3 and anchor_containment >= 0.4 and (numbers or entities or anchors >= 4) and hours <= 30:
+        return Match(True, anchor_jaccard, "same names, numbers and concepts in another language")
     return NO

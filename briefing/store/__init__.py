@@ -364,7 +364,8 @@ class Store(StoriesMixin):
                     new_ids.append(item_id)
                     published = iso(entry.published) if entry.published else stamp
                     self._assign_story(conn, item_id, feed.id, published, link_key,
-                                       sig or signature(entry.title, entry.summary), label)  # fmt: skip
+                                       sig or signature(entry.title, entry.summary), label,
+                                       entry.language or feed.language)  # fmt: skip
                 elif self._update_item(conn, feed, item_id, entry, stamp):
                     updated_ids.append(item_id)
                     self._story_edited(conn, item_id, sig or signature(entry.title, entry.summary))

@@ -20,7 +20,8 @@ from ..stories import WINDOW_HOURS, Candidate, Signature, same_story, signature
 if TYPE_CHECKING:
     from . import StoredItem
 
-MAX_CANDIDATES = 48
+MAX_CANDIDATES = 48  # compared with a new item, most keys shared first
+PER_KEY = 64  # newest items read per key: a bound however crowded a bucket gets
 _DAYS = int(WINDOW_HOURS // 24) + 1
 RECLUSTER_BATCH = 2000
 
@@ -78,6 +79,7 @@ class StoriesMixin:
         link_key: str | None,
         sig: Signature,
         label: Any = None,
+        language: str | None = None,
     ) -> int:
         """File a new item under its keys and put it in a story: the best-matching one, merging any
         other story it also matches (it is the missing link between them), or a new one."""
@@ -86,7 +88,7 @@ class StoriesMixin:
         speaker = getattr(getattr(label, "speaker", None), "id", None)
         actors = frozenset(a.id for a in getattr(label, "actors", ()))
         places = frozenset(getattr(label, "places", ()))
-        new = Candidate(sig, when, link_key, feed_id, speaker, actors, places)
+        new = Candidate(sig, when, link_key, feed_id, speaker, actors, places, language)
         matched: dict[int, float] = {}
         for story_id, other in _candidates(conn, sig, day, item_id, need_entities=bool(actors or places)):
             verdict = same_story(new, other)
@@ -179,7 +181,7 @@ class StoriesMixin:
         after, done = 0, 0
         while True:
             rows = conn.execute(
-                "SELECT id, feed_id, published, link_key, speaker, title, summary FROM items"
+                "SELECT id, feed_id, published, link_key, speaker, title, summary, language FROM items"
                 " WHERE id > ? AND story_id IS NULL ORDER BY id LIMIT ?",
                 (after, RECLUSTER_BATCH),
             ).fetchall()
@@ -190,7 +192,7 @@ class StoriesMixin:
             labels = _stored_labels(conn, [r[0] for r in rows], {r[0]: r[4] for r in rows})
             with self._write():
                 for row, sig in zip(rows, signatures, strict=True):
-                    self._assign_story(conn, row[0], row[1], row[2], row[3], sig, labels.get(row[0]))
+                    self._assign_story(conn, row[0], row[1], row[2], row[3], sig, labels.get(row[0]), row[7])
                 for row in rows:  # carriers: every other feed that carried the item
                     for (feed_id,) in conn.execute(
                         "SELECT feed_id FROM item_feeds WHERE item_id = ? AND feed_id != ?", (row[0], row[1])
@@ -257,18 +259,23 @@ def _candidates(
     """The items filed under any of `sig`'s keys within the window, most keys shared first."""
     if not sig.keys:
         return []
-    marks = ",".join("?" * len(sig.keys))
+    per_key = " UNION ALL ".join(
+        ["SELECT item_id FROM (SELECT item_id FROM story_keys WHERE key = ? AND day BETWEEN ? AND ?"
+         " ORDER BY day DESC LIMIT ?)"] * len(sig.keys)
+    )  # fmt: skip
+    params: list[Any] = []
+    for key in sig.keys:
+        params += (key, day - _DAYS, day + _DAYS, PER_KEY)
     rows = conn.execute(
         f"""
         SELECT items.id, items.story_id, items.published, items.link_key, items.feed_id, items.speaker,
-               items.signature
-        FROM (SELECT item_id, count(*) AS shared FROM story_keys
-              WHERE key IN ({marks}) AND day BETWEEN ? AND ? AND item_id != ?
+               items.signature, items.language
+        FROM (SELECT item_id, count(*) AS shared FROM ({per_key}) WHERE item_id != ?
               GROUP BY item_id ORDER BY shared DESC, item_id DESC LIMIT ?) AS hits
         JOIN items ON items.id = hits.item_id
         WHERE items.story_id IS NOT NULL
         """,
-        (*sig.keys, day - _DAYS, day + _DAYS, item_id, MAX_CANDIDATES),
+        (*params, item_id, MAX_CANDIDATES),
     ).fetchall()
     if not rows:
         return []
@@ -282,12 +289,14 @@ def _candidates(
         for cid, place in conn.execute(f"SELECT item_id, place FROM item_places WHERE item_id IN ({marks})", ids):
             places.setdefault(cid, set()).add(place)
     found = []
-    for cid, story_id, published, link_key, feed_id, speaker, blob in rows:
+    for cid, story_id, published, link_key, feed_id, speaker, blob, language in rows:
         other = Signature.from_blob(blob)
         if other is None:
             continue
-        found.append((story_id, Candidate(other, _from_iso(published), link_key, feed_id, speaker,
-                                          frozenset(actors.get(cid, ())), frozenset(places.get(cid, ())))))  # fmt: skip
+        found.append((story_id, Candidate(
+            other, _from_iso(published), link_key, feed_id, speaker,
+            frozenset(actors.get(cid, ())), frozenset(places.get(cid, ())), language,
+        )))  # fmt: skip
     return found
 
 

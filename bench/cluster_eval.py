@@ -1,0 +1,201 @@
+"""How well items are grouped into stories, and how fast: pairwise precision and recall, items/s.
+
+    python bench/cluster_eval.py --data tests/data/stories.jsonl
+    python bench/cluster_eval.py --data ../shared/eval/dev.jsonl      # skipped when absent
+    python bench/cluster_eval.py --big 1000000 --ingest 20000          # ingest rate at 1M stored items
+
+Quality: every item of FILE is ingested through the real Store (one feed per source, labels from
+the real classifier), oldest first, as a poller would. Two items are a predicted pair when they
+end up in one story, a gold pair when FILE gives them the same `story` (empty = alone).
+Items without a date are stored with the time of the dated item before them in the file (as if
+polled then), which is what a feed without dates gets in real life: its first-seen time.
+
+Speed: `--big N` builds an N-item database with bench/synth.py (reused when the file exists),
+files the signatures of its last days under their keys, then ingests fresh items, in feeds of
+40, timing the writer (Store.ingest with the signatures precomputed, as the parse workers do)
+and, separately, the signature work the parse workers do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from briefing.classify import classify
+from briefing.models import Config, Entry, FeedConfig
+from briefing.store import Store
+from briefing.stories import signature
+
+
+def _published(record: dict) -> datetime | None:
+    text = record.get("published") or record.get("date") or ""
+    if not text:
+        return None
+    if len(text) == 10:
+        text += "T12:00:00Z"
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def evaluate(records: list[dict], *, verbose: bool = False) -> dict[str, float]:
+    """Ingest `records` into a fresh database; compare its stories with the gold ones."""
+    sources = sorted({r["source"] for r in records})
+    feeds = tuple(
+        FeedConfig(name=name, url=f"https://feed{i}.example/rss",
+                   side=next((r.get("side") for r in records if r["source"] == name), None))
+        for i, name in enumerate(sources)
+    )  # fmt: skip
+    clock = datetime(2023, 9, 1, tzinfo=UTC)
+    stamped = []
+    for index, record in enumerate(records):
+        when = _published(record)
+        clock = when or clock
+        stamped.append((when or clock, when, index, record))
+    stamped.sort(key=lambda s: (s[0], s[2]))
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.db") as store:
+        store.sync_feeds(Config(feeds=feeds))
+        by_name = {f.name: f for f in store.active_feeds()}
+        item_of: dict[int, int] = {}
+        started = time.perf_counter()
+        for seen, when, index, record in stamped:
+            entry = Entry(guid=f"item-{index}", title=record.get("title") or "", summary=record.get("summary") or "",
+                          link=record.get("url") or None, published=when, language=record.get("lang"))  # fmt: skip
+            label = classify(entry.title, entry.summary, feed_side=record.get("side"), language=entry.language)
+            result = store.ingest(by_name[record["source"]], [entry], seen, [label])
+            ids = result.new_ids or result.updated_ids
+            if ids:
+                item_of[index] = ids[0]
+        elapsed = time.perf_counter() - started
+        story_of_item = store.story_assignments()
+    predicted = {i: story_of_item[item_of[i]] for i in item_of}
+    gold = {i: (records[i].get("story") or f"alone-{i}") for i in item_of}
+    pairs = list(combinations(sorted(item_of), 2))
+    tp = sum(1 for a, b in pairs if predicted[a] == predicted[b] and gold[a] == gold[b])
+    fp = sum(1 for a, b in pairs if predicted[a] == predicted[b] and gold[a] != gold[b])
+    fn = sum(1 for a, b in pairs if predicted[a] != predicted[b] and gold[a] == gold[b])
+    if verbose:
+        for a, b in pairs:
+            same_p, same_g = predicted[a] == predicted[b], gold[a] == gold[b]
+            if same_p != same_g:
+                kind = "FALSE PAIR " if same_p else "MISSED PAIR"
+                print(f"{kind} {gold[a]} / {gold[b]}\n    {_line(records[a])}\n    {_line(records[b])}")
+    return {
+        "items": len(item_of),
+        "gold_pairs": tp + fn,
+        "predicted_pairs": tp + fp,
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "recall": tp / (tp + fn) if tp + fn else 1.0,
+        "items_per_s": len(item_of) / elapsed if elapsed else 0.0,
+    }
+
+
+def _line(record: dict) -> str:
+    text = record.get("title") or record.get("summary") or ""
+    return f"[{record.get('lang')}] {record['source']}: {text[:90]}"
+
+
+def report(name: str, figures: dict[str, float]) -> None:
+    print(
+        f"{name}: {figures['items']} items, {figures['gold_pairs']} gold pairs, {figures['predicted_pairs']} predicted;"
+        f" precision {figures['precision']:.3f}, recall {figures['recall']:.3f};"
+        f" {figures['items_per_s']:,.0f} items/s (small database)"
+    )
+
+
+# ----------------------------------------------------------------------------- speed at scale
+
+WORDS = ["shelling", "convoy", "ceasefire", "refugees", "drone", "checkpoint", "talks", "evacuation", "statement",
+         "blast", "aid", "border", "road", "peacekeepers", "hospital", "fuel", "bridge", "corridor", "ambassador",
+         "delegation", "meeting", "decree", "arrest"]
+
+
+def _fresh_entries(rng: random.Random, start: datetime, count: int) -> list[Entry]:
+    """New items: a third are rewrites of an earlier fresh item, the rest new occurrences."""
+    from bench.synth import PLACES
+
+    entries: list[Entry] = []
+    for i in range(count):
+        when = start + timedelta(seconds=i * 3)
+        if entries and rng.random() < 0.33:
+            base = rng.choice(entries[-200:])
+            title = base.title.replace(" near ", " close to ") + f" — outlet {rng.randint(1, 30)}"
+            summary = base.summary
+        else:
+            words = rng.sample(WORDS, 5)
+            place = rng.choice(PLACES)
+            title = f"{words[0].capitalize()} and {words[1]} near {place}, {rng.randint(10, 999)} reported"
+            summary = f"Officials spoke of {words[2]}, {words[3]} and {words[4]} around {place} on day {i}."
+        entries.append(Entry(guid=f"fresh-{i}", title=title, summary=summary,
+                             link=f"https://fresh.example/{i}", published=when))  # fmt: skip
+    return entries
+
+
+def speed(n_items: int, n_ingest: int, db: Path) -> None:
+    from bench.synth import build_db
+
+    end = datetime(2024, 9, 1, tzinfo=UTC)
+    if not db.exists():
+        print(f"building {n_items:,} items into {db} …", file=sys.stderr)
+        build_db(db, n_items, end=end, quiet=False)
+    with Store(db) as store:
+        stored = store.count_items()
+        started = time.perf_counter()
+        indexed = store.index_story_keys(since=end - timedelta(days=4))
+        print(f"filed {indexed:,} recent items under their keys in {time.perf_counter() - started:.1f} s",
+              file=sys.stderr)  # fmt: skip
+        store.sync_feeds(Config(feeds=tuple(FeedConfig(name=f"Fresh {i}", url=f"https://fresh{i}.example/rss")
+                                            for i in range(10))))  # fmt: skip
+        feeds = [f for f in store.active_feeds() if f.name.startswith("Fresh")]
+        rng = random.Random(1)
+        entries = _fresh_entries(rng, end - timedelta(hours=20), n_ingest)
+        t0 = time.perf_counter()
+        sigs = [signature(e.title, e.summary) for e in entries]
+        sign_time = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        new = 0
+        for start in range(0, len(entries), 40):
+            batch = entries[start : start + 40]
+            result = store.ingest(feeds[(start // 40) % len(feeds)], batch, end, signatures=sigs[start : start + 40])
+            new += len(result.new_ids)
+        write_time = time.perf_counter() - t0
+        stories, grouped, _ = store.story_counts()
+    print(f"ingest with clustering at {stored:,} stored items: {new:,} new items in {write_time:.1f} s"
+          f" = {new / write_time:,.0f} items/s in the writer; signatures (parse workers) {n_ingest / sign_time:,.0f}"
+          f" items/s per core; end to end on one core {n_ingest / (write_time + sign_time):,.0f} items/s")  # fmt: skip
+    print(f"  {stories:,} stories, {grouped:,} of several items")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, action="append", default=[], help="a labelled JSONL file (repeatable)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="list every false and missed pair")
+    parser.add_argument("--big", type=int, default=0, help="measure ingest speed with this many items stored")
+    parser.add_argument("--ingest", type=int, default=20_000, help="items to ingest in the speed run")
+    parser.add_argument("--db", type=Path, default=None, help="the big database (default: a temp file per size)")
+    args = parser.parse_args()
+    if not args.data and not args.big:
+        args.data = [Path(__file__).resolve().parent.parent / "tests" / "data" / "stories.jsonl"]
+    for path in args.data:
+        if not path.exists():
+            print(f"{path}: absent, skipped")
+            continue
+        report(str(path), evaluate(load(path), verbose=args.verbose))
+    if args.big:
+        db = args.db or Path(tempfile.gettempdir()) / f"briefing-synth-{args.big}.db"
+        speed(args.big, args.ingest, db)
+
+
+if __name__ == "__main__":
+    main()
