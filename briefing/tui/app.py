@@ -37,6 +37,7 @@ class BriefingApp(App[None]):
         wall_clock: Callable[[], datetime] | None = None,
         tz: tzinfo | None = None,
         watch_interval: float = 1.0,
+        filter_debounce: float = 0.02,
     ) -> None:
         super().__init__()
         self.db_path = Path(db_path)
@@ -47,7 +48,8 @@ class BriefingApp(App[None]):
         self.now: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.wall: Callable[[], datetime] = wall_clock or clock or (lambda: datetime.now(UTC))
         self.tz = tz or zone(config.brief.timezone if config else None)
-        self.watch_interval = watch_interval
+        self.watch_interval = watch_interval  # seconds between "anything new?" checks
+        self.filter_debounce = filter_debounce  # seconds: a burst of keys becomes one query
         self.reader = data.Reader(self.db_path)
         self.writer = data.Reader(self.db_path, name="briefing-writer")
         self.polling = False
@@ -182,8 +184,12 @@ class BriefingApp(App[None]):
         write = data.brief_writer()
         if write is None or self.config is None:
             return
+        now = self.now()
+        day = now.astimezone(self.tz).date()
+        path_for = data.brief_path()
+        output = path_for(self.config, day) if path_for else Path(self.config.brief.directory) / f"brief-{day}.md"
         try:
-            _, path = write(self.db_path, self.config, tz=self.tz)
+            _, path = write(self.db_path, self.config, day=day, tz=self.tz, as_of=now, output=output)
         except Exception as exc:  # a BriefingError or worse: say it, keep going
             self.call_from_thread(self.notify, f"brief not written: {exc}", severity="error", markup=False)
             return

@@ -314,3 +314,8 @@ def delete_filter(store: Store, name: str) -> None:
 def brief_writer() -> Callable[..., tuple[str, Path | None]] | None:
     """E's write_brief, once it exists (the `b` key is hidden until then)."""
     return _optional("briefing.brief", "write_brief")
+
+
+def brief_path() -> Callable[..., Path] | None:
+    """E's brief_path(config, day): where `b` writes today's brief."""
+    return _optional("briefing.brief", "brief_path")

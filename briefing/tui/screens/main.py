@@ -22,8 +22,6 @@ from ..widgets.bars import FilterBar, PaneTab, PaneTabs, StatusLine
 from ..widgets.pane import ItemPane
 from .base import BaseScreen
 
-FILTER_DEBOUNCE = 0.02  # seconds: coalesce a burst of keys into one query
-
 
 class MainScreen(BaseScreen):
     SCREEN_NAME = "main"
@@ -41,6 +39,7 @@ class MainScreen(BaseScreen):
         self.seen_version: int | None = None
         self._debounce: Timer | None = None
         self.loaded = False
+        self.applied_text = ""  # the filter text the panes show now
 
     # ------------------------------------------------------------------ layout
 
@@ -67,6 +66,7 @@ class MainScreen(BaseScreen):
         self.pane.focus()
         self.reload()
         self.load_status()
+        self.check_version()  # the baseline: later changes are what others commit
         self.set_interval(self.briefing.watch_interval, self.check_version)
         self.set_interval(30, self._tick)
 
@@ -109,6 +109,7 @@ class MainScreen(BaseScreen):
             return  # a newer filter or reload is on its way
         snapshot = message.snapshot
         self.counts = snapshot.counts
+        self.applied_text = snapshot.filter_text
         self.query_one(FilterBar).hint(None)
         for pane in self.panes:
             offset, rows = snapshot.windows.get(pane.pane, (0, []))
@@ -130,6 +131,7 @@ class MainScreen(BaseScreen):
     @on(FilterRejected)
     def _rejected(self, message: FilterRejected) -> None:
         if message.generation == self.generation:
+            self.applied_text = self.filter_text  # answered, with a hint
             self.query_one(FilterBar).hint(message.message)
 
     @on(ItemPane.WindowWanted)
@@ -185,7 +187,10 @@ class MainScreen(BaseScreen):
         self.filter_text = message.text
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(FILTER_DEBOUNCE, self.reload)
+        if self.briefing.filter_debounce <= 0:
+            self.reload()
+        else:
+            self._debounce = self.set_timer(self.briefing.filter_debounce, self.reload)
 
     @on(FilterBar.Done)
     def _filter_done(self, message: FilterBar.Done) -> None:

@@ -19,8 +19,10 @@ from ...store import StoredItem
 from ..format import PANE_TITLES, RowStyles, row_text
 
 
-class ItemPane(ScrollView, can_focus=True):
-    """Rows are items (or stories), newest first; `cursor` is an index into the whole pane."""
+class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
+    """Rows are items (or stories), newest first; `cursor` is an index into the whole pane.
+
+    It has no bindings of its own: the screen's command list moves the cursor."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "item-pane--cursor",

@@ -1,0 +1,106 @@
+"""How fast the dashboard is on a big database: first paint, filter keystrokes, memory.
+
+    python bench/tui.py --items 1000000
+
+Builds (once, cached in the temp directory) a database of N items with bench/synth.py in a child
+process, so the memory figure is the dashboard's own; then runs the real app headless at 160×48
+and prints:
+- time to first paint: from creating the app to the four panes painted with rows and counts;
+- p95 (and median, max) from a keystroke in the filter line to the panes repainted with its
+  result, over a set of typed filters that use every kind of token;
+- peak memory (max RSS) of this process.
+Targets at N = 1,000,000: first paint < 1 s, p95 < 50 ms, memory < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+FILTERS = [
+    "stepanakert",
+    "side:azerbaijan",
+    "place:lachin",
+    "actor:pashinyan",
+    '"lachin corridor"',
+    "shell* -drone",
+    "@6h",
+    "+unread",
+    "source:apa",
+]
+
+
+def build(items: int, path: Path | None) -> Path:
+    path = path or Path(tempfile.gettempdir()) / f"briefing-bench-{items}.db"
+    if not path.exists():
+        started = time.perf_counter()
+        code = (
+            "import sys; sys.path.insert(0, 'bench'); from synth import build_db; "
+            f"build_db({str(path)!r}, {items})"
+        )
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parent.parent)
+        print(f"built {path} ({items:,} items) in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+async def measure(db: Path, rounds: int) -> tuple[float, list[float]]:
+    from briefing.tui.app import BriefingApp
+
+    started = time.perf_counter()
+    app = BriefingApp(db, None, watch_interval=3600)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.main
+        while screen is None or not screen.loaded:
+            await pilot.pause(0.001)
+            screen = app.main
+        await pilot.pause()
+        first_paint = time.perf_counter() - started
+        await app.workers.wait_for_complete()
+
+        latencies: list[float] = []
+        for _ in range(rounds):
+            for text in FILTERS:
+                await pilot.press("slash")
+                for key in text:
+                    t0 = time.perf_counter()
+                    await pilot.press(key)
+                    target = screen.filter_text
+                    while screen.applied_text != target:
+                        await pilot.pause(0.0005)
+                    await pilot.pause()  # the repaint
+                    latencies.append(time.perf_counter() - t0)
+                await pilot.press("escape")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+        return first_paint, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--db", type=Path, help="use (or build) this database instead of a cached one")
+    parser.add_argument("--rounds", type=int, default=1, help="times to type the whole set of filters")
+    args = parser.parse_args()
+    db = build(args.items, args.db)
+    first_paint, latencies = asyncio.run(measure(db, args.rounds))
+    latencies.sort()
+    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"items:                 {args.items:,}")
+    print(f"first paint:           {first_paint * 1000:.0f} ms   (target < 1000 ms)")
+    print(f"filter keystroke p95:  {p95 * 1000:.1f} ms   (median {statistics.median(latencies) * 1000:.1f} ms, "
+          f"max {latencies[-1] * 1000:.1f} ms, {len(latencies)} keys; target p95 < 50 ms)")  # fmt: skip
+    print(f"peak memory (RSS):     {peak_mb:.0f} MB   (target < 300 MB)")
+
+
+if __name__ == "__main__":
+    main()

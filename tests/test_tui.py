@@ -1,0 +1,467 @@
+"""The dashboard driven by Pilot over a real SQLite file: every binding, live updates, hostile text."""
+
+from __future__ import annotations
+
+import webbrowser
+from datetime import UTC
+
+import pytest
+from test_tui_support import NOW, add_item, build_db, config
+
+from briefing.store import Store
+from briefing.tui.app import BriefingApp
+from briefing.tui.commands import COMMANDS, commands_for
+from briefing.tui.screens.detail import DetailScreen
+from briefing.tui.screens.help import HelpScreen
+from briefing.tui.screens.main import MainScreen
+from briefing.tui.widgets.bars import FilterBar, StatusLine
+from briefing.tui.widgets.pane import ItemPane
+
+
+@pytest.fixture
+def db(tmp_path):
+    return build_db(tmp_path / "briefing.db", extra=40)
+
+
+def make_app(db, tmp_path=None, **kwargs) -> BriefingApp:
+    kwargs.setdefault("clock", lambda: NOW)
+    kwargs.setdefault("tz", UTC)
+    kwargs.setdefault("watch_interval", 3600)
+    kwargs.setdefault("filter_debounce", 0)
+    return BriefingApp(db, config(tmp_path), **kwargs)
+
+
+async def settle(pilot) -> None:
+    """Let every worker finish and every message land (no sleeping)."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def main_screen(app) -> MainScreen:
+    return app.main
+
+
+def text_of(app) -> str:
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+def titles(pane: ItemPane) -> list[str]:
+    return [pane.rows[i].title for i in sorted(pane.rows)]
+
+
+def flags(db, title) -> tuple[bool, bool]:
+    with Store(db) as store:
+        item = next(i for i in store.items() if i.title == title)
+        return item.read, item.starred
+
+
+# ---------------------------------------------------------------------------- layout
+
+
+async def test_panes_show_counts_and_newest_first(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.counts == {"events": 44, "statements": 42, "humanitarian": 2, "reactions": 2}
+        events = screen.panes[0]
+        assert events.border_title.startswith("Events 44")
+        assert titles(events)[0] == "Shelling reported near Stepanakert"
+        shown = text_of(app)
+        assert "11:55     5m AM" in shown  # today: local time and how long ago
+        assert "19 Sep 10:00 AZ" in shown  # other days: date and time
+        assert "@Lachin corridor" in shown  # place tags
+        assert "●" in shown  # unread marker
+        assert "5 items today" in app.screen.query_one(StatusLine).render().plain
+
+
+async def test_narrow_terminal_shows_one_pane_with_tabs(db):
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        shown = [p.pane for p in screen.panes if p.display and p.region.height]
+        assert shown == ["events"]
+        assert "2 Statements 42" in text_of(app)
+        await pilot.press("2")
+        await settle(pilot)
+        assert [p.pane for p in screen.panes if p.region.height] == ["statements"]
+        assert app.focused is screen.panes[1]
+
+
+# ---------------------------------------------------------------------------- keys
+
+
+async def test_pane_keys_and_tab(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        for key, index in (("3", 2), ("4", 3), ("1", 0), ("2", 1)):
+            await pilot.press(key)
+            assert screen.active == index and app.focused is screen.panes[index]
+        await pilot.press("tab")
+        assert screen.active == 2
+        await pilot.press("tab", "tab")
+        assert screen.active == 0
+        await pilot.press("shift+tab")
+        assert screen.active == 3
+
+
+async def test_cursor_keys(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = main_screen(app).panes[0]
+        await pilot.press("j", "j", "down")
+        assert pane.cursor == 3
+        await pilot.press("k", "up")
+        assert pane.cursor == 1
+        await pilot.press("G")
+        await settle(pilot)
+        assert pane.cursor == 43 and pane.current is not None  # the far end is loaded on demand
+        assert pane.current.title == "Older report number 39"
+        await pilot.press("g")
+        assert pane.cursor == 0 and pane.scroll_y == 0
+        await pilot.press("pagedown")
+        assert pane.cursor == pane.scrollable_content_region.height - 1
+        await pilot.press("pageup")
+        assert pane.cursor == 0
+        await pilot.press("end")
+        assert pane.cursor == 43
+        await pilot.press("home")
+        assert pane.cursor == 0
+
+
+async def test_enter_opens_the_item_and_escape_returns(db):
+    with Store(db) as store:  # an edit, and a second feed carrying the same article
+        feeds = store.active_feeds()
+        from briefing.models import Entry
+
+        store.ingest(feeds[0], [Entry(guid="0-Shelling reported near Stepanakert",
+                                      title="Shelling reported near Stepanakert: two hurt",
+                                      summary="Updated.", link="https://am.example/1", published=None)], NOW)
+        store.ingest(feeds[2], [Entry(guid="oc-copy", title="copy", summary="", link="https://am.example/1",
+                                      published=None)], NOW)
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        shown = text_of(app)
+        for expected in ("Shelling reported near Stepanakert: two hurt", "https://am.example/1", "Armenpress  [AM]",
+                         "published   2023-09-20 11:55 UTC", "first seen", "Stepanakert / Khankendi",
+                         "Why it is here", "Latest events", "Carried by", "OC Media  [INTL]",
+                         "Edits (earlier versions", "Residents describe explosions overnight."):
+            assert expected in shown, expected
+        assert flags(db, "Shelling reported near Stepanakert: two hurt") == (True, False)  # opening reads it
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_detail_shows_speaker_and_actors(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "j", "enter")
+        await settle(pilot)
+        shown = text_of(app)
+        assert "speaker" in shown and f"{app.actor_name('nikol-pashinyan')} (armenia)" in shown
+        assert "actors" in shown
+
+
+async def test_star_read_unread(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        title = "Shelling reported near Stepanakert"
+        await pilot.press("s")
+        await settle(pilot)
+        assert flags(db, title) == (False, True)
+        assert "★" in text_of(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert flags(db, title) == (True, True)
+        await pilot.press("u", "s")
+        await settle(pilot)
+        assert flags(db, title) == (False, False)
+
+
+async def test_mark_pane_read(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "m")
+        await settle(pilot)
+        with Store(db) as store:
+            items = store.items()
+        humanitarian = [i for i in items if "humanitarian" in i.panes]
+        assert humanitarian and all(i.read for i in humanitarian)
+        assert not any(i.read for i in items if "humanitarian" not in i.panes)
+
+
+async def test_open_link_uses_the_browser_module_and_only_web_links(db, monkeypatch):
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == ["https://am.example/1"]
+        await pilot.press("4", "j")  # "EU mission patrols the border" has a javascript: link
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.current_item().title == "EU mission patrols the border"
+        assert screen.check_action("open_link", ()) is None
+        await pilot.press("o", "y")
+        await settle(pilot)
+        assert opened == ["https://am.example/1"]
+
+
+async def test_copy_link(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "y")
+        assert app.clipboard == "https://az.example/2"
+
+
+async def test_help_lists_every_binding(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        shown = text_of(app)
+        for command in commands_for("main"):
+            assert command.description[:40] in shown, command.description
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+def test_one_command_list_feeds_every_binding():
+    actions = {b.action for b in MainScreen.BINDINGS} | {b.action for b in DetailScreen.BINDINGS}
+    assert actions == {c.action for c in COMMANDS}
+    for command in COMMANDS:
+        for screen in (MainScreen, DetailScreen):
+            if screen.SCREEN_NAME in command.screens:
+                assert hasattr(screen, "action_" + command.action.split("(")[0]), (screen, command.action)
+
+
+async def test_palette_runs_the_same_commands(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        titles_offered = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Star", "Filter", "Help", "Quit", "Open"} <= titles_offered
+        assert "Save filter" not in titles_offered  # no filter yet: hidden, as in the footer
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"star")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert flags(db, "Shelling reported near Stepanakert") == (False, True)
+
+
+async def test_quit(db):
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit_renderables is not None or not app.is_running
+
+
+# ---------------------------------------------------------------------------- mouse
+
+
+async def test_mouse_click_selects_and_double_click_opens(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.click("#pane-statements", offset=(10, 2))
+        await settle(pilot)
+        assert screen.active == 1 and screen.panes[1].cursor == 1
+        await pilot.double_click("#pane-statements", offset=(10, 1))
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+
+
+# ---------------------------------------------------------------------------- filter line
+
+
+async def test_filter_as_you_type_and_escape_clears(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("slash", *"lachin")
+        await settle(pilot)
+        assert screen.counts == {"events": 0, "statements": 0, "humanitarian": 1, "reactions": 0}
+        assert screen.query_one(FilterBar).has_class("-visible")
+        await pilot.press("enter")  # back to the panes, the filter stays
+        await settle(pilot)
+        assert app.focused is screen.panes[0] and screen.counts["humanitarian"] == 1
+        assert "Humanitarian 1" in text_of(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.counts["events"] == 44 and not screen.query_one(FilterBar).has_class("-visible")
+
+
+async def test_malformed_filter_shows_a_hint_and_keeps_going(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("slash", *"@sometime")
+        await settle(pilot)
+        hint = screen.query_one("#filter-hint")
+        assert hint.has_class("-error") and str(hint.render())
+        assert screen.counts["events"] == 44  # the last good result stays
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not hint.has_class("-error")
+
+
+async def test_saved_filters_survive_a_restart(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"lachin", "enter", "F")
+        await settle(pilot)
+        await pilot.press(*"corridor", "enter")
+        await settle(pilot)
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert app.saved == [("corridor", "lachin")]
+        assert "Filter: corridor" in {c.title for c in app.get_system_commands(app.screen)}
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.filter_text == "lachin" and screen.counts["humanitarian"] == 1
+        await pilot.press("f", "d", "escape")
+        await settle(pilot)
+        assert app.saved == []
+
+
+# ---------------------------------------------------------------------------- live
+
+
+async def test_new_items_appear_without_moving_the_cursor(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        pane = screen.panes[0]
+        await pilot.press("j", "j", "j")
+        before = pane.current
+        row_on_screen = pane.cursor - int(pane.scroll_y)
+        add_item(db, "Fresh clash reported at the border", minutes_ago=1)
+        add_item(db, "Another fresh report", minutes_ago=2)
+        screen.check_version()
+        await settle(pilot)
+        assert screen.counts["events"] == 46
+        assert pane.current.id == before.id  # the same item under the cursor ...
+        assert pane.cursor - int(pane.scroll_y) == row_on_screen  # ... on the same screen row
+        assert "↑2 new" in pane.border_title
+        await pilot.press("g")
+        await settle(pilot)
+        assert pane.current.title == "Fresh clash reported at the border"
+        assert "new" not in pane.border_title
+
+
+async def test_live_updates_come_from_the_data_version_timer(db):
+    app = make_app(db, watch_interval=0.02)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        add_item(db, "Written by another process", minutes_ago=0.5)
+        screen = main_screen(app)
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if screen.counts["events"] == 45:
+                break
+        assert screen.counts["events"] == 45
+        assert titles(screen.panes[0])[0] == "Written by another process"
+
+
+async def test_poll_now_fetches_from_the_feeds(tmp_path, server):
+    from loopback import Response, item, rss
+
+    from briefing.models import Config, FeedConfig, PollSettings
+
+    body = rss(item("1", "Sirens in Stepanakert", link="https://n.example/1"))
+    url = server.route("/feed", lambda req: Response(200, body, {"Content-Type": "application/rss+xml"}))
+    cfg = Config(feeds=(FeedConfig(name="Local", url=url, side="armenia"),),
+                 poll=PollSettings(timeout=5, deadline=5))
+    db = tmp_path / "b.db"
+    app = BriefingApp(db, cfg, tz=UTC, watch_interval=3600, filter_debounce=0)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert main_screen(app).check_action("poll", ()) is True
+        await pilot.press("p")
+        await settle(pilot)
+        assert not app.polling
+        with Store(db) as store:
+            assert [i.title for i in store.items()] == ["Sirens in Stepanakert"]
+        assert "1 feeds ok" in main_screen(app).query_one(StatusLine).render().plain
+
+
+async def test_poll_and_brief_hidden_without_feeds(db):
+    app = BriefingApp(db, None, tz=UTC, watch_interval=3600)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert main_screen(app).check_action("poll", ()) is False
+        await pilot.press("p")  # nothing to poll: nothing happens, nothing breaks
+        await settle(pilot)
+        assert not app.polling
+
+
+async def test_brief_key_writes_todays_brief(db, tmp_path):
+    from briefing.tui import data
+
+    if data.brief_writer() is None:
+        pytest.skip("briefing.brief.write_brief is not there yet")
+    app = make_app(db, tmp_path / "briefs")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert list((tmp_path / "briefs").glob("brief-*.md"))
+
+
+# ---------------------------------------------------------------------------- hostile text
+
+
+async def test_feed_text_is_never_markup_nor_terminal_control(tmp_path):
+    from test_tui_support import ITEMS, label
+
+    hostile = [
+        (0, 3, "Breaking [/bold] news", "x", "https://h.example/1", label("events")),
+        (0, 4, "Evil \x1b]0;owned\x07title \x1b[31mred\x1b[0m end\x9b2J", "\x1b[2J", "https://h.example/2",
+         label("events")),
+    ]
+    db = build_db(tmp_path / "h.db", items=[*ITEMS, *hostile])
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        shown = text_of(app)
+        assert "Breaking [/bold] news" in shown
+        assert "Breaking [/bold] news [red]not red[/red]" in shown
+        assert "Evil ]0;ownedtitle [31mred[0m end2J" in shown or "Evil" in shown
+        assert not any(ch in shown for ch in "\x1b\x07\x9b")
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        detail = text_of(app)
+        assert "Evil" in detail and not any(ch in detail for ch in "\x1b\x07\x9b")
