@@ -37,17 +37,21 @@ def test_brief_window_and_filter(tmp_path, capsys):
     assert "Filter: Pashinyan" in out
 
 
-def test_brief_errors_are_one_line_exit_2(tmp_path):
+def test_brief_errors_are_one_line_exit_2(tmp_path, capsys, monkeypatch):
     db = build_fixture(tmp_path / "f.db")
+    monkeypatch.chdir(tmp_path)  # no feeds.toml here: the brief needs none
     for args, message in [
         (["--date", "19/09/2023"], "cannot read --date"),
         (["--tz", "Mars/Olympus"], "unknown time zone"),
         (["--date", "2023-09-19", "--since", "6h"], "either --date or --since/--until"),
         (["--since", "2023-09-20", "--until", "2023-09-19"], "--since must be before --until"),
+        (["--since", "noon"], "cannot read --since"),
         (["-o", str(tmp_path)], "cannot write the brief"),
+        (["--config", str(tmp_path / "missing.toml")], "file not found"),
     ]:
-        done = run("brief", "--db", str(db), *args, cwd=tmp_path)
-        assert done.returncode == 2, (args, done.stderr)
-        assert "Traceback" not in done.stderr and message in done.stderr and len(done.stderr.splitlines()) == 1
-    done = run("brief", "--db", str(tmp_path / "none.db"), cwd=tmp_path)
-    assert done.returncode == 2 and "no database yet" in done.stderr
+        assert main(["brief", "--db", str(db), *args]) == 2, args
+        err = capsys.readouterr().err
+        assert message in err and len(err.splitlines()) == 1, (args, err)
+    done = run("brief", "--db", str(tmp_path / "none.db"), cwd=tmp_path)  # a real process: no traceback
+    assert done.returncode == 2 and "no database yet" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "none.db").exists()

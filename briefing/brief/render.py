@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
+from ..store import StoredItem
 from ..text import fold, one_line, truncate
 from . import markdown as md
 from .model import PARTIES, SIDE_NAMES, SIDE_ORDER, BriefData, Report, Source, Story
@@ -40,14 +41,20 @@ class _Refs:
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
+        self._cites: dict[Source, str] = {}
 
     def cite(self, source: Source) -> str:
-        name = md.text(source.feed) or "source"
-        dest = md.destination(source.link)
-        if dest is None:
-            return name
-        number = self.numbers.setdefault(dest, len(self.numbers) + 1)
-        return f"[{name}][{number}]"
+        found = self._cites.get(source)
+        if found is None:
+            name = md.text(source.feed) or "source"
+            dest = md.destination(source.link)
+            if dest is None:
+                found = name
+            else:
+                number = self.numbers.setdefault(dest, len(self.numbers) + 1)
+                found = f"[{name}][{number}]"
+            self._cites[source] = found
+        return found
 
     def definitions(self) -> list[str]:
         return [f"[{n}]: {dest}" for dest, n in self.numbers.items()]
@@ -61,6 +68,7 @@ class _Renderer:
         last = (w.end - timedelta(microseconds=1)).astimezone(w.tz).date()
         self.one_day = w.start.astimezone(w.tz).date() == last
         self.out: list[str] = []
+        self._texts: dict[int, str] = {}
 
     # ------------------------------------------------------------------ layout
 
@@ -256,14 +264,21 @@ class _Renderer:
         others = [s for s in story.sources if s not in vouch_sources]
         cites = _and([self._cite(s) for s in vouch_sources])
         who = f"{md.text(self._actor(speaker))} said, according to {cites}" if speaker else f"According to {cites}"
-        title = md.text(truncate(one_line(item.title), TITLE_CHARS))
-        line = f"- {' · '.join(head)} — {who}: “{title}”"
-        summary = _summary(item.title, item.summary)
-        if summary:
-            line += f" — {md.text(summary)}"
+        line = f"- {' · '.join(head)} — {who}: {self._said(item)}"
         if others:
             line += f"; also covered by {_and([self._cite(s) for s in others])}"
         return line
+
+    def _said(self, item: StoredItem) -> str:
+        """“title” — summary, escaped; once per item although a story shows in several sections."""
+        found = self._texts.get(item.id)
+        if found is None:
+            found = f"“{md.text(truncate(one_line(item.title), TITLE_CHARS))}”"
+            summary = _summary(item.title, item.summary)
+            if summary:
+                found += f" — {md.text(summary)}"
+            self._texts[item.id] = found
+        return found
 
     def _cite(self, source: Source) -> str:
         label = ", ".join(p for p in (_side_name(source.side) if source.side else "", _kind(source.kind)) if p)
@@ -317,11 +332,11 @@ def _and(parts: list[str]) -> str:
 
 def _summary(title: str, summary: str) -> str:
     """The summary trimmed, without a repeat of the title (many feeds start with it)."""
-    text = one_line(summary or "")
+    text = one_line((summary or "")[: SUMMARY_CHARS * 4])  # a summary may be 4,000 characters: cut first
     t = one_line(title or "")
-    if t and fold(text).startswith(fold(t)):
+    if t and text[: len(t)].casefold() == t.casefold():
         text = text[len(t) :].lstrip(" .:;—-")
-    if not text or fold(text) == fold(t):
+    if not text or text.casefold() == t.casefold():
         return ""
     return truncate(text, SUMMARY_CHARS)
 
