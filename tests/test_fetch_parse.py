@@ -221,3 +221,80 @@ def test_parse_survives_in_a_memory_limited_process():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.strip()) <= 300
+
+
+# ---------------------------------------------------------------- the expat fast path (fetch/fastxml.py)
+
+FAST_CASES = {
+    "windows-1251": b'<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><item>'
+                    b"<title>x</title></item></channel></rss>",
+    "xml:base": b'<rss version="2.0" xml:base="https://a/"><channel><item><title>x</title></item></channel></rss>',
+    "rdf": b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">'
+           b"<item><title>x</title></item></rdf:RDF>",
+    "xhtml": b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="xhtml"><div '
+             b'xmlns="http://www.w3.org/1999/xhtml">x</div></title></entry></feed>',
+    "html entity": b'<rss version="2.0"><channel><item><title>a&nbsp;b</title></item></channel></rss>',
+    "media:description": b'<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item>'
+                         b"<title>x</title><media:description>y</media:description></item></channel></rss>",
+    "empty item": b'<rss version="2.0"><channel><item><guid>1</guid></item></channel></rss>',
+    "odd date": rss(item("1", "x", date="mer, 16 nov 2022 10:00:00 +0100")),
+    "markup in a field": b'<rss version="2.0"><channel><item><title>x</title><description><p>y</p></description>'
+                         b"</item></channel></rss>",
+}
+
+
+@pytest.mark.parametrize("case", FAST_CASES)
+def test_fast_path_leaves_what_it_does_not_model_to_feedparser(case):
+    from briefing.fetch.fastxml import Unsupported, parse_fast
+
+    body = FAST_CASES[case]
+    with pytest.raises(Unsupported):
+        parse_fast(body, content_type="application/rss+xml", content_language=None)
+    parse(body)  # and the whole parse still works
+
+
+def test_fast_path_reads_plain_rss_and_atom():
+    from briefing.fetch.fastxml import parse_fast
+
+    plain = parse_fast(rss(item("g1", "Sirens", link="/a/1", summary="&lt;p&gt;Text&lt;/p&gt;",
+                                date="Tue, 19 Sep 2023 09:00:00 GMT")), content_type=None, content_language=None)
+    [entry] = plain["entries"]
+    assert (entry["id"], entry["title"], entry["link"]) == ("g1", "Sirens", "/a/1")
+    assert entry["date"] == datetime(2023, 9, 19, 9, 0, tzinfo=UTC)
+    atom = parse_fast(b'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="hy"><title>A</title><entry><id>urn:1'
+                      b'</id><title>T</title><link href="https://x/1"/><published>2023-09-19T13:00:00+04:00'
+                      b"</published></entry></feed>", content_type=None, content_language=None)
+    assert atom["language"] == "hy" and atom["entries"][0]["date"] == datetime(2023, 9, 19, 9, 0, tzinfo=UTC)
+
+
+def test_fast_path_and_feedparser_agree_on_the_corpus(monkeypatch):
+    """Every corpus document the fast path reads gives exactly the entries feedparser gives."""
+    import re
+
+    from conftest import SHARED
+
+    import briefing.fetch.parse as parse_module
+    from briefing.fetch.fastxml import Unsupported, parse_fast
+
+    corpus = SHARED / "feedcorpus"
+    if not (corpus / "MANIFEST.tsv").exists():
+        pytest.skip("../shared/feedcorpus is absent")
+    header = re.compile(rb"^Header:\s*([A-Za-z-]+):\s*(.+?)\s*$", re.M)
+    lines = (corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    read_fast = 0
+    for path in (corpus / line.split("\t", 1)[0] for line in lines if line.strip()):
+        body = path.read_bytes()
+        headers = {k.decode().lower(): v.decode("latin-1") for k, v in header.findall(body[:1000])}
+        kwargs = {"content_type": headers.get("content-type"), "content_language": headers.get("content-language")}
+        try:
+            parse_fast(strip_dtd(body), **kwargs)
+        except Unsupported:
+            continue
+        read_fast += 1
+        fast = parse(body, **kwargs)
+        with monkeypatch.context() as m:
+            m.setattr(parse_module, "parse_fast", lambda *a, **k: (_ for _ in ()).throw(Unsupported("off")))
+            slow = parse(body, **kwargs)
+        assert (fast.title, fast.link, fast.ttl, fast.error) == (slow.title, slow.link, slow.ttl, slow.error), path
+        assert fast.entries == slow.entries, path
+    assert read_fast > 80

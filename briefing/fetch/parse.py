@@ -31,6 +31,7 @@ from ..text import (
     strip_controls,
     title_from_summary,
 )
+from .fastxml import Unsupported, parse_fast
 
 # libxml2's SAX driver, when its bindings happen to be installed, resolves external entities.
 feedparser.api.PREFERRED_XML_PARSERS = []
@@ -79,12 +80,27 @@ def parse_feed(
     head = body.lstrip()[:1]
     if head in (b"{", b"[") or (content_type and "json" in content_type.lower()):
         return _parse_json_feed(body, url=url, default_language=default_language, now=now)
+    body = strip_dtd(body)
+    try:
+        fast = parse_fast(body, content_type=content_type, content_language=content_language)
+    except Unsupported:
+        fast = None  # anything unusual: feedparser reads it, as it reads everything
+    if fast is not None:
+        language = fast["language"] or content_language or default_language
+        entries = _entries(fast["entries"][:MAX_ENTRIES], base=url, language=language, now=now)
+        raw_ttl = (fast["ttl"] or "").strip()
+        return ParsedFeed(
+            title=clean_title(fast["title"]),
+            link=safe_url(fast["link"], base=url),
+            entries=entries,
+            ttl=float(raw_ttl) * 60 if raw_ttl.isdigit() else None,
+        )
     headers = {"content-type": content_type or "application/xml"}
     if content_language:
         headers["content-language"] = content_language
     try:
         d = feedparser.parse(
-            strip_dtd(body),
+            body,
             response_headers=headers,
             sanitize_html=False,
             resolve_relative_uris=False,
