@@ -313,3 +313,42 @@ def test_default_path_is_next_to_feeds_toml(tmp_path):
     assert brief_path(config, DAY) == tmp_path / "desk" / "briefs" / "brief-2023-09-19.md"
     absolute = Config(feeds=(), brief=BriefSettings(directory=str(tmp_path / "out")))
     assert brief_path(absolute, DAY) == tmp_path / "out" / "brief-2023-09-19.md"
+
+
+def test_a_story_is_cited_once_with_all_its_sources_and_claims_stay_with_their_party():
+    from briefing.brief import group_stories
+    from briefing.brief.model import BriefData, Window
+    from briefing.store import StoredItem
+    from briefing.store.briefs import Carrier
+
+    def stored(n, feed, side, minute, title, panes, speaker=None, speaker_side=None):
+        return StoredItem(
+            id=n, title=title, summary="", link=f"https://{feed.lower()}.example/{n}", published=at(9, minute),
+            date_estimated=False, first_seen=at(9, minute), language=None, author=None, feed_id=n, feed_name=feed,
+            side=side, kind=None, read=False, starred=False, panes=panes, speaker=speaker, speaker_side=speaker_side,
+            story_id=7,
+        )  # fmt: skip
+
+    items = [
+        stored(1, "APA", "azerbaijan", 0, "MoD: Armenian forces shelled Aghdam", ("statements", "events"),
+               "azerbaijan-mod", "azerbaijan"),
+        stored(2, "Newsam", "armenia", 10, "Armenia's MoD denies shelling Aghdam", ("statements",),
+               "armenia-mod", "armenia"),
+        stored(3, "Reuters", "international", 20, "Shelling reported near Aghdam", ("events",)),
+    ]  # fmt: skip
+    carriers = {i.id: [Carrier(i.feed_name, i.side, None, i.first_seen)] for i in items}
+    stories = group_stories(items, carriers)
+    assert len(stories) == 1 and len(stories[0].reports) == 3
+    window = Window(at(0), at(23), YEREVAN, "Asia/Yerevan", None)
+    text = render_brief(BriefData(window=window, generated_at=AS_OF, stories=tuple(stories), actor_names=NAMES))
+    body = sections(text)
+    [key] = [line for line in body["Key developments"].splitlines() if line.startswith("- ")]
+    assert key.count("[APA]") == key.count("[Newsam]") == key.count("[Reuters]") == 1
+    # only APA vouches for what Azerbaijan's MoD said; the others covered the same story
+    assert "Ministry of Defence of Azerbaijan said, according to [APA][1] (Azerbaijan): “MoD: Armenian" in key
+    assert key.endswith("; also covered by [Newsam][2] (Armenia) and [Reuters][3] (international)")
+    az, am = body["Actor statements"].split("### Armenia")
+    assert "shelled Aghdam" in az and "denies" not in az
+    assert "Ministry of Defence of Armenia said, according to [Newsam][2] (Armenia): “Armenia's MoD denies" in am
+    assert "Reuters" not in body["Actor statements"]
+    assert "Coverage: 3 items in 1 story from 3 sources (Azerbaijan 1, Armenia 1, international 1)." in text

@@ -115,7 +115,7 @@ def gather(
     items = select_items(store, window, filter_text=filter_text, now=now)
     carriers = sql.carriers_for(store, [i.id for i in items])
     new_after = previous.max_item_id if previous is not None else None
-    stories = group_stories(store, items, carriers, new_after=new_after)
+    stories = group_stories(items, carriers, new_after=new_after)
     speakers = sorted({i.speaker for i in items if i.speaker})
     data = BriefData(
         window=window,
@@ -150,7 +150,6 @@ def select_items(store: Store, window: Window, *, filter_text: str | None, now: 
 
 
 def group_stories(
-    store: Store,
     items: Sequence[StoredItem],
     carriers: dict[int, list[sql.Carrier]],
     *,
