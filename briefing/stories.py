@@ -452,7 +452,7 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
     la, lb = _language(a.language), _language(b.language)
     translated = (sa.script and sb.script and sa.script != sb.script) or (la and lb and la != lb)
     if not translated:
-        if jaccard >= 0.6 and common >= 3 and not (conflict and jaccard < 0.75):
+        if jaccard >= 0.6 and common >= 3 and not (conflict and jaccard < 0.9):
             return Match(True, jaccard, "same words")
         if conflict or hours > 24:
             return NO

@@ -1,0 +1,250 @@
+"""Stories: the pure same-story decision, incremental ingest through the real store and poller,
+`briefing recluster`, and the labelled fixture's figures."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from loopback import Response, item, rss
+
+from briefing.cli import main
+from briefing.models import Config, Entry, FeedConfig, PollSettings
+from briefing.poller import poll
+from briefing.store import Store
+from briefing.stories import Candidate, Signature, same_story, signature, terms
+
+T0 = datetime(2023, 9, 21, 12, 0, tzinfo=UTC)
+DATA = Path(__file__).parent / "data" / "stories.jsonl"
+
+APOLOGY_AZ = ("President Ilham Aliyev expresses condolences to Vladimir Putin over death of Russian peacekeepers",
+              "In a phone conversation, President Ilham Aliyev offered his apologies and condolences to President "
+              "Vladimir Putin over the deaths of Russian peacekeepers and said a thorough investigation would follow.")
+APOLOGY_WIRE = ("Aliyev apologises to Putin for deaths of Russian peacekeepers in Karabakh",
+                "Azerbaijan's President Ilham Aliyev apologised to Vladimir Putin in a phone call over the deaths of "
+                "Russian peacekeepers killed during Baku's offensive, the Kremlin said.")
+APOLOGY_RU = ("Телефонный разговор с Президентом Азербайджана Ильхамом Алиевым",
+              "Ильхам Алиев принес Владимиру Путину извинения и выразил глубокие соболезнования в связи с гибелью "
+              "российских миротворцев, заверив, что будет проведено тщательное расследование.")
+MIRZOYAN_APPEAL = ("Ararat Mirzoyan calls on international partners to stop Azerbaijan's aggression",
+                   "Foreign Minister Ararat Mirzoyan urged the international community to take clear steps to stop "
+                   "the aggression against the people of Nagorno-Karabakh and to send an international mission.")
+MIRZOYAN_KLAAR = ("Ararat Mirzoyan receives EU Special Representative Toivo Klaar",
+                  "Foreign Minister Ararat Mirzoyan met EU Special Representative Toivo Klaar and discussed the "
+                  "humanitarian situation and the rights of the people of Nagorno-Karabakh.")
+FIRED = ("Armenian armed forces units fired at Azerbaijani positions in {place} direction",
+         "Units of the Armenian armed forces fired with small arms at the positions of the Azerbaijani Army in the "
+         "direction of {place} district, the ministry said.")  # fmt: skip
+
+
+def cand(text: tuple[str, str], *, hours: float = 0, feed: int = 1, **kw) -> Candidate:
+    return Candidate(signature(*text), T0 + timedelta(hours=hours), feed_id=feed, **kw)
+
+
+# ----------------------------------------------------------------------------- pure decisions
+
+
+def test_rewrites_in_other_outlets_are_one_story():
+    assert same_story(cand(APOLOGY_AZ), cand(APOLOGY_WIRE, hours=1, feed=2)).same
+
+
+def test_another_language_meets_on_names_concepts_and_actors():
+    actors = frozenset({"ilham-aliyev", "vladimir-putin", "russian-peacekeepers"})
+    english = cand(APOLOGY_WIRE, actors=actors, language="en")
+    russian = cand(APOLOGY_RU, hours=0.5, feed=2, actors=actors, language="ru")
+    assert same_story(english, russian).same
+    shared = terms(APOLOGY_WIRE[0] + " " + APOLOGY_WIRE[1]).anchors & terms(APOLOGY_RU[1]).anchors
+    assert len(shared) >= 3  # Aliyev/Алиев, Putin/Путин, peacekeepers/миротворцы, apologise/извинения
+
+
+def test_two_statements_by_one_minister_on_one_day_stay_apart():
+    who = {"speaker": "ararat-mirzoyan", "actors": frozenset({"ararat-mirzoyan"})}
+    assert not same_story(cand(MIRZOYAN_APPEAL, **who), cand(MIRZOYAN_KLAAR, hours=5, feed=2, **who)).same
+
+
+def test_one_template_about_two_places_is_two_stories():
+    kalbajar = tuple(t.format(place="Kalbajar") for t in FIRED)
+    lachin = tuple(t.format(place="Lachin") for t in FIRED)
+    # the same ministry, six hours apart: a feed does not report one occurrence twice
+    assert not same_story(cand(kalbajar), cand(lachin, hours=6)).same
+    # copied by two outlets: the classifier's places tell them apart
+    assert not same_story(cand(kalbajar, places=frozenset({"Kalbajar"})),
+                          cand(lachin, feed=2, places=frozenset({"Lachin"}))).same  # fmt: skip
+    assert same_story(cand(kalbajar, places=frozenset({"Kalbajar"})),
+                      cand(kalbajar, hours=1, feed=2, places=frozenset({"Kalbajar"}))).same  # fmt: skip
+
+
+def test_outside_the_window_nothing_is_the_same_story():
+    assert not same_story(cand(APOLOGY_WIRE), cand(APOLOGY_WIRE, hours=72, feed=2)).same
+
+
+def test_same_link_is_the_same_story_and_different_numbers_are_not():
+    a = cand(("Shelling in Martuni", "Houses hit."), link_key="https://x.example/1")
+    b = cand(("Обстрел Мартуни", "Дома."), feed=2, link_key="https://x.example/1")
+    assert same_story(a, b).reason == "same link"
+    toll = ("Death toll from fuel depot blast near Stepanakert rises to {n}",
+            "The number of people killed in the explosion at the fuel depot near Stepanakert rose to {n}, "
+            "health officials said, with dozens still missing.")  # fmt: skip
+    forty = tuple(t.format(n=40) for t in toll)
+    sixty_eight = tuple(t.format(n=68) for t in toll)
+    assert same_story(cand(forty), cand(forty, hours=2, feed=2)).same
+    assert not same_story(cand(forty), cand(sixty_eight, hours=20, feed=2)).same
+
+
+def test_shared_quote_joins_differently_worded_reports():
+    quote = '"This day will become a great day in the history of our people and our state"'
+    a = cand((f"Aliyev: {quote}", "The president addressed the nation from the Alley of Martyrs."))
+    b = cand(("President speaks of victory", f"In a televised speech he said {quote}, as crowds gathered."), feed=2)
+    assert same_story(a, b).reason == "same quoted words"
+
+
+def test_signature_survives_the_database():
+    sig = signature(*APOLOGY_WIRE)
+    back = Signature.from_blob(sig.to_blob(19_621))
+    assert back == sig and back.keys == sig.keys
+    assert Signature.day_from_blob(sig.to_blob(19_621)) == 19_621
+    assert Signature.from_blob(b"not json") is None
+
+
+# ----------------------------------------------------------------------------- the store
+
+
+FEEDS = (FeedConfig(name="Azertac", url="https://az.example/rss", side="azerbaijan"),
+         FeedConfig(name="Wire", url="https://wire.example/rss", side="international"),
+         FeedConfig(name="Armenpress", url="https://am.example/rss", side="armenia"))  # fmt: skip
+
+
+@pytest.fixture
+def store(db_path):
+    s = Store(db_path)
+    s.sync_feeds(Config(feeds=FEEDS))
+    yield s
+    s.close()
+
+
+def feeds(store: Store) -> list:
+    return sorted(store.active_feeds(), key=lambda f: f.id)
+
+
+def entry(guid: str, text: tuple[str, str], when: datetime, link: str | None = None) -> Entry:
+    return Entry(guid=guid, title=text[0], summary=text[1], link=link or f"https://x.example/{guid}", published=when)
+
+
+def test_every_item_gets_a_story_and_copies_share_one(store):
+    az, wire, am = feeds(store)
+    store.ingest(wire, [entry("w1", APOLOGY_WIRE, T0 + timedelta(hours=1))], T0)
+    store.ingest(az, [entry("a1", APOLOGY_AZ, T0)], T0)  # earlier, though it arrived later
+    store.ingest(am, [entry("m1", MIRZOYAN_KLAAR, T0)], T0)
+    items = {i.title: i for i in store.items()}
+    wire_item, az_item, alone = items[APOLOGY_WIRE[0]], items[APOLOGY_AZ[0]], items[MIRZOYAN_KLAAR[0]]
+    assert wire_item.story_id == az_item.story_id != alone.story_id
+    assert (alone.story_size, alone.story_sources, alone.story_sides) == (1, 1, ("armenia",))
+    assert (az_item.story_size, az_item.story_sources) == (2, 2)
+    assert az_item.story_sides == ("azerbaijan", "international")
+    assert [i.id for i in store.story_items(az_item.story_id)] == [az_item.id, wire_item.id]  # oldest first
+    row = store.db.conn.execute(
+        "SELECT first_item, latest_item, first_published, size FROM stories WHERE id = ?", (az_item.story_id,)
+    ).fetchone()
+    assert row == (az_item.id, wire_item.id, "2023-09-21T12:00:00Z", 2)
+    assert az_item.as_json()["story"] == az_item.story_id
+
+
+def test_a_carrier_is_one_more_source(store):
+    az, _wire, am = feeds(store)
+    store.ingest(az, [entry("a1", APOLOGY_AZ, T0, link="https://azertac.example/1")], T0)
+    store.ingest(am, [entry("m9", ("Copy", "copy"), T0, link="https://azertac.example/1")], T0)
+    (only,) = store.items()
+    assert (only.story_size, only.story_sources, only.story_sides) == (1, 2, ("armenia", "azerbaijan"))
+
+
+def test_an_item_that_links_two_stories_merges_them(store):
+    az, _wire, am = feeds(store)
+    # one outlet's two items are two stories unless they are near copies ...
+    store.ingest(az, [entry("a1", APOLOGY_AZ, T0)], T0)
+    store.ingest(az, [entry("a2", APOLOGY_WIRE, T0 + timedelta(minutes=10))], T0)
+    assert len({i.story_id for i in store.items()}) == 2
+    # ... until another outlet's report matches both: it is the missing link
+    bridge = (APOLOGY_WIRE[0], APOLOGY_AZ[1])
+    store.ingest(am, [entry("m1", bridge, T0 + timedelta(minutes=5))], T0)
+    (story,) = {i.story_id for i in store.items()}
+    assert store.db.conn.execute("SELECT id, size, sources, sides FROM stories").fetchall() == [
+        (story, 3, 2, "armenia,azerbaijan")
+    ]
+    assert [i.title for i in store.story_items(story)] == [APOLOGY_AZ[0], APOLOGY_WIRE[0], APOLOGY_WIRE[0]]
+
+
+def test_an_edit_keeps_the_story_and_files_the_new_words(store):
+    az, _wire, _am = feeds(store)
+    store.ingest(az, [entry("a1", APOLOGY_AZ, T0)], T0)
+    store.ingest(az, [entry("a1", (APOLOGY_AZ[0] + " (updated)", APOLOGY_AZ[1] + " Updated."), T0)], T0)
+    (edited,) = store.items()
+    keys = store.db.conn.execute("SELECT count(*) FROM story_keys WHERE item_id = ?", (edited.id,)).fetchone()[0]
+    assert edited.story_id is not None and keys == len(signature(edited.title, edited.summary).keys)
+
+
+def load_fixture() -> list[dict]:
+    return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_recluster_rebuilds_what_ingest_built(db_path):
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from cluster_eval import evaluate
+
+    figures = evaluate(load_fixture())
+    assert figures["precision"] >= 0.95 and figures["recall"] >= 0.6  # the bench prints the exact figures
+
+    records = sorted(load_fixture(), key=lambda r: r["published"])
+    sources = sorted({r["source"] for r in records})
+    with Store(db_path) as store:
+        store.sync_feeds(Config(feeds=tuple(FeedConfig(name=s, url=f"https://f{i}.example/", side="armenia")
+                                            for i, s in enumerate(sources))))  # fmt: skip
+        by_name = {f.name: f for f in store.active_feeds()}
+        for n, r in enumerate(records):
+            when = datetime.fromisoformat(r["published"].replace("Z", "+00:00"))
+            store.ingest(by_name[r["source"]], [Entry(f"g{n}", r["title"], r["summary"], r["url"], when)], when)
+        table = "SELECT id, first_item, latest_item, first_published, last_published, size, sources, sides FROM stories"
+        built = (store.story_assignments(), store.db.conn.execute(table + " ORDER BY id").fetchall())
+        assert store.recluster() == len(built[1])
+        again = (store.story_assignments(), store.db.conn.execute(table + " ORDER BY id").fetchall())
+        assert again == built
+        assert max(row[5] for row in built[1]) >= 3
+
+
+# ----------------------------------------------------------------------------- poller and CLI
+
+
+async def test_poll_groups_reports_from_two_feeds(server, db_path):
+    date = "Thu, 21 Sep 2023 12:00:00 GMT"
+    a = server.route("/az", Response(200, rss(
+        item("a1", APOLOGY_AZ[0], summary=APOLOGY_AZ[1], link="https://az.example/1", date=date))))
+    w = server.route("/wire", Response(200, rss(
+        item("w1", APOLOGY_WIRE[0], summary=APOLOGY_WIRE[1], link="https://w.example/1", date=date),
+        item("w2", MIRZOYAN_KLAAR[0], summary=MIRZOYAN_KLAAR[1], link="https://w.example/2", date=date))))
+    config = Config(feeds=(FeedConfig(name="Azertac", url=a, side="azerbaijan"),
+                           FeedConfig(name="Wire", url=w, side="international")),
+                    poll=PollSettings(timeout=5, deadline=5))  # fmt: skip
+    summary = await poll(db_path, config, clock=lambda: T0)
+    assert summary.new_items == 3
+    with Store(db_path) as store:
+        items = {i.title: i for i in store.items()}
+    assert items[APOLOGY_AZ[0]].story_id == items[APOLOGY_WIRE[0]].story_id
+    assert items[APOLOGY_AZ[0]].story_sides == ("azerbaijan", "international")
+    assert items[MIRZOYAN_KLAAR[0]].story_size == 1
+
+
+def test_cli_recluster_and_items_json(db_path, capsys):
+    with Store(db_path) as store:
+        store.sync_feeds(Config(feeds=FEEDS))
+        az, wire, _ = feeds(store)
+        store.ingest(az, [entry("a1", APOLOGY_AZ, T0)], T0)
+        store.ingest(wire, [entry("w1", APOLOGY_WIRE, T0)], T0)
+    assert main(["recluster", "--db", str(db_path)]) == 0
+    assert "1 stories; 1 of them tell 2 items" in capsys.readouterr().out
+    assert main(["items", "--db", str(db_path), "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {line["story"] for line in lines} == {lines[0]["story"]} and lines[0]["story_size"] == 2
+    assert main(["recluster", "--db", str(db_path.parent / "none.db")]) == 2
+    assert "no database yet" in capsys.readouterr().err
