@@ -1,40 +1,19 @@
 """Sorting items into panes, with actors, places, speaker and the reasons (issue #3).
 
-SCAFFOLD: the public interface only; the rules arrive with issue #3.
+Transparent rules, not a model: every label comes with the cues that decided it (`why`), so a
+journalist can see why an item sits in a pane and a maintainer can fix a rule by adding a word.
+- gazetteer.toml  places and actors with their spellings in four scripts (data, not code)
+- cues.py         the vocabulary of each decision (reporting verbs, physical acts, access ...)
+- matcher.py      folded, whole-word, inflection-aware phrase matching over tokens
+- rules.py        the decisions, in the order ../shared/PANES.md gives
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .gazetteer import Actor, actor, find_actors, find_places
+from .rules import PANES, Classification, classify, rules_digest
 
-RULES_VERSION = "0"
+# Stored on every item: a change of rules or gazetteer makes `briefing reclassify` relabel.
+RULES_VERSION = "1-" + rules_digest()
 
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    id: str
-    name: str
-    side: str
-    type: str
-
-
-@dataclass(frozen=True, slots=True)
-class Classification:
-    panes: tuple[str, ...] = ()
-    on_topic: bool = True
-    why: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    speaker: Actor | None = None
-    actors: tuple[Actor, ...] = ()
-    places: tuple[str, ...] = ()
-
-
-def classify(
-    title: str,
-    summary: str,
-    *,
-    feed_side: str | None = None,
-    feed_kind: str | None = None,
-    feed_tags: tuple[str, ...] = (),
-    language: str | None = None,
-) -> Classification:
-    return Classification()
+__all__ = ["PANES", "RULES_VERSION", "Actor", "Classification", "actor", "classify", "find_actors", "find_places"]

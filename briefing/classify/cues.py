@@ -1,0 +1,273 @@
+"""The rules' vocabulary: which words are cues for which decision, in the region's languages.
+
+Why a table and not code: a journalist (or the next maintainer) should be able to read why an
+item landed where it did and add a word without touching the logic in rules.py.
+
+Syntax of an entry (one per line; blank lines and `#` comments ignored):
+- words separated by spaces; every word must match a whole token (word boundaries);
+- `base|s|ed|ing` is `base`, `bases`, `baseed`... — the base plus each suffix (an empty suffix,
+  as in `shell||s`, is the bare base again; the base itself is always included);
+- `stem*` matches any token that starts with `stem` and has at most 5 more letters: Russian,
+  Armenian and Azerbaijani inflect (заявил, заявила, заявили; հայտարարել, հայտարարեց).
+Entries are folded like the text (case, diacritics, Azerbaijani ı/ə), so write them naturally.
+
+The kinds (the keys of CUES):
+- say        reporting verbs: the speaker is the nearest actor before it ("Aliyev said")
+- polite     apologies, thanks, condolences: speech whose object is not reported as news
+             ("apologised for the deaths" reports the apology, not the deaths)
+- appeal     reporting verbs that ask something of someone (call on, urge, demand): as `say`, and
+             they make even a humanitarian agency's words a reaction
+- cont       "saying", "adding": more speech by the subject already found
+- according  "according to X", "по словам X": the speaker follows
+- noun       speech nouns (statement, press release): a speech act when no verb is found
+- diplomacy  talks, visits, calls, signed texts: who took part decides statements/reactions
+- act3       acts a third party does about the conflict (withdraw, deploy, rule, sanction)
+- event2/1   physical acts on the ground (strong, weak) → latest events
+- hum2/1     access, supplies, aid, displacement (strong, weak) → humanitarian
+- official   nouns that make a side word a speaker ("Armenian officials", "Baku's ministry")
+- future     hedges before an act verb ("will", "threatened to"): the act did not happen (yet)
+- offtopic   sport, culture, weather: not about the conflict unless a pane says otherwise
+"""
+
+from __future__ import annotations
+
+CUES: dict[str, str] = {}
+
+CUES["say"] = """
+say|s, said
+states, stated, announce|s|d, declare|s|d, claim|s|ed, assert|s|ed, allege|s|d, insist|s|ed
+tell|s, told, report|s|ed, confirm|s|ed, reveal|s|ed, inform|s|ed, stress|es|ed, note|s|d, add|s|ed
+reiterate|s|d, emphasi|ze|zed|zes|se|sed|ses, underline|s|d, point|s|ed out, explain|s|ed, respond|s|ed
+repl|y|ied|ies, comment|s|ed, acknowledge|s|d, admit|s|ted, warn|s|ed, threaten|s|ed, accuse|s|d
+blame|s|d, den|y|ies|ied, reject|s|ed, refute|s|d, dismiss|es|ed, condemn|s|ed, denounce|s|d
+criticis|e|ed|es, criticiz|e|ed|es, slam|s|med, protest|ed against, deplore|s|d, decr|y|ies|ied
+hail|s|ed
+voice|s|d concern, express|es|ed concern, express|es|ed regret, express|es|ed support, expresse|d alarm
+supports, supported, endorse|s|d, recogni|se|sed|ses|ze|zed|zes, promise|s|d, pledge|s|d, vow|s|ed
+propose|s|d, offers, offered, suggest|s|ed, hope|s|d, believe|s, consider|s, tweet|s|ed, post|ed on, wrote, write|s
+vowed, describe|s|d, called it, calls it, branded, labelled, labeled, dubbed, characteri|zed|sed
+# Russian
+заявил*, сказал*, сообщил*, отметил*, подчеркнул*, ответил*, указал*, добавил*, утвержда*, обвинил*, обвиня*
+опроверг*, отверг*, отклонил*, осудил*, раскритиковал*, пригрозил*, предупредил*, считает, считают, уверен*
+выразил*, пообещал*, признал*, напомнил*, пояснил*, констатировал*, назвал*, объявил*, прокомментировал*
+# Armenian
+հայտարարել*, հայտարարեց*, ասել*, ասաց*, նշել*, նշեց*, հայտնել*, հայտնեց*, շեշտել*, շեշտեց*, մեղադրել*
+մեղադրեց*, հերքել*, հերքեց*, մերժել*, մերժեց*, դատապարտել*, դատապարտեց*, քննադատել*, սպառնացել*, զգուշացրել*
+պնդում*, պնդել*, գրել*, գրեց*, ընդգծել*, ընդգծեց*
+# Azerbaijani
+bildirib, bildirdi, deyib, dedi, deye, qeyd edib, qeyd etdi, vurgulayib, vurguladi, aciqlayib, aciqladi
+beyan edib, beyan etdi, yazib, yazdi, iddia edib, iddia etdi, ittiham edib, ittiham etdi, gunahlandirib
+tekzib edib, tekzib etdi, redd edib, redd etdi, pisleyib, pisledi, qinayib, qinadi, hedeleyib
+xeberdarliq edib, xeberdarliq etdi, narahatligini ifade edib, bildirilib
+# Italian, Spanish, French, Dutch, German, Croatian (wire copy in other languages)
+ha detto, hanno detto, ha dichiarato, ha affermato, ha sottolineato, ha aggiunto, ha annunciato, ha accusato
+ha condannato, ha denunciato, dice, dicono, afferma, dichiara, dijo, dijeron, afirmó, declaró, anunció, acusó
+condenó, denunció, a déclaré, a dit, a affirmé, a annoncé, a accusé, a dénoncé, a condamné, zegt, zei, zeggen
+verklaarde, verklaart, sagte, sagt, erklärte, erklärt, warnte, kritisierte, rekao, rekla, izjavio, izjavila
+"""
+
+CUES["polite"] = """
+regret|s|ted, welcome|s|d, praise|s|d, thank|s|ed, congratulate|s|d, apologi|se|sed|ses|ze|zed|zes
+condolence|s, offer|s|ed condolences, express|es|ed condolences, mourn|s|ed, pa|y|id tribute
+выразил* соболезновани*, извинил*, поблагодарил*, поздравил*, приветствовал*
+ցավակցություն*, ներողություն*, շնորհավոր*
+uzr istedi, uzr isteyib, tebrik edib, tesekkur edib
+"""
+
+CUES["appeal"] = """
+call|s|ed on, call|s|ed upon, call|s|ed for, calling for, calling on, urge|s|d, urging, appeal|s|ed, appealing
+demand|s|ed, demanding, ask|s|ed, press|es|ed for, request|s|ed, implore|s|d, plead|s|ed
+призвал*, призыва*, потребовал*, требует, требуют, просит, попросил*
+կոչ արել*, կոչ է արել*, կոչ են արել*, պահանջել*, պահանջեց*, պահանջում*
+cagiris edib, cagirib, cagirdi, teleb edib, teleb etdi, teleb edir
+ha chiesto, ha esortato, chiede, pidió, exigió, instó, a appelé, a exhorté, riep op, roept op, forderte, pozvao
+"""
+
+CUES["cont"] = """
+saying, adding, noting, stressing, stating, claiming, insisting, arguing, describing, emphasising, emphasizing
+calling it, warning that, accusing, alleging, recalling
+"""
+
+CUES["according"] = """
+according to, cited by, citing, quoted by, quoting, as reported by, in the words of
+по словам, по данным, как сообщает, как сообщил*, как заявил*, со ссылкой на
+ըստ, համաձայն
+-na gore, -in sozlerine gore, melumatina gore
+secondo, volgens, según, selon, laut, prema
+"""
+
+CUES["noun"] = """
+statement, statements, press release, press conference, news conference, briefing, tweet, interview, remarks
+communique, communiqué, letter, note of protest, declaration, speech, message, appeal, op-ed, post on x
+заявление*, сообщение*, интервью, брифинг*, пресс-конференци*, обращени*
+հայտարարություն*, ուղերձ*, հարցազրույց*, ճեպազրույց*
+beyanat*, bəyanat*, aciqlama*, musahibe*, brifinq*
+dichiarazione, comunicato, declaración, comunicado, verklaring, Erklärung, izjava
+"""
+
+CUES["diplomacy"] = """
+talk|s, held talks, negotiation|s, negotiate|s|d, negotiating, meet|s|ing|ings, met, summit, visit|s|ed|ing
+arrive|s|d, received, receives, hosted, host|s, hosting, phone call, phoned, telephone conversation
+telephone call, phone conversation
+spoke by phone, spoke with, peace treaty, peace agreement, peace deal, peace process
+sign|s|ed, signing, initial|led|ed, agreement, accord, joint declaration, joint statement, memorandum
+delimitation, demarcation, border commission, commission, mediation, mediate|s|d, mediator, normali|sation|zation
+trilateral, bilateral, foreign ministers, envoy, ambassador, delegation, consultations, roadmap, framework
+переговор*, встреч*, встретил*, визит*, телефонн* разговор*, подписал*, соглашени*, мирн* договор*
+делимитаци*, посредничеств*, переговорах
+բանակցություն*, հանդիպում*, հանդիպել*, այց*, համաձայնագր*, խաղաղության պայմանագ*, սահմանազատ*
+danisiq*, gorus*, gorusub, sefer*, telefon danisigi, sulh muqavile*, saziş*, sazis*, delimitasiya*
+colloqui*, incontro, negoziati, reunión, negociaciones, pourparlers, rencontre, gesprekken, ontmoeting, Gespräche
+"""
+
+CUES["act3"] = """
+withdr|aw|aws|ew|awn|awal, pull|s|ed out, deploy|s|ed|ment, send|s, sent, dispatch|ed|es, launch|es|ed
+impose|s|d sanctions, sanction|s|ed, adopt|s|ed, resolution, ruling, rule|d, order|s|ed, judgment, judgement
+verdict of the court, provisional measures, issued, issue|s, allocate|s|d, provide|s|d, donate|s|d, fund|s|ed
+monitor|s|ed, patrol|s|led, investigate|s|d, investigation, report on, observed
+вывел*, вывод*, направил*, ввел* санкции, постановил*, резолюци*, решени* суда
+"""
+
+CUES["event2"] = """
+shell|s|ed|ing|ings, bombard|ed|ment|ing, bomb|s|ed|ing|ings, attack|s|ed|ing, assault|s|ed, strike|s, struck
+airstrike|s, air strike|s, drone strike|s, drone|s, fire on, fired on, fired at, opened fire, open fire
+subjected to fire, under fire, gunfire, sniper|s, sniper fire, artillery, mortar|s, rocket|s, missile|s
+kill|ed|ing|ings, wound|ed|ing, injur|ed|ies|y|ing, dead, death|s, died, die, casualt|y|ies, fatalit|y|ies
+clash|es|ed, fighting, fight|s, hostilities, skirmish|es, firefight, battle|s, combat, gunfight, explosion|s
+blast|s, explod|ed|es|e, detonat|ed|ion, blew up, landmine explosion, mine explosion, mine blast, ambush|ed
+capture|d|s, recapture|d, seize|d|s, took control, taken control, take control, came under control
+under the control, liberat|ed|ion, retake|n, retook, offensive, counteroffensive, incursion, invasion
+advance|d|s, troops entered, occupied, surrender|ed|s, disarm|ed|ament, ceasefire violation|s, violated the ceasefire
+arrest|s|ed, detain|s|ed, detention, abduct|ed|ion, hostage|s, kidnap|ped, trial, tried, sentence|d, convicted
+verdict, jailed, prison term, life imprisonment, charged with, indicted, court hearing, hearing, prosecut|ed|ion
+arson|s, set fire, set on fire, burned, burnt, burning, looting, looted, destroyed, damage|d, demolish|ed
+raid|s|ed, protest|s|ers|ors, demonstrat|ors|ion|ions, rall|y|ies, marched, clashes with police, blocked roads
+exodus, flee|s|ing, fled, evacuate|d the town, mass departure, left the region, crossed into armenia
+installed a checkpoint, set up a checkpoint, checkpoint installed, road sign
+prisoner exchange, prisoners exchange, swap, handed over, released from captivity, released prisoners
+were released, was released, freed, release of prisoners, release of detainees, bodies, mortal remains
+remains of, exhumed, left the territory, pulled out, withdr|aw|aws|ew|awn|awal, completed the withdrawal
+military operation, anti-terrorist operation, anti-terror operation, counter-terrorism operation
+troop|s buildup, mobili|zation|sation|zed|sed, military exercise|s, drill|s, shot down, downed
+# Russian
+обстрел*, обстрелял*, атак*, удар*, беспилотник*, дрон*, погиб*, убит*, ранен*, жертв*, столкновени*
+боев*, боях, взрыв*, подрыв*, мина, мины, миной, захват*, взял* под контроль, задержан*, арестован*
+суд над, приговор*
+наступлени*, под контроль, огонь, открыл* огонь, поджог*, беженц*, исход, исхода, покинул*, эвакуаци*
+# Armenian
+կրակ*, հրետակոծ*, գնդակոծ*, հարձակ*, զոհ*, սպանվ*, վիրավոր*, պայթյուն*, պայթ*, անօդաչու*
+ձերբակալ*, գերի*, մարտեր*, մարտական*, դատավարություն*, բռնագաղթ*, հեռացել*, տեղահանվ*
+# Azerbaijani
+atəş*, atese*, atesə*, atəşkes pozul*, ateskes pozul*, hucum*, hücum*, həlak*, helak*, yaralan*, şəhid*, sehid*
+partlayis*, partlay*, mina partlayisi, ele kecir*, azad edil*, hebs*, saxlanil*, mehkeme prosesi, terror emeliyyat*
+antiterror*, dron*, pua*
+# Italian, Spanish, Dutch, French, German, Croatian
+colpi, esplosion*, esplosioni, bombardament*, attacco, uccis*, morti, feriti, scontri, combattimenti
+profughi, fuga, fuggiti, ataque, muertos, heridos, explosiones, bombardeo*, combates, huyen, huida
+aanval, doden, gewonden, explosies, beschietingen, gevlucht, vluchten, inval, offensief, tués, blessés
+frappes, attaque, bombardements, exode, Angriff, Verletzte, Beschuss, Flucht, napad, ubijen*, izbjegl*
+"""
+
+CUES["event1"] = """
+troops, forces, army, military, soldier|s, servicem|an|en, positions, frontline, front line, border, incident
+armed incident, provocation|s, direction, weapons, ammunition, operation, convoy of troops, tanks, armoured
+police, special forces, villages, village, checkpoint, bridge, war, ceasefire
+военн*, войск*, позици*, граница, границе, инцидент*, провокаци*, операци*
+զորք*, դիրք*, սահման*, միջադեպ*, սադրանք*
+mövqe*, movqe*, qoşun*, qosun*, serhed*, insident*, texribat*
+forze, ejército, leger, Armee, vojska
+"""
+
+CUES["hum2"] = """
+humanitarian, humanitarian aid, humanitarian crisis, humanitarian access, humanitarian convoy, humanitarian cargo
+blockade, blockaded, blockading, blocking the corridor, blocked the corridor, blocked the road, blocked the lachin
+siege, besieged, under siege, starvation, starving, famine, malnutrition, shortage|s, scarcity, scarce
+aid convoy, aid truck|s, aid delivery, aid deliveries, relief supplies, food aid, food supplies
+food and medicine, medicine|s, medical supplies, medical evacuation|s, evacuate|d|s patients, patients
+evacuat|ed|es|ion|ions|ing, transfer of patients, critically ill, baby food, infant formula, insulin
+gas supply, gas supplies, natural gas, gas pipeline, electricity, power cut|s, power outage|s, blackout|s
+fuel, petrol, gasoline, rationing, ration coupons, cut off, cut-off
+refugee|s, displaced, displacement, internally displaced, idps, forcibly displaced, forced displacement
+exodus, flee|s|ing, fled, shelter|s, temporary accommodation, housing for, newly arrived
+landmine|s, demining, mine clearance, unexploded ordnance, uxo, mine-clearing
+free movement, freedom of movement, unimpeded movement, unimpeded access, restriction of movement
+road closure, closed the road, reopen|ed the road, unblock|ed|ing, lifting of the blockade, lift the blockade
+essential goods, basic necessities, bread, flour, water supply, supply route, supply line
+# Russian
+гуманитарн*, блокад*, беженц*, эвакуаци*, продовольстви*, лекарств*, медикамент*, газоснабжени*, электроэнерги*
+дефицит*, переселенц*, разминировани*
+# Armenian
+հումանիտար*, շրջափակ*, փախստական*, բռնի տեղահանված*, տեղահանված*, սնունդ*, դեղորայք*, դեղեր*
+գազամատակարարում*, էլեկտրաէներգի*, տարհան*, ականազերծ*
+# Azerbaijani
+humanitar*, blokada*, qacqin*, köçkün*, kockun*, erzaq*, derman*, tibbi evakuasiya*, minalar*, minatemizleme*
+mina qurban*
+# Italian, Spanish, Dutch, French, German, Croatian
+umanitari*, blocco, profughi, rifugiati, sfollati, humanitaria*, bloqueo, refugiados, desplazados, humanitaire*
+blocus, réfugiés, déplacés, humanitaire, blokkade, vluchtelingen, ontheemden, ontheemd, humanitair*
+Blockade, Flüchtlinge, humanitäre*, izbjeglic*, izbjeglica, humanitarn*, blokad*
+bienes y servicios esenciales, beni essenziali
+"""
+
+CUES["hum1"] = """
+aid, assistance, supplies, food, water, medical, hospital|s, ambulance|s, truck|s, cargo, goods, convoy
+access, corridor, road, highway, checkpoint, crossing, passage, transit, needs, shortages, reception centre
+reception center, humanitarian situation, living conditions, unblocking, open the road, opening of the road
+reopening, opening, shut, closure, closed, kept shut, keeping shut, women and children
+heating, isolation, isolated, relief, registered
+вывезен*, транспорт*, КПП, пропускн*, дорог*, коридор*
+ճանապարհ*, միջանցք*, անցակետ*
+yol, dehliz*, keçid*, kecid*, buraxilis*
+"""
+
+CUES["official"] = """
+government, authorities, authority, officials, official, leadership, leader|s, president, prime minister
+premier, foreign minister, defence minister, defense minister, minister, ministry, foreign ministry
+defence ministry, defense ministry, interior ministry, mfa, mod, spokesman, spokeswoman, spokesperson
+press secretary, press service, envoy, ambassador, embassy, diplomat|s, representative, side, parliament
+ombudsman, human rights defender, prosecutor, prosecutor general, security council, security service
+border service, information center, info center, infocenter, information headquarters, headquarters
+administration, presidential administration, cabinet, deputy foreign minister, aide, adviser, advisor
+власти, правительство, МИД, минобороны, министр*, президент*, премьер*, представител*, посол*, пресс-служб*
+իշխանություն*, կառավարություն*, նախարար*, վարչապետ*, նախագահ*, ԱԳՆ, ներկայացուցիչ*
+hokumet*, prezident*, nazir*, nazirliy*, rehberliy*, rehbərliy*, numayende*, sozcu*
+governo, gobierno, regering, Regierung, premier, ministro, presidente, ministerie, woordvoerder
+"""
+
+CUES["future"] = """
+will, would, could, might, may, threaten|s|ed to, plan|s|ned to, ready to, prepared to, intend|s|ed to, risk of
+possible, potential, fear of, fears of, warned of, threat of, danger of, prevent, avoid, no, not, never, without
+last year's, whether, anniversary of, commemorat|e|ed|ing|ion
+"""
+
+CUES["offtopic"] = """
+football, soccer, basketball, tennis, volleyball, wrestling, weightlifting, boxing, chess, olympic|s, championship
+league, tournament, match, goal, goals, coach, striker, midfielder, world cup, grand prix, formula 1, concert
+festival, album, film festival, box office, recipe, fashion, celebrity, weather forecast, horoscope, lottery
+stock market, earnings, quarterly results, smartphone, iphone, football club, fc, uefa, fifa, eurovision
+"""
+
+# Side words: an adjective or a name that places a generic speaker on a side ("Armenian
+# officials", "Baku's foreign ministry", "the leadership of the breakaway region"). The value is
+# the actor id a generic speaker of that side resolves to.
+SIDE_WORDS: dict[str, str] = {
+    "azerbaijan-government": """
+azerbaijani, azerbaijanis, azeri, azeris, azerbaijan, baku, azerbaijan's, baku's, azerbaycan*, azerbaycanli
+азербайджанск*, азербайджан*, баку, ադրբեջան*, բաքու*, azero, azera, azere, azeri, azerbaiyano, azerbeidzjaanse
+""",
+    "armenia-government": """
+armenian, armenia, yerevan, armenia's, yerevan's, армянск*, армени*, ереван*, հայաստան*, հայկական, երևան*
+ermeni*, ermenistan*, irevan*, armeno, armena, armeni, armenio, armeense, armenische
+""",
+    "karabakh-authorities": """
+karabakh, nagorno-karabakh, artsakh, breakaway, separatist, separatists, stepanakert, de facto, self-proclaimed
+карабах*, арцах*, сепаратист*, արցախ*, ղարաբաղ*, ստեփանակերտ*, separatci*, qondarma
+""",
+    "russia-government": "russian, russia, moscow, russia's, moscow's, kremlin, российск*, россия, ռուսական, rusiya*",
+    "turkey-government": "turkish, turkey, ankara, türkiye, turkey's, турецк*, турция, թուրքական, türk, turk",
+    "iran-government": "iranian, iran, tehran, iran's, иранск*, иран, իրանական, iran*",
+    "us-government": "american, US, USA, washington, united states, america's, американск*, ամերիկյան",
+    "france-government": "french, france, paris, французск*, ֆրանսիական",
+    "european-union": "european, EU, brussels, европейск*, եվրոպական",
+    "united-nations": "UN, united nations, оон",
+}

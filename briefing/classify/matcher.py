@@ -1,0 +1,240 @@
+"""A precompiled phrase matcher over tokens: whole words, folded, with inflected endings.
+
+Why tokens and dictionaries rather than one big regex: matching on tokens gives word boundaries
+for free ("war" never matches "warning"), a dictionary lookup per token is the cheapest thing
+Python does, and the result of looking a token up is cached — news vocabulary repeats, so most
+tokens cost one dict hit. Phrases of several words are checked only when their first word hits.
+
+Three ways a pattern token can match a text token:
+- EXACT: the same folded token;
+- PREFIX: the text token starts with it and has at most MAX_SUFFIX more letters (Russian and
+  Armenian case endings: Степанакерте, Ստեփանակերտում; cue stems written `заявил*`);
+- AZ: the text token is it plus one Azerbaijani case/number suffix (Xankəndiyə, Bakıdan,
+  Şuşanın) — a closed list, so English words are not stretched ("Iran" never becomes "Irani…"
+  unless that is an Azerbaijani ending).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+
+from .folding import match_fold, tokenize
+
+EXACT, PREFIX, AZ = 0, 1, 2
+MAX_SUFFIX = 5
+ENTITY, CUE = 0, 1  # layers: longest match wins within a layer; layers may overlap
+
+# Azerbaijani case, possessive and plural endings, folded (ı→i, ə→e), with buffer letters.
+_AZ_ENDINGS = """a e i u ya ye yi yu da de ta te dan den tan ten in nin un nun na ne ni nu
+daki deki taki teki li lu lar ler larin lerin dir dur la le ca ce si su sinin sunun"""
+AZ_SUFFIXES = frozenset(_AZ_ENDINGS.split())
+# English words that look like a name plus an Azerbaijani ending but are not that name.
+NOT_INFLECTED = frozenset({"azerbaijani", "azerbaijanis", "karabakhi", "irani", "bakuda"})
+
+# Short acronyms that are ordinary words in lower case ("US"/"us", "UN"/"un", Armenian "ԵՄ"/"եմ").
+# They match only when written in capitals: the text is rewritten before folding (US → USACR),
+# and so are the gazetteer's and the cue table's entries, through the same function.
+_DOTTED = re.compile(r"\bU\.S\.A\.|\bU\.S\.|\bU\.N\.|\bU\.K\.")
+_ACRONYMS = re.compile(r"(?<!\w)(US|USA|UN|EU|AP|UK|PACE|ԵՄ|Aİ)(?!\w)")
+
+
+def _undot(m: re.Match[str]) -> str:
+    return m.group(0).replace(".", "")
+
+
+def prepare(text: str) -> str:
+    """Raw text → match-folded text, with the case-sensitive acronyms protected."""
+    if "." in text and "U." in text:
+        text = _DOTTED.sub(_undot, text)
+    text = _ACRONYMS.sub(r"\1ACR", text)
+    return match_fold(text)
+
+
+def words(text: str) -> list[str]:
+    """Raw text → tokens, as the matcher sees them."""
+    return tokenize(prepare(text))
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_ARMENIAN = re.compile(r"[\u0530-\u058f]")
+_RU_ADJ_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие")
+_RU_VOWELS = "аяоеиыуюь"
+
+
+def entity_pattern(token: str) -> tuple[str, int]:
+    """How a gazetteer name's token matches inflected text: by script."""
+    if _CYRILLIC.search(token):
+        stem = token
+        if len(token) > 5 and token.endswith(_RU_ADJ_ENDINGS):
+            stem = token[:-2]
+        elif len(token) > 3 and token[-1] in _RU_VOWELS:
+            stem = token[:-1]
+        return stem, PREFIX
+    if _ARMENIAN.search(token):
+        return token, PREFIX if len(token) >= 3 else EXACT
+    if len(token) >= 4 and token.isalpha():
+        return token, AZ
+    return token, EXACT
+
+
+def token_matches(tok: str, pat: str, mode: int) -> bool:
+    if mode == EXACT:
+        return tok == pat
+    if not tok.startswith(pat):
+        return False
+    extra = len(tok) - len(pat)
+    if mode == PREFIX:
+        return extra <= MAX_SUFFIX
+    return extra == 0 or (tok[len(pat) :] in AZ_SUFFIXES and tok not in NOT_INFLECTED)
+
+
+class Matcher:
+    """Phrases (token patterns) → payloads; `scan(tokens)` finds them, longest first per layer."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[int, tuple[tuple[str, int], ...]], list] = {}
+        self._patterns: list[tuple[tuple[tuple[str, int], ...], int, tuple]] = []
+        self._exact: dict[str, list[int]] = {}
+        self._prefix: dict[str, list[int]] = {}
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def add(self, pattern: Sequence[tuple[str, int]], payload: object, layer: int) -> None:
+        key = (layer, tuple(pattern))
+        if not key[1]:
+            return
+        payloads = self._entries.setdefault(key, [])
+        if payload not in payloads:
+            payloads.append(payload)
+
+    def compile(self) -> None:
+        self._patterns = []
+        self._exact.clear()
+        self._prefix.clear()
+        self._cache.clear()
+        for (layer, pattern), payloads in self._entries.items():
+            index = len(self._patterns)
+            self._patterns.append((pattern, layer, tuple(payloads)))
+            first, mode = pattern[0]
+            if mode == EXACT or len(first) < 3:
+                self._exact.setdefault(first, []).append(index)
+            else:
+                self._prefix.setdefault(first[:3], []).append(index)
+
+    def _first(self, tok: str) -> tuple:
+        """What may start at this token: one-word patterns, longer ones indexed by their second
+        word (so "armenian" does not try its thirty "Armenian ..." names at every occurrence),
+        and longer ones whose second word is a stem."""
+        found = list(self._exact.get(tok, ()))
+        for index in self._prefix.get(tok[:3], ()):
+            pat, mode = self._patterns[index][0][0]
+            if token_matches(tok, pat, mode):
+                found.append(index)
+        singles: list[int] = []
+        pairs: dict[str, list[int]] = {}  # by the whole second word
+        stems: dict[str, list[int]] = {}  # by the first three letters of an inflectable second word
+        for index in found:
+            pattern = self._patterns[index][0]
+            if len(pattern) == 1:
+                singles.append(index)
+            elif pattern[1][1] == EXACT or len(pattern[1][0]) < 3:
+                pairs.setdefault(pattern[1][0], []).append(index)
+            else:
+                stems.setdefault(pattern[1][0][:3], []).append(index)
+        result = (tuple(singles), pairs or None, stems or None) if found else ()
+        if len(self._cache) > 500_000:
+            self._cache.clear()
+        self._cache[tok] = result
+        return result
+
+    def scan(self, tokens: Sequence[str]) -> list[tuple[int, int, tuple]]:
+        """Every phrase found as (start, end, payloads), longest first: within a layer, a position
+        inside an earlier match starts nothing new; phrases of the same (longest) length at one
+        position all count."""
+        cache = self._cache
+        patterns = self._patterns
+        n = len(tokens)
+        covered = [0, 0]
+        matches: list[tuple[int, int, tuple]] = []
+        for i, tok in enumerate(tokens):
+            entry = cache.get(tok)
+            if entry is None:
+                entry = self._first(tok)
+            if not entry:
+                continue
+            singles, pairs, stems = entry
+            found: list[tuple[int, int, tuple]] = []  # (layer, size, payloads)
+            multi: list[int] = []
+            if i + 1 < n:
+                second = tokens[i + 1]
+                if pairs is not None:
+                    multi.extend(pairs.get(second, ()))
+                if stems is not None:
+                    multi.extend(stems.get(second[:3], ()))
+            for index in multi:
+                pattern, layer, payloads = patterns[index]
+                size = len(pattern)
+                if i + size > n:
+                    continue
+                for k in range(1, size):
+                    pat, mode = pattern[k]
+                    if not token_matches(tokens[i + k], pat, mode):
+                        break
+                else:
+                    found.append((layer, size, payloads))
+            for index in singles:
+                pattern, layer, payloads = patterns[index]
+                found.append((layer, 1, payloads))
+            for layer in (0, 1):
+                if covered[layer] > i:
+                    continue
+                best = 0
+                for f_layer, size, _ in found:
+                    if f_layer == layer and size > best:
+                        best = size
+                if not best:
+                    continue
+                covered[layer] = i + best
+                for f_layer, size, payloads in found:
+                    if f_layer == layer and size == best:
+                        matches.append((i, i + best, payloads))
+        return matches
+
+
+def expand(entry: str) -> Iterable[tuple[tuple[str, int], ...]]:
+    """One line of the cue table → its token patterns (see cues.py for the syntax)."""
+    per_word: list[list[list[tuple[str, int]]]] = []
+    for word in entry.split():
+        stem = word.endswith("*")
+        word = word.rstrip("*")
+        if "|" in word:
+            base, *suffixes = word.split("|")
+            variants = list(dict.fromkeys([base, *(base + s for s in suffixes if s)]))
+        else:
+            variants = [word]
+        options = []
+        for variant in variants:
+            toks = words(variant)
+            if not toks:
+                continue
+            pattern = [(t, EXACT) for t in toks]
+            if stem:
+                pattern[-1] = (pattern[-1][0], PREFIX)
+            options.append(pattern)
+        if options:
+            per_word.append(options)
+    for combo in itertools.product(*per_word):
+        yield tuple(itertools.chain.from_iterable(combo))
+
+
+def lines(block: str) -> Iterable[str]:
+    """A cue block → its entries (comma- or line-separated; `#` starts a comment line)."""
+    for line in block.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        for part in line.split(","):
+            part = part.strip()
+            if part:
+                yield part

@@ -1,0 +1,419 @@
+"""The decisions: an item's text → panes, speaker, actors, places and the cues behind each pane.
+
+The order follows ../shared/PANES.md ("Deciding, in order"):
+1. humanitarian cues (access, supplies, aid, displacement) add *humanitarian*;
+2. a speech act (reporting verb, colon or dash attribution, "according to") whose speaker is a
+   party (Azerbaijan, Armenia, Karabakh) gives *statements*; a third party, *reactions*;
+3. physical acts on the ground give *events* — also when a party reports them (then the item is
+   a statement too, and `speaker` says who claims it);
+4. diplomacy: between the parties only → *statements*; with a third party → *reactions*; a
+   third party's own acts about the conflict (withdrawing troops, a court's order) → *reactions*.
+The feed's own side and kind (feeds.toml) fill in only where the text is silent.
+
+Everything is decided from token positions found by the precompiled matcher; nothing here
+touches I/O, so the same function labels items at ingest and in `briefing reclassify`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from . import cues as cue_table
+from .folding import SENTENCE_END
+from .gazetteer import PARTIES, Actor, load
+from .matcher import CUE, ENTITY, Matcher, entity_pattern, expand, lines, words
+
+PANES = ("events", "statements", "humanitarian", "reactions")
+SUMMARY_CHARS = 700  # the lead: headlines and first sentences carry the decision (GDELT's root event)
+SPEAKER_WINDOW = 16  # how far before a reporting verb its subject may start
+NON_SPEAKING = frozenset({"media"})
+HUMANITARIAN_TYPES = frozenset({"humanitarian"})
+# Places whose mention is itself an access cue (PANES: the corridor and its checkpoint, the Aghdam road).
+ACCESS_PLACES = {
+    "Lachin corridor": 2,
+    "Aghdam road (Aghdam–Askeran–Khankendi)": 2,
+    "Hakari bridge checkpoint": 1,
+    "Kornidzor": 1,
+}
+# Actors whose presence alone says the item is about the conflict even without a place.
+REGION_ACTORS = frozenset({"russian-peacekeepers", "euma", "osce", "artsakh-defence-army"})
+_SKIP_BETWEEN = frozenset({"the", "'s", "(", ")", "-", '"', "of", "s"})
+# Between a metonym and its verb: none of these (else "part of Azerbaijan, but added" would make
+# Azerbaijan the speaker).
+_NOT_IN_SUBJECT = frozenset({":", ";", ",", ".", '"', "(", ")", "of", "to", "as", "in", "for", "with", "from", "by",
+                             "and", "but", "that", "which", "who", "at", "against", "into", "on"})
+_ASIDE = frozenset({"(", ")", "mod", "mfa", "defence", "defense", "foreign", "affairs", "of"})
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+_PASSIVE_NEXT = frozenset({"of", "for", "with", "by"})
+_PASSIVE_VERBS = frozenset({"accused", "blamed", "charged", "condemned", "criticised", "criticized", "denounced",
+                            "suspected", "reported", "confirmed", "announced", "rejected", "denied"})
+_SHARES_SUBJECT = frozenset({"and", "but", "to", "also", "then"})
+# Reporting verbs that may come before their subject: "..., said the Kremlin".
+_INVERTIBLE = frozenset({"said", "says", "told", "added", "noted", "stressed", "wrote", "reported", "announced",
+                         "confirmed", "stated", "explained", "rekao", "rekla", "izjavio", "dijo", "zei", "zegt",
+                         "sagte", "declared", "insisted", "warned", "claimed"})
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """An item's labels. `why` pairs each pane with the cues that put the item there."""
+
+    panes: tuple[str, ...] = ()
+    on_topic: bool = True
+    why: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    speaker: Actor | None = None
+    actors: tuple[Actor, ...] = ()
+    places: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    start: int
+    end: int
+    actor: str
+    how: str  # "name", "metonym" or "generic"
+
+
+@cache
+def matcher() -> Matcher:
+    """Compile the gazetteer and the cue table into one matcher (once per process)."""
+    gaz = load()
+    m = Matcher()
+    for place in gaz.places:
+        for alias in place.aliases:
+            m.add([entity_pattern(t) for t in words(alias)], ("place", place.name), ENTITY)
+    for actor_id, names in gaz.actor_aliases.items():
+        for alias in names:
+            m.add([entity_pattern(t) for t in words(alias)], ("actor", actor_id), ENTITY)
+    for actor_id, names in gaz.actor_metonyms.items():
+        for alias in names:
+            m.add([entity_pattern(t) for t in words(alias)], ("metonym", actor_id), ENTITY)
+    for kind, block in cue_table.CUES.items():
+        for entry in lines(block):
+            for pattern in expand(entry):
+                m.add(pattern, ("cue", kind), CUE)
+    for actor_id, block in cue_table.SIDE_WORDS.items():
+        for entry in lines(block):
+            for pattern in expand(entry):
+                m.add(pattern, ("side", actor_id), CUE)
+    m.compile()
+    return m
+
+
+@cache
+def rules_digest() -> str:
+    import hashlib
+
+    text = repr(sorted(cue_table.CUES.items())) + repr(sorted(cue_table.SIDE_WORDS.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:8] + load().digest[:8]
+
+
+def classify(
+    title: str,
+    summary: str,
+    *,
+    feed_side: str | None = None,
+    feed_kind: str | None = None,
+    feed_tags: tuple[str, ...] = (),
+    language: str | None = None,
+) -> Classification:
+    """Label one item. Pure: the same text and feed metadata always give the same labels."""
+    gaz = load()
+    actors_by_id = gaz.actors
+    title_tokens = words(title) if title else []
+    summary_tokens = words(summary[:SUMMARY_CHARS]) if summary else []
+    tokens = [*title_tokens, ".", *summary_tokens] if title_tokens else summary_tokens
+    title_end = len(title_tokens)
+    n = len(tokens)
+
+    sentence = [0] * n
+    sid = 0
+    for i, tok in enumerate(tokens):
+        sentence[i] = sid
+        if tok in SENTENCE_END:
+            sid += 1
+
+    places: dict[str, None] = {}
+    region_place = False
+    mentions: list[_Mention] = []
+    side_at: dict[int, str] = {}
+    cue_hits: dict[str, list[tuple[int, int]]] = {}
+    for start, end, payloads in matcher().scan(tokens):
+        for payload in payloads:
+            what = payload[0]
+            if what == "cue":
+                cue_hits.setdefault(payload[1], []).append((start, end))
+            elif what == "place":
+                places[payload[1]] = None
+            elif what == "actor":
+                mentions.append(_Mention(start, end, payload[1], "name"))
+            elif what == "metonym":
+                mentions.append(_Mention(start, end, payload[1], "metonym"))
+            else:  # side word
+                side_at[start] = payload[1]
+    for name in places:
+        if name not in _non_region_places():
+            region_place = True
+            break
+
+    def label(span: tuple[int, int]) -> str:
+        return " ".join(tokens[span[0] : span[1]])
+
+    # Generic speakers: a side word next to an official noun ("Armenian officials", "the
+    # leadership of the breakaway region", "Baku's foreign ministry").
+    named_spans = [(m.start, m.end) for m in mentions if m.how == "name"]
+    for start, end in cue_hits.get("official", ()):
+        found = None
+        j, steps = start - 1, 0
+        while j >= 0 and steps < 3 and sentence[j] == sentence[start]:
+            if j in side_at:
+                found = (j, end, side_at[j])
+                break
+            if tokens[j] not in _SKIP_BETWEEN:
+                steps += 1
+            j -= 1
+        k = end
+        while k < n and k < end + 5 and tokens[k] not in ("of", "in", "from", "for") and tokens[k] in _ASIDE:
+            k += 1  # "the Ministry of Defence (MoD) of Nagorno-Karabakh"
+        if found is None and k < n and tokens[k] in ("of", "in", "from", "for"):
+            for j in range(k + 1, min(n, k + 6)):
+                if sentence[j] != sentence[start]:
+                    break
+                if j in side_at:
+                    found = (start, j + 1, side_at[j])
+                    break
+        if found is None:
+            continue
+        s, e, actor_id = found
+        if any(a < e and s < b for a, b in named_spans):
+            continue
+        mentions.append(_Mention(s, e, actor_id, "generic"))
+    mentions.sort(key=lambda m: (m.start, -m.end))
+
+    speakers_candidates = [m for m in mentions if actors_by_id[m.actor].type not in NON_SPEAKING]
+
+    def subject_like(m: _Mention, pos: int) -> bool:
+        """A metonym ("Baku", "Armenia") speaks only as a subject: right before the verb."""
+        if m.how != "metonym":
+            return True
+        between = tokens[m.end : pos]
+        if between and between[-1] == ",":
+            between = between[:-1]
+        return len(between) <= 3 and not any(t in _NOT_IN_SUBJECT for t in between)
+
+    def before(pos: int, window: int = SPEAKER_WINDOW) -> _Mention | None:
+        best = None
+        for m in speakers_candidates:
+            if m.end > pos:
+                break
+            if m.start >= pos - window and sentence[m.start] == sentence[pos] and subject_like(m, pos):
+                best = m
+        return best
+
+    def subject(pos: int) -> _Mention | None:
+        """The first actor of the sentence, when a verb shares its subject ("X ..., but added")."""
+        for m in speakers_candidates:
+            if m.end > pos:
+                return None
+            if sentence[m.start] == sentence[pos] and (m.how != "metonym" or m.start == _sentence_start(m.start)):
+                return m
+        return None
+
+    def _sentence_start(pos: int) -> int:
+        while pos > 0 and sentence[pos - 1] == sentence[pos]:
+            pos -= 1
+        return pos
+
+    def after(pos: int, window: int) -> _Mention | None:
+        for m in speakers_candidates:
+            if m.start >= pos and m.start < pos + window and sentence[m.start] == sentence[pos] and m.how != "metonym":
+                return m
+            if m.start >= pos + window:
+                break
+        return None
+
+    # ---- speech acts ------------------------------------------------------------------------
+    speech: list[tuple[int, str, str, bool]] = []  # (position, actor id, cue, appeal?)
+    polite_at: list[int] = []
+
+    def add_speech(m: _Mention | None, pos: int, cue: str, appeal: bool = False) -> None:
+        if m is not None:
+            speech.append((pos, m.actor, cue, appeal))
+
+    # colon attribution in the headline (or the summary's start when there is no title)
+    head_end = title_end if title_end else min(n, 12)
+    for i in range(min(head_end, 12)):
+        if tokens[i] == ":":
+            add_speech(before(i, 10), i, "colon attribution")
+            break
+    # dash attribution at the end of a headline ("... - Kremlin", "... – Amnesty International")
+    if title_end:
+        for i in range(title_end - 1, max(title_end - 8, 0), -1):
+            if tokens[i] == "-":
+                add_speech(after(i + 1, 8), i, "dash attribution")
+                break
+    verb_speech = False
+    for kind in ("say", "appeal", "polite"):
+        for start, end in cue_hits.get(kind, ()):
+            prev = tokens[start - 1] if start else "."
+            nxt = tokens[end] if end < n else "."
+            if prev in _BE or (nxt in _PASSIVE_NEXT and tokens[end - 1] in _PASSIVE_VERBS):
+                continue  # passive: "was reported by", "a man accused of" — not this subject speaking
+            verb_speech = True
+            if kind == "polite":
+                polite_at.append(start)
+            m = None
+            if prev in (",", '"') or prev in SENTENCE_END:
+                if tokens[end - 1] in _INVERTIBLE:
+                    m = after(end, 10)  # "..., said the Kremlin"
+            elif prev in _SHARES_SUBJECT:
+                m = subject(start)  # "... and called for", "... to call for"
+            if m is None:
+                m = before(start)
+            add_speech(m, start, label((start, end)), kind == "appeal")
+    for start, end in cue_hits.get("according", ()):
+        add_speech(after(end, 8), start, label((start, end)))
+    if not speech:
+        for start, end in cue_hits.get("noun", ()):
+            add_speech(before(start) or after(end, 6), start, label((start, end)))
+    # the feed speaks for itself: an official feed's "the ministry said" is that side's statement
+    if not speech and feed_kind == "official" and feed_side and (verb_speech or cue_hits.get("noun")):
+        generic = _SIDE_GENERIC.get(feed_side)
+        if generic:
+            speech.append((0, generic, f"official feed ({feed_side})", False))
+
+    why: dict[str, list[str]] = {pane: [] for pane in PANES}
+    speaking: dict[str, None] = {}
+    for _pos, actor_id, cue, appeal in sorted(speech):
+        who = actors_by_id[actor_id]
+        speaking[actor_id] = None
+        reason = f"{cue} — {who.name} ({who.side})"
+        if who.side in PARTIES:
+            why["statements"].append(reason)
+        elif who.type not in HUMANITARIAN_TYPES or appeal:
+            why["reactions"].append(reason)
+        else:
+            why["humanitarian"].append(reason)
+
+    # ---- diplomacy and third parties' acts ----------------------------------------------------
+    diplomacy = cue_hits.get("diplomacy", ())
+    if diplomacy:
+        sentences = {sentence[s] for s, _ in diplomacy}
+        near = {p for s, e in diplomacy for p in range(s - 4, e + 4)}
+        taking_part = [m for m in mentions
+                       if sentence[m.start] in sentences and actors_by_id[m.actor].type not in NON_SPEAKING
+                       and (m.how != "metonym" or m.start in near or m.end - 1 in near)]  # fmt: skip
+        sides = {actors_by_id[m.actor].side for m in taking_part}
+        third = sides - PARTIES
+        cue = label(diplomacy[0])
+        if third:
+            why["reactions"].append(f"diplomacy with a third party: {cue}")
+            for m in taking_part:
+                if actors_by_id[m.actor].side not in PARTIES:
+                    speaking.setdefault(m.actor, None)
+        if len(sides & PARTIES) >= 2:
+            why["statements"].append(f"diplomacy between the parties: {cue}")
+    for start, end in cue_hits.get("act3", ()):
+        m = before(start, 12)
+        if m is None:
+            continue
+        who = actors_by_id[m.actor]
+        if who.side not in PARTIES and who.type not in HUMANITARIAN_TYPES:
+            why["reactions"].append(f"{label((start, end))} — {who.name} ({who.side})")
+            speaking.setdefault(m.actor, None)
+
+    # ---- physical acts ------------------------------------------------------------------------
+    hedges = {s for s, _ in cue_hits.get("future", ())}
+    hedges |= {e - 1 for _, e in cue_hits.get("future", ())}
+
+    def hedged(start: int) -> bool:
+        return any((start - k) in hedges and sentence[start - k] == sentence[start] for k in (1, 2, 3))
+
+    def object_of_courtesy(start: int) -> bool:
+        return any(p < start and sentence[p] == sentence[start] for p in polite_at)
+
+    strong_events: list[str] = []
+    weak_events: list[str] = []
+    for kind, found in (("event2", strong_events), ("event1", weak_events)):
+        for span in cue_hits.get(kind, ()):
+            if not hedged(span[0]) and not object_of_courtesy(span[0]):
+                found.append(label(span))
+    if strong_events:
+        why["events"].extend(dict.fromkeys(strong_events + weak_events))
+        claimants = [actors_by_id[a] for a in speaking if actors_by_id[a].side in PARTIES]
+        if claimants:
+            why["events"].append("claimed by " + ", ".join(a.name for a in claimants))
+
+    # ---- humanitarian access -----------------------------------------------------------------
+    strong = [label(span) for span in cue_hits.get("hum2", ())]
+    weak = [label(span) for span in cue_hits.get("hum1", ())]
+    for name in places:
+        weight = ACCESS_PLACES.get(name)
+        if weight == 2:
+            strong.append(name)
+        elif weight == 1:
+            weak.append(name)
+    for m in mentions:
+        if actors_by_id[m.actor].type in HUMANITARIAN_TYPES or m.actor in ("unhcr", "un-ocha"):
+            weak.append(actors_by_id[m.actor].name)
+    if feed_kind == "humanitarian":
+        weak.append("humanitarian feed")
+    if strong or len(set(weak)) >= 2:
+        why["humanitarian"].extend(dict.fromkeys(strong + weak))
+    elif why["humanitarian"]:  # a humanitarian agency speaking, but no access cue: its words are news
+        why["humanitarian"].extend(dict.fromkeys(weak))
+
+    # ---- on topic -----------------------------------------------------------------------------
+    party_mention = any(actors_by_id[m.actor].side in PARTIES or m.actor in REGION_ACTORS for m in mentions)
+    party_word = any(actor_id in _PARTY_GENERICS for actor_id in side_at.values())
+    panes_found = [pane for pane in PANES if why[pane]]
+    region = region_place or party_mention or party_word
+    on_topic = region or (feed_side in PARTIES and bool(panes_found))
+    if on_topic and cue_hits.get("offtopic") and not (why["events"] or why["humanitarian"] or speech or diplomacy):
+        on_topic = False
+
+    # the feed's kind when the text says nothing decisive
+    if on_topic and not panes_found and feed_side:
+        if feed_kind == "official":
+            pane = "statements" if feed_side in PARTIES else "reactions"
+            why[pane].append(f"official feed ({feed_side})")
+        elif feed_kind == "humanitarian":
+            why["humanitarian"].append("humanitarian feed")
+        panes_found = [pane for pane in PANES if why[pane]]
+
+    speaker = None
+    if speech:
+        first = min(speech, key=lambda s: (s[0] >= title_end if title_end else False, s[0]))
+        speaker = actors_by_id[first[1]]
+    actor_ids: dict[str, None] = {}
+    for m in mentions:
+        if m.how != "metonym" or m.actor in speaking:
+            actor_ids[m.actor] = None
+    for actor_id in speaking:
+        actor_ids.setdefault(actor_id, None)
+    return Classification(
+        panes=tuple(panes_found),
+        on_topic=on_topic,
+        why=tuple((pane, tuple(dict.fromkeys(why[pane]))) for pane in panes_found),
+        speaker=speaker,
+        actors=tuple(actors_by_id[a] for a in actor_ids),
+        places=tuple(places),
+    )
+
+
+_SIDE_GENERIC = {
+    "azerbaijan": "azerbaijan-government",
+    "armenia": "armenia-government",
+    "karabakh": "karabakh-authorities",
+    "russia": "russia-government",
+    "turkey": "turkey-government",
+    "iran": "iran-government",
+}
+_PARTY_GENERICS = frozenset({"azerbaijan-government", "armenia-government", "karabakh-authorities"})
+
+
+@cache
+def _non_region_places() -> frozenset[str]:
+    return frozenset(p.name for p in load().places if not p.region)
+
