@@ -346,9 +346,36 @@ def test_a_story_is_cited_once_with_all_its_sources_and_claims_stay_with_their_p
     assert key.count("[APA]") == key.count("[Newsam]") == key.count("[Reuters]") == 1
     # only APA vouches for what Azerbaijan's MoD said; the others covered the same story
     assert "Ministry of Defence of Azerbaijan said, according to [APA][1] (Azerbaijan): “MoD: Armenian" in key
-    assert key.endswith("; also covered by [Newsam][2] (Armenia) and [Reuters][3] (international)")
+    assert key.endswith("” Also covered by [Newsam][2] (Armenia) and [Reuters][3] (international).")
     az, am = body["Actor statements"].split("### Armenia")
     assert "shelled Aghdam" in az and "denies" not in az
     assert "Ministry of Defence of Armenia said, according to [Newsam][2] (Armenia): “Armenia's MoD denies" in am
     assert "Reuters" not in body["Actor statements"]
     assert "Coverage: 3 items in 1 story from 3 sources (Azerbaijan 1, Armenia 1, international 1)." in text
+
+
+def test_reactions_are_grouped_by_the_third_party_not_a_party_speaker():
+    from briefing.brief.model import BriefData, Report, Source, Story, Window
+    from briefing.store import StoredItem
+
+    def reaction(n, speaker, speaker_side, actors):
+        it = StoredItem(
+            id=n, title=f"Reaction {n}", summary="", link=f"https://r.example/{n}", published=at(9, n),
+            date_estimated=False, first_seen=at(9, n), language=None, author=None, feed_id=1, feed_name="Wire",
+            side="international", kind="wire", read=False, starred=False, panes=("reactions",), speaker=speaker,
+            speaker_side=speaker_side, actors=actors,
+        )  # fmt: skip
+        return Story((Report(it, (Source("Wire", "international", "wire", it.link),)),))
+
+    stories = (
+        reaction(1, "un-security-council", "international", ("un-security-council",)),
+        reaction(2, "nikol-pashinyan", "armenia", ("nikol-pashinyan", "european-union")),  # Pashinyan on the EU
+        reaction(3, "nikol-pashinyan", "armenia", ("nikol-pashinyan",)),
+    )
+    window = Window(at(0), at(23), YEREVAN, "Asia/Yerevan", None)
+    data = BriefData(window=window, generated_at=AS_OF, stories=stories, actor_names=NAMES, actor_sides=SIDES)
+    reactions = sections(render_brief(data))["International reactions"]
+    groups = {block.split("\n")[0]: block for block in reactions.split("### ")[1:]}
+    assert set(groups) == {"UN Security Council", "European Union", "Other or unidentified"}
+    assert "Nikol Pashinyan said, according to [Wire]" in groups["European Union"]
+    assert "Reaction 3" in groups["Other or unidentified"]

@@ -68,7 +68,7 @@ def item(n: int, title: str, link: str | None, **kw) -> StoredItem:
 def hostile_data() -> BriefData:
     stories = []
     for n, (title, link) in enumerate(PAYLOADS, 1):
-        it = item(n, title, link, speaker="evil-[actor](https://evil.example)", speaker_side="azerbaijan",
+        it = item(n, title, link, speaker="evil-[actor](https://evil.example)", speaker_side="international",
                   panes=("events", "statements", "reactions", "humanitarian"), places=("# Place <i>",))
         stories.append(Story((Report(it, (Source(it.feed_name, it.side, it.kind, link),)),)))
     window = Window(T.replace(hour=0), T.replace(hour=23), ZoneInfo("Asia/Yerevan"), "Asia/Yerevan")

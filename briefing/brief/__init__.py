@@ -116,13 +116,14 @@ def gather(
     carriers = sql.carriers_for(store, [i.id for i in items])
     new_after = previous.max_item_id if previous is not None else None
     stories = group_stories(items, carriers, new_after=new_after)
-    speakers = sorted({i.speaker for i in items if i.speaker})
+    names, sides = actor_names(sorted({a for i in items for a in (i.speaker, *i.actors) if a}))
     data = BriefData(
         window=window,
         generated_at=now,
         stories=tuple(stories),
         filter_text=filter_text,
-        actor_names=actor_names(speakers),
+        actor_names=names,
+        actor_sides=sides,
         watched=tuple(sql.watched_feeds(store)),
         gaps=tuple(sql.feed_gaps(store, window.start, window.end)),
         previous=previous,
@@ -173,17 +174,21 @@ def group_stories(
     return stories
 
 
-def actor_names(actor_ids: Sequence[str]) -> dict[str, str]:
-    """Display names from the classifier's gazetteer; an unknown id is left to the renderer."""
+def actor_names(actor_ids: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Display names and sides from the classifier's gazetteer; an unknown id is left to the
+    renderer (which shows the id), and has no side."""
     from .. import classify
 
     lookup = getattr(classify, "actor", None)
-    names = {}
+    names, sides = {}, {}
     for actor_id in actor_ids:
         actor = lookup(actor_id) if lookup is not None else None
-        if actor is not None and getattr(actor, "name", None):
-            names[actor_id] = actor.name
-    return names
+        if actor is not None:
+            if getattr(actor, "name", None):
+                names[actor_id] = actor.name
+            if getattr(actor, "side", None):
+                sides[actor_id] = actor.side
+    return names, sides
 
 
 # ---------------------------------------------------------------------- helpers

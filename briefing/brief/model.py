@@ -104,6 +104,7 @@ class BriefData:
     stories: tuple[Story, ...]  # in time order
     filter_text: str | None = None
     actor_names: Mapping[str, str] = field(default_factory=dict)  # actor id → display name
+    actor_sides: Mapping[str, str] = field(default_factory=dict)  # actor id → side, for grouping reactions
     watched: tuple[tuple[str, str | None], ...] = ()  # (feed, side) enabled in feeds.toml
     gaps: tuple[FeedGap, ...] = ()
     previous: BriefRecord | None = None

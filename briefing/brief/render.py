@@ -25,6 +25,7 @@ from .model import PARTIES, SIDE_NAMES, SIDE_ORDER, BriefData, Report, Source, S
 KEY_MIN, KEY_MAX = 5, 8
 SUMMARY_CHARS = 220
 TITLE_CHARS = 200
+MAX_PLACES = 3
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")  # fmt: skip
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -167,8 +168,8 @@ class _Renderer:
     def _reactions(self) -> None:
         groups: dict[str, list[tuple[Report, ...]]] = {}
         for story in self.data.stories:
-            for speaker, reports in _split(story.in_pane("reactions"), lambda r: r.item.speaker or "").items():
-                groups.setdefault(speaker, []).append(reports)
+            for actor_id, reports in _split(story.in_pane("reactions"), self._third_party).items():
+                groups.setdefault(actor_id, []).append(reports)
         self._para("## International reactions")
         if not groups:
             self._para("No international reactions in this window.")
@@ -257,7 +258,8 @@ class _Renderer:
             head.append("new")
         places = story.places
         if places:
-            head.append("; ".join(md.text(p) for p in places))
+            shown = "; ".join(md.text(p) for p in places[:MAX_PLACES])
+            head.append(shown + (f" (+{len(places) - MAX_PLACES})" if len(places) > MAX_PLACES else ""))
         speaker = item.speaker
         vouching = [r for r in story.reports if r.item.speaker == speaker]
         vouch_sources = _unique(s for r in vouching for s in r.sources)
@@ -266,7 +268,9 @@ class _Renderer:
         who = f"{md.text(self._actor(speaker))} said, according to {cites}" if speaker else f"According to {cites}"
         line = f"- {' · '.join(head)} — {who}: {self._said(item)}"
         if others:
-            line += f"; also covered by {_and([self._cite(s) for s in others])}"
+            also = _and([self._cite(s) for s in others])
+            ends_sentence = line.endswith((".", "!", "?", "…", "”"))
+            line += f" Also covered by {also}." if ends_sentence else f"; also covered by {also}"
         return line
 
     def _said(self, item: StoredItem) -> str:
@@ -279,6 +283,17 @@ class _Renderer:
                 found += f" — {md.text(summary)}"
             self._texts[item.id] = found
         return found
+
+    def _third_party(self, report: Report) -> str:
+        """Who is reacting: the speaker unless it is a party, else the first third party named."""
+        item = report.item
+        if item.speaker and item.speaker_side not in PARTIES:
+            return item.speaker
+        sides = self.data.actor_sides
+        for actor_id in item.actors:
+            if actor_id != item.speaker and sides.get(actor_id) not in (*PARTIES, None):
+                return actor_id
+        return ""
 
     def _cite(self, source: Source) -> str:
         label = ", ".join(p for p in (_side_name(source.side) if source.side else "", _kind(source.kind)) if p)
