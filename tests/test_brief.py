@@ -379,3 +379,12 @@ def test_reactions_are_grouped_by_the_third_party_not_a_party_speaker():
     assert set(groups) == {"UN Security Council", "European Union", "Other or unidentified"}
     assert "Nikol Pashinyan said, according to [Wire]" in groups["European Union"]
     assert "Reaction 3" in groups["Other or unidentified"]
+
+
+def test_the_brief_never_imports_textual():
+    import subprocess
+    import sys
+
+    code = "import sys, briefing.brief; print('textual' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr

@@ -123,6 +123,8 @@ class _Renderer:
         )
         coverage += f" ({sides})." if sides else "."
         coverage += " Off-topic items are left out; every claim is attributed to whoever made it."
+        if any(r.item.date_estimated for s in d.stories for r in s.reports):
+            coverage += " ≈ marks a time the feed did not give: when briefing first saw the item."
         self._para(coverage)
 
     def _key_developments(self) -> list[str]:
