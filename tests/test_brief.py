@@ -388,3 +388,14 @@ def test_the_brief_never_imports_textual():
     code = "import sys, briefing.brief; print('textual' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
+
+
+def test_actor_names_and_sides_come_from_the_gazetteer():
+    from briefing import classify
+    from briefing.brief import actor_names
+
+    if not hasattr(classify, "actor"):
+        pytest.skip("the classifier has no actor() yet")
+    names, sides = actor_names(["nikol-pashinyan", "no-such-actor"])
+    assert "Pashinyan" in names["nikol-pashinyan"] and sides["nikol-pashinyan"] == "armenia"
+    assert "no-such-actor" not in names  # the renderer shows the id, humanized: "No Such Actor"
