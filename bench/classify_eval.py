@@ -48,12 +48,14 @@ def evaluate(items: list[dict], show_errors: bool = False) -> dict:
     actor = [0, 0, 0]  # found, known to the gazetteer, named
     place = [0, 0, 0, 0, 0]  # found, known, named, named in the excerpt, found of those
     off_topic = 0
+    topic = {(True, True): 0, (True, False): 0, (False, True): 0, (False, False): 0}  # (expected, judged)
     for number, item in enumerate(items, 1):
         result = run(item)
         expected = {LETTERS[x] for x in item.get("labels", [])}
         got = set(result.panes) if result.on_topic else set()
         if not result.on_topic:
             off_topic += 1
+        topic[(item.get("on_topic", True), result.on_topic)] += 1
         for pane in PANES:
             if pane in got and pane in expected:
                 counts[pane][0] += 1
@@ -77,9 +79,9 @@ def evaluate(items: list[dict], show_errors: bool = False) -> dict:
             if not hit:
                 missed_places.append(name)
         found_places = result.places
-        if show_errors and (got != expected or missed_places):
+        if show_errors and (got != expected or missed_places or item.get("on_topic", True) != result.on_topic):
             shown = (item.get("title") or "") + " | " + (item.get("summary") or "")
-            print(f"#{number} expected {''.join(sorted(expected))} got {''.join(sorted(got))}"
+            print(f"#{number} expected {'/'.join(sorted(expected))} got {'/'.join(sorted(got))}"
                   f"{' OFF-TOPIC' if not result.on_topic else ''}  {shown[:160]}")  # fmt: skip
             for pane, reasons in result.why:
                 print(f"      {pane}: {'; '.join(reasons)}")
@@ -101,6 +103,7 @@ def evaluate(items: list[dict], show_errors: bool = False) -> dict:
         "place_recall_in_text": place[4] / place[3] if place[3] else 1.0,
         "counts": (actor[2], actor[1], place[2], place[1], place[3]),
         "off_topic": off_topic,
+        "topic": topic,
     }
 
 
@@ -141,7 +144,9 @@ def report(path: Path, show_errors: bool) -> None:
           f"   ({result['place_recall_known']:.3f} of the {place_known} the gazetteer knows)")  # fmt: skip
     print(f"place recall    {result['place_recall_in_text']:.3f} of the {place_in_text} named in the excerpt itself"
           " (the labels also name places only the full article mentions)")
-    print(f"off-topic       {result['off_topic']} items judged off-topic")
+    topic = result["topic"]
+    print(f"off-topic       {result['off_topic']} items judged off-topic; {topic[(False, False)]} of the"
+          f" {topic[(False, False)] + topic[(False, True)]} labelled off-topic, {topic[(True, False)]} on-topic items missed")
     per_cpu, per_wall = speed(items)
     print(f"speed           {per_cpu:,.0f} items/s on one core (CPU time; {per_wall:,.0f} items/s wall-clock)")
 

@@ -15,6 +15,7 @@ The kinds (the keys of CUES):
 - say        reporting verbs: the speaker is the nearest actor before it ("Aliyev said")
 - polite     apologies, thanks, condolences: speech whose object is not reported as news
              ("apologised for the deaths" reports the apology, not the deaths)
+- deny       denials: speech, and the act it denies is not reported as having happened
 - appeal     reporting verbs that ask something of someone (call on, urge, demand): as `say`, and
              they make even a humanitarian agency's words a reaction
 - cont       "saying", "adding": more speech by the subject already found
@@ -39,7 +40,7 @@ states, stated, announce|s|d, declare|s|d, claim|s|ed, assert|s|ed, allege|s|d, 
 tell|s, told, report|s|ed, confirm|s|ed, reveal|s|ed, inform|s|ed, stress|es|ed, note|s|d, add|s|ed
 reiterate|s|d, emphasi|ze|zed|zes|se|sed|ses, underline|s|d, point|s|ed out, explain|s|ed, respond|s|ed
 repl|y|ied|ies, comment|s|ed, acknowledge|s|d, admit|s|ted, warn|s|ed, threaten|s|ed, accuse|s|d
-blame|s|d, den|y|ies|ied, reject|s|ed, refute|s|d, dismiss|es|ed, condemn|s|ed, denounce|s|d
+blame|s|d, reject|s|ed, dismiss|es|ed, condemn|s|ed, denounce|s|d
 criticis|e|ed|es, criticiz|e|ed|es, slam|s|med, protest|ed against, deplore|s|d, decr|y|ies|ied
 hail|s|ed
 voice|s|d concern, express|es|ed concern, express|es|ed regret, express|es|ed support, expresse|d alarm
@@ -48,17 +49,18 @@ propose|s|d, offers, offered, suggest|s|ed, hope|s|d, believe|s, consider|s, twe
 vowed, describe|s|d, called it, calls it, branded, labelled, labeled, dubbed, characteri|zed|sed
 # Russian
 заявил*, сказал*, сообщил*, отметил*, подчеркнул*, ответил*, указал*, добавил*, утвержда*, обвинил*, обвиня*
-опроверг*, отверг*, отклонил*, осудил*, раскритиковал*, пригрозил*, предупредил*, считает, считают, уверен*
+отклонил*, осудил*, раскритиковал*, пригрозил*, предупредил*, считает, считают, уверен*
 выразил*, пообещал*, признал*, напомнил*, пояснил*, констатировал*, назвал*, объявил*, прокомментировал*
 # Armenian
 հայտարարել*, հայտարարեց*, ասել*, ասաց*, նշել*, նշեց*, հայտնել*, հայտնեց*, շեշտել*, շեշտեց*, մեղադրել*
-մեղադրեց*, հերքել*, հերքեց*, մերժել*, մերժեց*, դատապարտել*, դատապարտեց*, քննադատել*, սպառնացել*, զգուշացրել*
-պնդում*, պնդել*, գրել*, գրեց*, ընդգծել*, ընդգծեց*
+մեղադրեց*, մերժել*, մերժեց*, դատապարտել*, դատապարտեց*, քննադատել*, սպառնացել*, զգուշացրել*
+պնդում*, պնդել*, գրել*, գրեց*, ընդգծել*, ընդգծեց*, հայտնում*, հայտարարում*, նշում*, ասում*
 # Azerbaijani
 bildirib, bildirdi, deyib, dedi, deye, qeyd edib, qeyd etdi, vurgulayib, vurguladi, aciqlayib, aciqladi
 beyan edib, beyan etdi, yazib, yazdi, iddia edib, iddia etdi, ittiham edib, ittiham etdi, gunahlandirib
-tekzib edib, tekzib etdi, redd edib, redd etdi, pisleyib, pisledi, qinayib, qinadi, hedeleyib
-xeberdarliq edib, xeberdarliq etdi, narahatligini ifade edib, bildirilib
+redd edib, redd etdi, pisleyib, pisledi, qinayib, qinadi, hedeleyib
+xeberdarliq edib, xeberdarliq etdi, narahatligini ifade edib, bildirilib, melumat yayib, melumat verib
+xeber verib, aciqlama verib
 # Italian, Spanish, French, Dutch, German, Croatian (wire copy in other languages)
 ha detto, hanno detto, ha dichiarato, ha affermato, ha sottolineato, ha aggiunto, ha annunciato, ha accusato
 ha condannato, ha denunciato, dice, dicono, afferma, dichiara, dijo, dijeron, afirmó, declaró, anunció, acusó
@@ -72,6 +74,11 @@ condolence|s, offer|s|ed condolences, express|es|ed condolences, mourn|s|ed, pa|
 выразил* соболезновани*, извинил*, поблагодарил*, поздравил*, приветствовал*
 ցավակցություն*, ներողություն*, շնորհավոր*
 uzr istedi, uzr isteyib, tebrik edib, tesekkur edib
+"""
+
+CUES["deny"] = """
+den|y|ies|ied, denying, reject|s|ed the claim|s, refute|s|d, dismiss|es|ed reports, dismiss|es|ed claims
+опроверг*, отверг*, հերքել*, հերքեց*, tekzib edib, tekzib etdi, yalanladi
 """
 
 CUES["appeal"] = """
@@ -106,7 +113,8 @@ dichiarazione, comunicato, declaración, comunicado, verklaring, Erklärung, izj
 """
 
 CUES["diplomacy"] = """
-talk|s, held talks, negotiation|s, negotiate|s|d, negotiating, meet|s|ing|ings, met, summit, visit|s|ed|ing
+talk|s, held talks, negotiation|s, negotiate|s|d, negotiating, meets with, meet with, meeting|s, met, summit
+visit|s|ed|ing
 arrive|s|d, received, receives, hosted, host|s, hosting, phone call, phoned, telephone conversation
 telephone call, phone conversation
 spoke by phone, spoke with, peace treaty, peace agreement, peace deal, peace process
@@ -121,7 +129,8 @@ colloqui*, incontro, negoziati, reunión, negociaciones, pourparlers, rencontre,
 """
 
 CUES["act3"] = """
-withdr|aw|aws|ew|awn|awal, pull|s|ed out, deploy|s|ed|ment, send|s, sent, dispatch|ed|es, launch|es|ed
+withdr|aw|aws|ew|awn|awal, pull|s|ed out, leave|s, left the, դուրս է բեր*, լքում*, լքել*
+deploy|s|ed|ment, send|s, sent, dispatch|ed|es, launch|es|ed
 impose|s|d sanctions, sanction|s|ed, adopt|s|ed, resolution, ruling, rule|d, order|s|ed, judgment, judgement
 verdict of the court, provisional measures, issued, issue|s, allocate|s|d, provide|s|d, donate|s|d, fund|s|ed
 monitor|s|ed, patrol|s|led, investigate|s|d, investigation, report on, observed
@@ -132,7 +141,7 @@ CUES["event2"] = """
 shell|s|ed|ing|ings, bombard|ed|ment|ing, bomb|s|ed|ing|ings, attack|s|ed|ing, assault|s|ed, strike|s, struck
 airstrike|s, air strike|s, drone strike|s, drone|s, fire on, fired on, fired at, opened fire, open fire
 subjected to fire, under fire, gunfire, sniper|s, sniper fire, artillery, mortar|s, rocket|s, missile|s
-kill|ed|ing|ings, wound|ed|ing, injur|ed|ies|y|ing, dead, death|s, died, die, casualt|y|ies, fatalit|y|ies
+kill|ed|ing|ings, wound|ed|ing, injur|ed|ies|y|ing, dead, death|s, died, casualt|y|ies, fatalit|y|ies
 clash|es|ed, fighting, fight|s, hostilities, skirmish|es, firefight, battle|s, combat, gunfight, explosion|s
 blast|s, explod|ed|es|e, detonat|ed|ion, blew up, landmine explosion, mine explosion, mine blast, ambush|ed
 capture|d|s, recapture|d, seize|d|s, took control, taken control, take control, came under control
@@ -140,9 +149,15 @@ under the control, liberat|ed|ion, retake|n, retook, offensive, counteroffensive
 advance|d|s, troops entered, occupied, surrender|ed|s, disarm|ed|ament, ceasefire violation|s, violated the ceasefire
 arrest|s|ed, detain|s|ed, detention, abduct|ed|ion, hostage|s, kidnap|ped, trial, tried, sentence|d, convicted
 verdict, jailed, prison term, life imprisonment, charged with, indicted, court hearing, hearing, prosecut|ed|ion
-arson|s, set fire, set on fire, burned, burnt, burning, looting, looted, destroyed, damage|d, demolish|ed
+arson|s, set fire, set on fire, burned, burnt, burning, looting, looted, destroyed, damage|d, demolish|ed|ing
+demolition, fire|s broke out, blaze, firefighters, eco-activists, sit-in, roadblock|s, anti-tank mine|s
+anti-personnel mine|s, stepped on a mine, hit a mine, landmine blast, military vehicles, armoured vehicles
+troop movements, drove into, troops enter|ed, forces enter|ed, army enter|ed, returnees, returning families
+resettle|d|ment, leave their homes, left their homes, forced to leave, eviction|s, evacuation order, koc*
+began returning
 raid|s|ed, protest|s|ers|ors, demonstrat|ors|ion|ions, rall|y|ies, marched, clashes with police, blocked roads
-exodus, flee|s|ing, fled, evacuate|d the town, mass departure, left the region, crossed into armenia
+exodus, flee|s|ing, fled, evacuate|d the town, бежали, бегут, huyendo, huida, mass departure, left the region
+crossed into armenia
 installed a checkpoint, set up a checkpoint, checkpoint installed, road sign
 prisoner exchange, prisoners exchange, swap, handed over, released from captivity, released prisoners
 were released, was released, freed, release of prisoners, release of detainees, bodies, mortal remains
@@ -150,7 +165,7 @@ remains of, exhumed, left the territory, pulled out, withdr|aw|aws|ew|awn|awal, 
 military operation, anti-terrorist operation, anti-terror operation, counter-terrorism operation
 troop|s buildup, mobili|zation|sation|zed|sed, military exercise|s, drill|s, shot down, downed
 # Russian
-обстрел*, обстрелял*, атак*, удар*, беспилотник*, дрон*, погиб*, убит*, ранен*, жертв*, столкновени*
+обстрел*, обстрелял*, задержал*, атак*, удар*, беспилотник*, дрон*, погиб*, убит*, ранен*, жертв*, столкновени*
 боев*, боях, взрыв*, подрыв*, мина, мины, миной, захват*, взял* под контроль, задержан*, арестован*
 суд над, приговор*
 наступлени*, под контроль, огонь, открыл* огонь, поджог*, беженц*, исход, исхода, покинул*, эвакуаци*
@@ -166,6 +181,7 @@ colpi, esplosion*, esplosioni, bombardament*, attacco, uccis*, morti, feriti, sc
 profughi, fuga, fuggiti, ataque, muertos, heridos, explosiones, bombardeo*, combates, huyen, huida
 aanval, doden, gewonden, explosies, beschietingen, gevlucht, vluchten, inval, offensief, tués, blessés
 frappes, attaque, bombardements, exode, Angriff, Verletzte, Beschuss, Flucht, napad, ubijen*, izbjegl*
+landmine|s
 """
 
 CUES["event1"] = """
@@ -185,11 +201,14 @@ siege, besieged, under siege, starvation, starving, famine, malnutrition, shorta
 aid convoy, aid truck|s, aid delivery, aid deliveries, relief supplies, food aid, food supplies
 food and medicine, medicine|s, medical supplies, medical evacuation|s, evacuate|d|s patients, patients
 evacuat|ed|es|ion|ions|ing, transfer of patients, critically ill, baby food, infant formula, insulin
-gas supply, gas supplies, natural gas, gas pipeline, electricity, power cut|s, power outage|s, blackout|s
+gas supply, gas supplies, natural gas, electricity, power cut|s, power outage|s, blackout|s
 fuel, petrol, gasoline, rationing, ration coupons, cut off, cut-off
 refugee|s, displaced, displacement, internally displaced, idps, forcibly displaced, forced displacement
 exodus, flee|s|ing, fled, shelter|s, temporary accommodation, housing for, newly arrived
-landmine|s, demining, mine clearance, unexploded ordnance, uxo, mine-clearing
+landmine|s, demining, mine clearance, unexploded ordnance, uxo, mine-clearing, anti-tank mine|s
+anti-personnel mine|s, stepped on a mine, hit a mine, set up a checkpoint, installed a checkpoint
+leave their homes, left their homes, forced to leave, evacuation order, huyen, huyendo, huida, Flucht
+evacue*, koc*, mina partlayisi, հիվանդ*, бежали, бегут
 free movement, freedom of movement, unimpeded movement, unimpeded access, restriction of movement
 road closure, closed the road, reopen|ed the road, unblock|ed|ing, lifting of the blockade, lift the blockade
 essential goods, basic necessities, bread, flour, water supply, supply route, supply line
@@ -213,7 +232,8 @@ CUES["hum1"] = """
 aid, assistance, supplies, food, water, medical, hospital|s, ambulance|s, truck|s, cargo, goods, convoy
 access, corridor, road, highway, checkpoint, crossing, passage, transit, needs, shortages, reception centre
 reception center, humanitarian situation, living conditions, unblocking, open the road, opening of the road
-reopening, opening, shut, closure, closed, kept shut, keeping shut, women and children
+reopening, opening, shut, closure, closed, kept shut, keeping shut, women and children, gas pipeline
+block|s|ed|ing
 heating, isolation, isolated, relief, registered
 вывезен*, транспорт*, КПП, пропускн*, дорог*, коридор*
 ճանապարհ*, միջանցք*, անցակետ*
@@ -242,7 +262,8 @@ last year's, whether, anniversary of, commemorat|e|ed|ing|ion
 
 CUES["offtopic"] = """
 football, soccer, basketball, tennis, volleyball, wrestling, weightlifting, boxing, chess, olympic|s, championship
-league, tournament, match, goal, goals, coach, striker, midfielder, world cup, grand prix, formula 1, concert
+league, tournament, match, goal, goals, weightlifter|s, wrestler|s, boxer|s, athlete|s, medal|s, sports
+coach, striker, midfielder, world cup, grand prix, formula 1, concert
 festival, album, film festival, box office, recipe, fashion, celebrity, weather forecast, horoscope, lottery
 stock market, earnings, quarterly results, smartphone, iphone, football club, fc, uefa, fifa, eurovision
 """

@@ -28,7 +28,7 @@ ENTITY, CUE = 0, 1  # layers: longest match wins within a layer; layers may over
 
 # Azerbaijani case, possessive and plural endings, folded (ı→i, ə→e), with buffer letters.
 _AZ_ENDINGS = """a e i u ya ye yi yu da de ta te dan den tan ten in nin un nun na ne ni nu
-daki deki taki teki li lu lar ler larin lerin dir dur la le ca ce si su sinin sunun"""
+daki deki taki teki li lu lar ler larin lerin dir dur la le ca ce si su sinin sunun nde nda nden ndan"""
 AZ_SUFFIXES = frozenset(_AZ_ENDINGS.split())
 # English words that look like a name plus an Azerbaijani ending but are not that name.
 NOT_INFLECTED = frozenset({"azerbaijani", "azerbaijanis", "karabakhi", "irani", "bakuda"})

@@ -48,11 +48,16 @@ _BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _PASSIVE_NEXT = frozenset({"of", "for", "with", "by"})
 _PASSIVE_VERBS = frozenset({"accused", "blamed", "charged", "condemned", "criticised", "criticized", "denounced",
                             "suspected", "reported", "confirmed", "announced", "rejected", "denied"})
+_PLACE_PREPOSITIONS = frozenset({"of", "in", "from", "near", "to", "at", "into", "outside", "around", "across",
+                                 "toward", "towards", "via", "through"})
+_CLAUSE_BREAK = frozenset({",", ";", ":", ".", "while", "but", "whereas", "meanwhile", "however", '"', "-"})
 _SHARES_SUBJECT = frozenset({"and", "but", "to", "also", "then"})
 # Reporting verbs that may come before their subject: "..., said the Kremlin".
 _INVERTIBLE = frozenset({"said", "says", "told", "added", "noted", "stressed", "wrote", "reported", "announced",
                          "confirmed", "stated", "explained", "rekao", "rekla", "izjavio", "dijo", "zei", "zegt",
-                         "sagte", "declared", "insisted", "warned", "claimed"})
+                         "sagte", "declared", "insisted", "warned", "claimed", "сообщил", "сообщила", "сообщили",
+                         "заявил", "заявила", "заявили", "отметил", "отметили", "сообщает", "сообщают", "передает",
+                         "bildirib", "deye", "հայտնում", "հայտնել", "ասել", "նշել"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,10 +198,16 @@ def classify(
 
     speakers_candidates = [m for m in mentions if actors_by_id[m.actor].type not in NON_SPEAKING]
 
+    def as_place(m: _Mention) -> bool:
+        """"in Baku", "residents of Stepanakert": a metonym after a preposition is a place."""
+        return m.how == "metonym" and m.start > 0 and tokens[m.start - 1] in _PLACE_PREPOSITIONS
+
     def subject_like(m: _Mention, pos: int) -> bool:
         """A metonym ("Baku", "Armenia") speaks only as a subject: right before the verb."""
         if m.how != "metonym":
             return True
+        if as_place(m):
+            return False
         between = tokens[m.end : pos]
         if between and between[-1] == ",":
             between = between[:-1]
@@ -254,24 +265,30 @@ def classify(
                 add_speech(after(i + 1, 8), i, "dash attribution")
                 break
     verb_speech = False
-    for kind in ("say", "appeal", "polite"):
-        for start, end in cue_hits.get(kind, ()):
-            prev = tokens[start - 1] if start else "."
-            nxt = tokens[end] if end < n else "."
-            if prev in _BE or (nxt in _PASSIVE_NEXT and tokens[end - 1] in _PASSIVE_VERBS):
-                continue  # passive: "was reported by", "a man accused of" — not this subject speaking
-            verb_speech = True
-            if kind == "polite":
-                polite_at.append(start)
-            m = None
-            if prev in (",", '"') or prev in SENTENCE_END:
-                if tokens[end - 1] in _INVERTIBLE:
-                    m = after(end, 10)  # "..., said the Kremlin"
-            elif prev in _SHARES_SUBJECT:
-                m = subject(start)  # "... and called for", "... to call for"
-            if m is None:
-                m = before(start)
-            add_speech(m, start, label((start, end)), kind == "appeal")
+    verbs = sorted((start, end, kind) for kind in ("say", "appeal", "polite", "deny")
+                   for start, end in cue_hits.get(kind, ()))  # fmt: skip
+    last_verb_end = {}  # sentence → where the last accepted reporting verb ended
+    for start, end, kind in verbs:
+        prev = tokens[start - 1] if start else "."
+        nxt = tokens[end] if end < n else "."
+        if prev in _BE or (nxt in _PASSIVE_NEXT and tokens[end - 1] in _PASSIVE_VERBS):
+            continue  # passive: "was reported by", "a man accused of" — not this subject speaking
+        earlier = last_verb_end.get(sentence[start])
+        if earlier is not None and not any(t in _CLAUSE_BREAK for t in tokens[earlier:start]):
+            continue  # reported speech inside reported speech: "X said Y had denied ..." is X's
+        last_verb_end[sentence[start]] = end
+        verb_speech = True
+        if kind in ("polite", "deny"):
+            polite_at.append(start)
+        m = None
+        if prev in (",", '"') or prev in SENTENCE_END:
+            if tokens[end - 1] in _INVERTIBLE:
+                m = after(end, 10)  # "..., said the Kremlin"
+        elif prev in _SHARES_SUBJECT:
+            m = subject(start)  # "... and called for", "... to call for"
+        if m is None:
+            m = before(start)
+        add_speech(m, start, label((start, end)), kind == "appeal")
     for start, end in cue_hits.get("according", ()):
         add_speech(after(end, 8), start, label((start, end)))
     if not speech:
@@ -296,14 +313,22 @@ def classify(
         else:
             why["humanitarian"].append(reason)
 
+    hedges = {s for s, _ in cue_hits.get("future", ())}
+    hedges |= {e - 1 for _, e in cue_hits.get("future", ())}
+
+    def hedged(start: int) -> bool:
+        return any((start - k) in hedges and sentence[start - k] == sentence[start] for k in (1, 2, 3))
+
     # ---- diplomacy and third parties' acts ----------------------------------------------------
+    side_mentions = [_Mention(p, p + 1, a, "side") for p, a in side_at.items()]
     diplomacy = cue_hits.get("diplomacy", ())
     if diplomacy:
         sentences = {sentence[s] for s, _ in diplomacy}
         near = {p for s, e in diplomacy for p in range(s - 4, e + 4)}
         taking_part = [m for m in mentions
                        if sentence[m.start] in sentences and actors_by_id[m.actor].type not in NON_SPEAKING
-                       and (m.how != "metonym" or m.start in near or m.end - 1 in near)]  # fmt: skip
+                       and (m.how != "metonym" or ((m.start in near or m.end - 1 in near) and not as_place(m)))]
+        taking_part += [m for m in side_mentions if m.start in near]  # "Armenian and Azerbaijani commissions"
         sides = {actors_by_id[m.actor].side for m in taking_part}
         third = sides - PARTIES
         cue = label(diplomacy[0])
@@ -312,10 +337,13 @@ def classify(
             for m in taking_part:
                 if actors_by_id[m.actor].side not in PARTIES:
                     speaking.setdefault(m.actor, None)
-        if len(sides & PARTIES) >= 2:
+        if len(sides & PARTIES) >= 2 and not all(hedged(s) for s, _ in diplomacy):
             why["statements"].append(f"diplomacy between the parties: {cue}")
     for start, end in cue_hits.get("act3", ()):
         m = before(start, 12)
+        if m is None:  # "a column of Russian military vehicles withdrew": the side word is the subject
+            near = [x for x in side_mentions if start - 8 <= x.start < start and sentence[x.start] == sentence[start]]
+            m = max(near, key=lambda x: x.start) if near else None
         if m is None:
             continue
         who = actors_by_id[m.actor]
@@ -324,12 +352,6 @@ def classify(
             speaking.setdefault(m.actor, None)
 
     # ---- physical acts ------------------------------------------------------------------------
-    hedges = {s for s, _ in cue_hits.get("future", ())}
-    hedges |= {e - 1 for _, e in cue_hits.get("future", ())}
-
-    def hedged(start: int) -> bool:
-        return any((start - k) in hedges and sentence[start - k] == sentence[start] for k in (1, 2, 3))
-
     def object_of_courtesy(start: int) -> bool:
         return any(p < start and sentence[p] == sentence[start] for p in polite_at)
 
@@ -369,7 +391,7 @@ def classify(
     party_word = any(actor_id in _PARTY_GENERICS for actor_id in side_at.values())
     panes_found = [pane for pane in PANES if why[pane]]
     region = region_place or party_mention or party_word
-    on_topic = region or (feed_side in PARTIES and bool(panes_found))
+    on_topic = region or (feed_side in PARTIES and (bool(panes_found) or feed_kind == "official"))
     if on_topic and cue_hits.get("offtopic") and not (why["events"] or why["humanitarian"] or speech or diplomacy):
         on_topic = False
 
