@@ -130,7 +130,8 @@ class _Renderer:
     def _key_developments(self) -> list[str]:
         ranked = sorted(
             self.data.stories,
-            key=lambda s: (not s.starred, -len(s.feeds), -len(s.sides), s.lead.item.published, s.lead.item.id),
+            # several sides carrying a story is the stronger sign: one state's outlets echo each other
+            key=lambda s: (not s.starred, -len(s.sides), -len(s.feeds), s.lead.item.published, s.lead.item.id),
         )
         chosen = []
         for story in ranked:
