@@ -399,3 +399,15 @@ def test_actor_names_and_sides_come_from_the_gazetteer():
     names, sides = actor_names(["nikol-pashinyan", "no-such-actor"])
     assert "Pashinyan" in names["nikol-pashinyan"] and sides["nikol-pashinyan"] == "armenia"
     assert "no-such-actor" not in names  # the renderer shows the id, humanized: "No Such Actor"
+
+
+def test_filter_uses_the_dashboards_language(tmp_path):
+    if not hasattr(Store, "search"):
+        pytest.skip("briefing.query / Store.search not landed yet")
+    db = build_fixture(tmp_path / "f.db")
+    text, _ = write_brief(db, CONFIG, day=DAY, as_of=AS_OF, filter_text="side:armenia")
+    body = sections(text)
+    assert "Filter: side:armenia" in text
+    assert "Armenian Government" in body["Actor statements"] and "Azerbaijan MoD" not in text.split("## Sources")[0]
+    with pytest.raises(BriefingError):
+        write_brief(db, CONFIG, day=DAY, as_of=AS_OF, filter_text="side:mars")
