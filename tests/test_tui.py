@@ -465,3 +465,21 @@ async def test_feed_text_is_never_markup_nor_terminal_control(tmp_path):
         await settle(pilot)
         detail = text_of(app)
         assert "Evil" in detail and not any(ch in detail for ch in "\x1b\x07\x9b")
+
+
+async def test_demo_dashboard_polls_in_app(tmp_path):
+    """The demo path: the bundled loopback feeds, the real poller running inside the app."""
+    from briefing.demo import DemoServer
+
+    db = tmp_path / "demo.db"
+    with DemoServer(initial_hours=36, speed=2.0) as server:
+        app = BriefingApp(db, server.config(interval=10), auto_poll=True, tz=UTC, watch_interval=0.05)
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = main_screen(app)
+            for _ in range(1000):  # wait for the first poll and its repaint, not for a fixed time
+                await pilot.pause(0.02)
+                if not app.polling and screen.counts and sum(screen.counts.values()):
+                    break
+            await settle(pilot)
+            assert sum(screen.counts.values()) > 20
+            assert "feeds ok" in screen.query_one(StatusLine).render().plain

@@ -26,6 +26,7 @@ from ..store import PANE_COLUMNS, Store, StoredItem
 
 PANES: tuple[str, ...] = tuple(PANE_COLUMNS)
 T = TypeVar("T")
+Window = tuple[int, list[StoredItem], int]  # (offset, rows, how many were asked for)
 
 
 def _optional(module: str, name: str) -> Any:
@@ -97,6 +98,16 @@ def parse(text: str, *, now: datetime, tz: tzinfo) -> ParsedFilter | FilterProbl
         return FilterProblem(str(exc), getattr(exc, "position", None))
 
 
+COUNT_CAP: int | None = _optional("briefing.query", "COUNT_CAP")
+
+
+def format_count(count: int) -> str:
+    """A pane count as shown: C's counts stop at COUNT_CAP ("1,000+")."""
+    if COUNT_CAP is not None and count >= COUNT_CAP:
+        return f"{COUNT_CAP:,}+"
+    return f"{count:,}"
+
+
 def _has_windows(store: Store) -> bool:
     return hasattr(store, "pane_counts") and hasattr(store, "pane_window")
 
@@ -138,14 +149,14 @@ class PaneSnapshot:
 
     filter_text: str
     counts: dict[str, int]
-    windows: dict[str, tuple[int, list[StoredItem]]]  # pane → (offset, rows)
+    windows: dict[str, Window]
 
 
 def snapshot(store: Store, flt: ParsedFilter, wanted: dict[str, tuple[int, int]]) -> PaneSnapshot:
     """Counts plus the visible window of each pane: what one repaint needs, in one trip."""
     counts = pane_counts(store, flt)
     windows = {
-        pane: (offset, pane_window(store, flt, pane, offset, limit))
+        pane: (offset, pane_window(store, flt, pane, offset, limit), limit)
         for pane, (offset, limit) in wanted.items()
         if limit > 0
     }
@@ -162,12 +173,15 @@ def refresh(
     items arriving above it do not move it on screen (cursor and top shift by the same rows)."""
     counts = pane_counts(store, flt)
     places: dict[str, tuple[int, int]] = {}
-    windows: dict[str, tuple[int, list[StoredItem]]] = {}
+    windows: dict[str, Window] = {}
     for pane, (item_id, cursor, top, height) in views.items():
         if old_counts is not None and item_id is not None:
-            delta = counts.get(pane, 0) - old_counts.get(pane, 0)
-            start = max(0, cursor - abs(delta) - 1)
-            found = locate(store, flt, pane, item_id, start, 2 * abs(delta) + 3)
+            # Capped counts (COUNT_CAP) can hide how many arrived: look at least a screenful on.
+            delta = abs(counts.get(pane, 0) - old_counts.get(pane, 0)) + 1
+            if COUNT_CAP is not None and counts.get(pane, 0) >= COUNT_CAP:
+                delta = max(delta, 200)
+            start = max(0, cursor - delta)
+            found = locate(store, flt, pane, item_id, start, 2 * delta + 1)
             if found is not None:
                 top = max(0, top + found - cursor)
                 cursor = found
@@ -175,12 +189,12 @@ def refresh(
         places[pane] = (cursor, top)
         height = max(1, height)
         offset = max(0, top - height)
-        windows[pane] = (offset, pane_window(store, flt, pane, offset, height * 3))
+        windows[pane] = (offset, pane_window(store, flt, pane, offset, height * 3), height * 3)
     return PaneSnapshot(flt.text, counts, windows), places
 
 
-def window_only(store: Store, flt: ParsedFilter, pane: str, offset: int, limit: int) -> tuple[int, list[StoredItem]]:
-    return offset, pane_window(store, flt, pane, offset, limit)
+def window_only(store: Store, flt: ParsedFilter, pane: str, offset: int, limit: int) -> Window:
+    return offset, pane_window(store, flt, pane, offset, limit), limit
 
 
 def locate(store: Store, flt: ParsedFilter, pane: str, item_id: int, start: int, span: int) -> int | None:

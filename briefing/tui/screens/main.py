@@ -112,14 +112,14 @@ class MainScreen(BaseScreen):
         self.applied_text = snapshot.filter_text
         self.query_one(FilterBar).hint(None)
         for pane in self.panes:
-            offset, rows = snapshot.windows.get(pane.pane, (0, []))
+            offset, rows, limit = snapshot.windows.get(pane.pane, (0, [], 0))
             rows = [self.briefing.with_flags(item) for item in rows]
             if message.keep:
-                pane.set_rows(snapshot.counts.get(pane.pane, 0), offset, rows, keep=True)
+                pane.set_rows(snapshot.counts.get(pane.pane, 0), offset, rows, limit, keep=True)
                 continue
             cursor, top = message.places.get(pane.pane, (0, 0))
             shift = cursor - pane.cursor if pane.current is not None else 0
-            pane.set_rows(snapshot.counts.get(pane.pane, 0), offset, rows)
+            pane.set_rows(snapshot.counts.get(pane.pane, 0), offset, rows, limit)
             pane.place(cursor, top)
             if shift > 0 and top > 0:
                 pane.new_above += shift
@@ -144,8 +144,8 @@ class MainScreen(BaseScreen):
         snapshot = await self.briefing.reader.call(data.window_only, self.filter, pane.pane, offset, limit)
         if generation != self.generation:
             return
-        offset, rows = snapshot
-        pane.set_rows(pane.count, offset, [self.briefing.with_flags(i) for i in rows], keep=True)
+        offset, rows, limit = snapshot
+        pane.set_rows(pane.count, offset, [self.briefing.with_flags(i) for i in rows], limit, keep=True)
 
     # ------------------------------------------------------------------ live
 

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from ..data import PANES, Status
+from ..data import PANES, Status, format_count
 from ..format import PANE_TITLES, ago, clean
 
 
@@ -28,7 +28,7 @@ class PaneTab(Static):
         self.index = index
 
     def show(self, count: int, active: bool) -> None:
-        self.update(Text(f" {self.index + 1} {PANE_TITLES[PANES[self.index]]} {count:,} "))
+        self.update(Text(f" {self.index + 1} {PANE_TITLES[PANES[self.index]]} {format_count(count)} "))
         self.set_class(active, "-active")
 
     def on_click(self) -> None:

@@ -16,6 +16,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...store import StoredItem
+from .. import data
 from ..format import PANE_TITLES, RowStyles, row_text
 
 
@@ -61,6 +62,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.pane = pane
         self.count = 0
         self.new_above = 0
+        self.capped = False
         self.rows: dict[int, StoredItem] = {}
         self._clock = clock
         self._tz = tz
@@ -71,18 +73,28 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
     # ------------------------------------------------------------------ state from the screen
 
     def _set_title(self) -> None:
-        title = f"{PANE_TITLES[self.pane]} {self.count:,}"
+        title = f"{PANE_TITLES[self.pane]} {data.format_count(self.count)}"
         if self.new_above:
             title += f"  ↑{self.new_above} new"
         self.border_title = title
 
-    def set_rows(self, count: int, offset: int, rows: list[StoredItem], *, keep: bool = False) -> None:
-        """New counts and a window of rows. `keep` holds the rows already known (same data)."""
-        self.count = count
+    def set_rows(self, count: int, offset: int, rows: list[StoredItem], limit: int, *, keep: bool = False) -> None:
+        """New counts and a window of rows. `keep` holds the rows already known (same data).
+
+        A capped count ("1,000+") is a floor: the pane grows as windows past it come back full.
+        """
         if not keep:
             self.rows = {}
+            self.capped = data.COUNT_CAP is not None and count >= data.COUNT_CAP
         for index, item in enumerate(rows):
             self.rows[offset + index] = item
+        if self.capped:
+            end = offset + len(rows)
+            if len(rows) < limit:  # the true end is in sight
+                count = end if rows else max(data.COUNT_CAP or 0, min(count, offset))
+            elif end >= count:
+                count = end + limit
+        self.count = count
         self._asked = None
         self.virtual_size = Size(self.scrollable_content_region.width, count)
         self.cursor = min(self.cursor, max(0, count - 1))
