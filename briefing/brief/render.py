@@ -74,7 +74,6 @@ class _Renderer:
     # ------------------------------------------------------------------ layout
 
     def render(self) -> str:
-        d = self.data
         self._title()
         self._section("Key developments", self._key_developments())
         self._section("Latest events", self._pane_lines("events"), "No events reported in this window.")
@@ -88,7 +87,6 @@ class _Renderer:
         refs = self.refs.definitions()
         if refs:
             self.out += ["", *refs]
-        del d
         return "\n".join(self.out).rstrip("\n") + "\n"
 
     def _para(self, *lines: str) -> None:
