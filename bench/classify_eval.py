@@ -145,8 +145,9 @@ def report(path: Path, show_errors: bool) -> None:
     print(f"place recall    {result['place_recall_in_text']:.3f} of the {place_in_text} named in the excerpt itself"
           " (the labels also name places only the full article mentions)")
     topic = result["topic"]
+    labelled_off = topic[(False, False)] + topic[(False, True)]
     print(f"off-topic       {result['off_topic']} items judged off-topic; {topic[(False, False)]} of the"
-          f" {topic[(False, False)] + topic[(False, True)]} labelled off-topic, {topic[(True, False)]} on-topic items missed")
+          f" {labelled_off} labelled off-topic, {topic[(True, False)]} on-topic items missed")
     per_cpu, per_wall = speed(items)
     print(f"speed           {per_cpu:,.0f} items/s on one core (CPU time; {per_wall:,.0f} items/s wall-clock)")
 

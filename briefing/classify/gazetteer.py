@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from .folding import PUNCT
 from .matcher import entity_pattern, token_matches, words
 
 PARTIES = frozenset({"azerbaijan", "armenia", "karabakh"})
@@ -76,16 +77,18 @@ def load() -> Gazetteer:
     )
 
 
+def _key(name: str) -> str:
+    return " ".join(t for t in words(name) if t not in PUNCT)
+
+
 @cache
 def _lookup_tables() -> tuple[list[tuple[str, str]], list[tuple[str, str, bool]]]:
     """Folded alias → place name; folded alias → (actor id, is metonym)."""
     gaz = load()
-    places = [(" ".join(words(alias)), place.name) for place in gaz.places for alias in place.aliases]
-    actors = [(" ".join(words(alias)), actor_id, False) for actor_id, names in gaz.actor_aliases.items()
-              for alias in names]  # fmt: skip
-    actors += [(" ".join(words(alias)), actor_id, True) for actor_id, names in gaz.actor_metonyms.items()
-               for alias in names]  # fmt: skip
-    actors += [(" ".join(words(actor_id.replace("-", " "))), actor_id, False) for actor_id in gaz.actors]
+    places = [(_key(alias), place.name) for place in gaz.places for alias in place.aliases]
+    actors = [(_key(alias), actor_id, False) for actor_id, names in gaz.actor_aliases.items() for alias in names]
+    actors += [(_key(alias), actor_id, True) for actor_id, names in gaz.actor_metonyms.items() for alias in names]
+    actors += [(_key(actor_id.replace("-", " ")), actor_id, False) for actor_id in gaz.actors]
     return places, actors
 
 
@@ -102,7 +105,7 @@ def _inflected(query: str, alias: str) -> bool:
 
 
 def _find(query: str, table: list[tuple], value: int) -> tuple[str, ...]:
-    q = " ".join(words(query))
+    q = _key(query)
     if not q:
         return ()
     exact: dict[str, None] = {}
@@ -113,7 +116,7 @@ def _find(query: str, table: list[tuple], value: int) -> tuple[str, ...]:
             exact[row[value]] = None
         elif alias.startswith(q) or any(part.startswith(q) for part in _word_starts(alias)):
             prefix[row[value]] = None
-    return tuple(exact) + tuple(p for p in prefix if p not in exact)
+    return tuple(exact) if exact else tuple(prefix)
 
 
 def _word_starts(alias: str) -> list[str]:
@@ -123,10 +126,11 @@ def _word_starts(alias: str) -> list[str]:
 
 
 def find_places(name: str) -> tuple[str, ...]:
-    """A name as a user types it → canonical place names, best first.
+    """A name as a user types it → canonical place names.
 
     Alias-, case-, diacritics- and script-aware ("khankendi", "Xankəndi", "Степанакерт" all give
-    "Stepanakert / Khankendi"); a prefix of a name also matches ("khank"), exact names first.
+    "Stepanakert / Khankendi"); when no name matches whole, names it begins ("khank") or any word
+    of a longer name begins ("corridor") match.
     """
     places, _ = _lookup_tables()
     return _find(name, places, 1)

@@ -59,7 +59,8 @@ def words(text: str) -> list[str]:
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ARMENIAN = re.compile(r"[\u0530-\u058f]")
-_RU_ADJ_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие")
+# folded: й has lost its breve (ий → ии)
+_RU_ADJ_ENDINGS = ("ыи", "ии", "ои", "ая", "яя", "ое", "ее", "ые", "ие")
 _RU_VOWELS = "аяоеиыуюь"
 
 

@@ -1,0 +1,346 @@
+"""The classifier's behaviour: panes, speakers and their sides, places across scripts, reasons,
+on-topic, and reclassification through the real store and CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from briefing.classify import PANES, RULES_VERSION, actor, classify, find_actors, find_places
+from briefing.classify.gazetteer import PARTIES, SIDES, load
+from briefing.cli import main
+from briefing.labelling import reclassify
+from briefing.models import Config, Entry, FeedConfig
+from briefing.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "data" / "classify.jsonl"
+DEV = REPO.parent / "shared" / "eval" / "dev.jsonl"
+STEPANAKERT = "Stepanakert / Khankendi"
+LETTERS = {"E": "events", "S": "statements", "H": "humanitarian", "R": "reactions"}
+
+
+def panes(title: str, summary: str = "", **feed) -> set[str]:
+    return set(classify(title, summary, **feed).panes)
+
+
+# ---- each pane ------------------------------------------------------------------------------
+
+
+def test_neutral_report_of_shelling_is_an_event_only():
+    result = classify("Shelling hits border village, two wounded", "Houses were damaged overnight in Sotk.")
+    assert set(result.panes) == {"events"}
+    assert result.speaker is None
+    assert "Sotk" in result.places
+
+
+def test_party_claim_about_an_incident_is_a_statement_and_an_event_with_the_claimant_as_speaker():
+    result = classify("Azerbaijan's Defence Ministry says Armenian units fired on its positions in Kalbajar", "")
+    assert set(result.panes) == {"statements", "events"}
+    assert result.speaker.id == "azerbaijan-mod" and result.speaker.side == "azerbaijan"
+    events_why = dict(result.why)["events"]
+    assert any(reason.startswith("claimed by") for reason in events_why)
+
+
+def test_party_statement_without_an_incident_is_a_statement_only():
+    result = classify("Pashinyan says Armenia is ready to sign the peace treaty this year", "")
+    assert set(result.panes) == {"statements"}
+    assert result.speaker.id == "nikol-pashinyan"
+
+
+def test_third_party_speech_is_a_reaction_not_a_statement():
+    result = classify("Kremlin urges Baku and Yerevan to show restraint", "")
+    assert set(result.panes) == {"reactions"}
+    assert result.speaker.side == "russia"
+
+
+def test_access_and_supply_vocabulary_is_humanitarian():
+    assert panes("Bread and medicine run out in Stepanakert as the blockade continues") == {"humanitarian"}
+    assert "humanitarian" in panes("Gas supply to Karabakh cut for the third time this month")
+
+
+def test_a_third_party_calling_for_access_is_a_reaction_and_humanitarian():
+    assert panes("EU calls on Azerbaijan to reopen the Lachin corridor") == {"humanitarian", "reactions"}
+
+
+def test_a_humanitarian_agency_reporting_its_own_deliveries_is_not_a_reaction():
+    result = classify("ICRC says it delivered flour and insulin to Stepanakert", "")
+    assert set(result.panes) == {"humanitarian"}
+
+
+def test_talks_between_the_parties_are_statements_and_a_third_party_host_adds_reactions():
+    assert panes("Armenian and Azerbaijani foreign ministers hold talks on the border") == {"statements"}
+    hosted = panes("Aliyev and Pashinyan meet in Brussels for talks hosted by Charles Michel")
+    assert hosted == {"statements", "reactions"}
+
+
+def test_a_third_partys_own_act_about_the_conflict_is_a_reaction():
+    assert "reactions" in panes("Russia withdraws its peacekeepers from Karabakh")
+
+
+def test_a_denial_does_not_report_the_denied_act():
+    result = classify("Armenian Defence Ministry denies reports that its troops shelled Azerbaijani positions", "")
+    assert set(result.panes) == {"statements"}
+
+
+def test_an_apology_reports_the_apology_not_the_deaths():
+    assert panes("Aliyev apologises to Putin for the deaths of Russian peacekeepers") == {"statements"}
+
+
+def test_every_pane_has_its_reasons():
+    result = classify("Azerbaijani MoD: Armenian forces shelled positions near Lachin corridor", "Aid trucks wait.")
+    assert {pane for pane, _ in result.why} == set(result.panes)
+    assert all(cues for _, cues in result.why)
+    assert all(pane in PANES for pane in result.panes)
+
+
+# ---- speakers and their sides ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "speaker", "side"),
+    [
+        ("Pashinyan: Armenia has no claims on anyone's territory", "", "nikol-pashinyan", "armenia"),
+        ("Пашинян: Армения готова к миру", "", "nikol-pashinyan", "armenia"),
+        ("Hikmət Hacıyev: İrəvan sülh prosesini ləngidir", "", "hikmet-hajiyev", "azerbaijan"),
+        ("Karabakh is facing a humanitarian disaster - Armenian Foreign Minister", "", "ararat-mirzoyan", "armenia"),
+        ("", "According to the Artsakh Info Center, two villages were shelled overnight.",
+         "karabakh-authorities", "karabakh"),
+        ("", "The blockade must end now, the Kremlin said on Tuesday.", "russia-government", "russia"),
+        ("", "Nagorno-Karabakh's leadership warned residents to stay in shelters.", "karabakh-authorities",
+         "karabakh"),
+        ("", "Baku accused Yerevan of planting new mines along the border.", "azerbaijan-government", "azerbaijan"),
+        ("", "Президент Азербайджана Ильхам Алиев заявил, что переговоры продолжатся.", "ilham-aliyev",
+         "azerbaijan"),
+        ("", "Ermənistan silahlı qüvvələri mövqelərimizi atəşə tutub, deyə Müdafiə Nazirliyi bildirib.",
+         "azerbaijan-mod", "azerbaijan"),
+    ],
+)
+def test_speaker_and_side(title, summary, speaker, side):
+    result = classify(title, summary)
+    assert result.speaker is not None, result
+    assert (result.speaker.id, result.speaker.side) == (speaker, side)
+
+
+def test_a_place_named_as_a_location_is_not_a_speaker():
+    result = classify("", "Residents of Stepanakert reported loud explosions on Tuesday morning.")
+    assert result.speaker is None
+    assert set(result.panes) == {"events"}
+
+
+def test_the_speaker_of_reported_speech_is_the_one_reporting():
+    result = classify("", "Lavrov said the Armenian leadership had recognised Karabakh as part of Azerbaijan.")
+    assert result.speaker.id == "sergey-lavrov"
+    assert set(result.panes) == {"reactions"}
+
+
+def test_news_agencies_are_actors_but_never_speakers():
+    result = classify("", "Shelling was reported near Martuni, TASS reported.")
+    assert result.speaker is None
+    assert "tass" in {a.id for a in result.actors}
+
+
+def test_an_official_feed_speaks_for_its_side_when_the_text_names_no_speaker():
+    result = classify("Statement of the Ministry", "The Ministry rejects the allegations published yesterday.",
+                      feed_side="armenia", feed_kind="official")  # fmt: skip
+    assert set(result.panes) == {"statements"}
+    assert result.speaker.side == "armenia"
+    assert result.on_topic
+
+
+# ---- places across scripts, inflection, Azerbaijani letters --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Stepanakert", "Khankendi", "Xankəndi", "Ստեփանակերտ", "Степанакерт", "Степанакерте", "Ստեփանակերտում",
+     "Xankəndiyə", "XANKƏNDİ", "Khankendi's"],
+)
+def test_one_place_in_every_script_and_case_ending(text):
+    assert STEPANAKERT in classify(f"News from {text} today", "").places
+    assert find_places(text)[0] == STEPANAKERT
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("Bakı", "Baku"), ("Bakıdan", "Baku"), ("Xocalı", "Khojaly"), ("Laçın dəhlizi", "Lachin corridor"),
+     ("Лачинском коридоре", "Lachin corridor"), ("Shushi", "Shusha / Shushi"), ("Şuşa", "Shusha / Shushi"),
+     ("Berdzor", "Lachin / Berdzor"), ("Aghdara", "Martakert / Aghdara"), ("Hakari bridge", "Hakari bridge checkpoint"),
+     ("Syunik", "Syunik Province"), ("Нагорном Карабахе", "Nagorno-Karabakh")],
+)
+def test_place_spellings(text, place):
+    assert place in classify("", f"It happened in {text} yesterday.").places
+
+
+def test_find_places_is_alias_case_and_prefix_aware():
+    assert find_places("khankendi") == (STEPANAKERT,)
+    assert find_places("KHANK")[0] == STEPANAKERT
+    assert find_places("Lachin") == ("Lachin / Berdzor",)  # a whole name wins over longer names it begins
+    assert "Lachin corridor" in find_places("corrid")
+    assert find_places("") == () and find_places("C++ & AT&T") == ()
+
+
+def test_find_actors_and_actor():
+    assert find_actors("pashinyan") == ("nikol-pashinyan",)
+    assert find_actors("Пашинян") == ("nikol-pashinyan",)
+    assert "antony-blinken" in find_actors("blink")
+    assert actor("nikol-pashinyan").side == "armenia"
+    assert actor("icrc").type == "humanitarian"
+    assert actor("no-such-actor") is None
+
+
+# ---- word boundaries ---------------------------------------------------------------------------
+
+
+def test_words_match_whole_not_inside_other_words():
+    assert "events" not in panes("Armenian ministry issues a warning about phishing emails")
+    assert "events" not in panes("Azerbaijani chef cooks shellfish in Baku")
+    result = classify("Karabakh: let us talk", "")  # "us" is not the US
+    assert "us-government" not in {a.id for a in result.actors}
+    assert "us-government" in {a.id for a in classify("US envoy visits Yerevan", "").actors}
+
+
+# ---- titleless items, on-topic, hostile text ---------------------------------------------------
+
+
+def test_item_without_a_title_is_classified_from_its_summary():
+    result = classify("", "Azerbaijani forces shelled the outskirts of Martakert on Monday, killing a civilian.")
+    assert "events" in result.panes and "Martakert / Aghdara" in result.places
+
+
+def test_off_topic_wire_items():
+    assert not classify("Real Madrid beat Barcelona 2-1", "A late goal decided the league match.").on_topic
+    assert not classify("Russian drones hit Kharkiv", "Four people were killed overnight.").on_topic
+    assert not classify("Armenian weightlifter wins European gold", "", feed_side="armenia").on_topic
+    assert classify("Drone strike near Shusha", "").on_topic
+
+
+@pytest.mark.parametrize("text", ["", " ", "\x1b[31m\x00", "C++ & AT&T", "а" * 20_000, ":" * 500, "- - -"])
+def test_any_text_classifies_without_error(text):
+    result = classify(text, text)
+    assert set(result.panes) <= set(PANES)
+
+
+def test_classification_is_pure():
+    args = ("Baku says Armenian troops fired on Tegh", "Yerevan denied it.")
+    assert classify(*args) == classify(*args)
+
+
+# ---- the gazetteer ------------------------------------------------------------------------------
+
+
+def test_gazetteer_is_consistent():
+    gaz = load()
+    assert {a.side for a in gaz.actors.values()} <= set(SIDES) and set(SIDES) >= PARTIES
+    assert len(gaz.places) >= 40 and len(gaz.actors) >= 50
+    owner: dict[str, str] = {}
+    for place in gaz.places:
+        for alias in place.aliases:
+            key = alias.casefold()
+            assert owner.setdefault(key, place.name) == place.name, f"{alias!r} names two places"
+            assert place.name in find_places(alias), alias
+
+
+# ---- the labelled fixture ------------------------------------------------------------------------
+
+
+def _macro_f1(path: Path) -> float:
+    counts = {pane: [0, 0, 0] for pane in PANES}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        result = classify(item["title"], item["summary"], feed_side=item.get("feed_side"),
+                          feed_kind=item.get("feed_kind"))  # fmt: skip
+        got = set(result.panes) if result.on_topic else set()
+        want = {LETTERS[x] for x in item["labels"]}
+        for pane in PANES:
+            counts[pane][0] += pane in got and pane in want
+            counts[pane][1] += pane in got and pane not in want
+            counts[pane][2] += pane in want and pane not in got
+    f1s = [2 * tp / (2 * tp + fp + fn) if tp else 0.0 for tp, fp, fn in counts.values()]
+    return sum(f1s) / len(f1s)
+
+
+def test_fixture_is_big_varied_and_well_formed():
+    items = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
+    assert len(items) >= 150
+    assert {"en", "ru", "hy", "az"} <= {i["lang"] for i in items}
+    assert sum(1 for i in items if not i["title"]) >= 15
+    for item in items:
+        assert set(item["labels"]) <= set(LETTERS)
+        assert {"title", "summary", "labels", "actors", "places", "lang"} <= set(item)
+
+
+def test_fixture_quality_floor():
+    assert _macro_f1(FIXTURE) >= 0.85
+
+
+def test_shared_dev_set_quality_floor():
+    if not DEV.exists():
+        pytest.skip("../shared/eval/dev.jsonl is not here")
+    assert _macro_f1(DEV) >= 0.85
+
+
+# ---- reclassification through the real store and CLI ---------------------------------------------
+
+T0 = datetime(2023, 9, 19, 9, 0, tzinfo=UTC)
+
+
+def _store_with_unlabelled_items(db: Path, texts: list[tuple[str, str]]) -> list[int]:
+    with Store(db) as store:
+        store.sync_feeds(Config(feeds=(FeedConfig(name="Wire", url="https://w.example/f", side="international",
+                                                  kind="wire"),)))  # fmt: skip
+        [feed] = store.active_feeds()
+        entries = [Entry(guid=str(i), title=t, summary=s, link=None, published=T0) for i, (t, s) in enumerate(texts)]
+        return list(store.ingest(feed, entries, T0).new_ids)
+
+
+def test_reclassify_labels_stale_items_in_the_store(tmp_path):
+    db = tmp_path / "briefing.db"
+    ids = _store_with_unlabelled_items(db, [
+        ("Azerbaijan's Defence Ministry says Armenian forces shelled its positions near Lachin", ""),
+        ("", "The ICRC delivered medicine to Xankəndi through the Lachin corridor."),
+        ("Football: late goal decides derby", "A league match ended 2-1."),
+    ])  # fmt: skip
+    seen = []
+    assert reclassify(db, progress=lambda done, total: seen.append((done, total))) == 3
+    assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+    with Store(db) as store:
+        claim, aid, sport = (store.item(i) for i in ids)
+        assert set(claim.panes) == {"statements", "events"}
+        assert claim.speaker == "azerbaijan-mod" and claim.speaker_side == "azerbaijan"
+        assert "Lachin / Berdzor" in claim.places and "statements" in claim.why
+        assert aid.panes == ("humanitarian",) and STEPANAKERT in aid.places and "icrc" in aid.actors
+        assert not sport.on_topic
+        assert store.count_unclassified(RULES_VERSION) == 0
+    assert reclassify(db) == 0  # nothing stale
+    assert reclassify(db, everything=True) == 3
+
+
+def test_reclassify_command_exit_codes(tmp_path, capsys):
+    db = tmp_path / "briefing.db"
+    assert main(["reclassify", "--db", str(db)]) == 2
+    assert "no database yet" in capsys.readouterr().err
+    assert not db.exists()
+    _store_with_unlabelled_items(db, [("Shelling near Tegh", "")])
+    assert main(["reclassify", "--db", str(db)]) == 0
+    assert "relabelled 1 items" in capsys.readouterr().out
+    assert main(["reclassify", "--db", str(db), "--all"]) == 0
+
+
+def test_reclassify_in_worker_processes_matches_in_process(tmp_path):
+    db = tmp_path / "briefing.db"
+    texts = [(f"Shelling near Tegh, day {i}", "Armenian MoD said Azerbaijani troops opened fire.") for i in range(2100)]
+    ids = _store_with_unlabelled_items(db, texts)
+    assert reclassify(db, processes=2) == 2100
+    with Store(db) as store:
+        item = store.item(ids[-1])
+        assert set(item.panes) == {"events", "statements"} and item.speaker == "armenia-mod"
+        assert store.count_unclassified(RULES_VERSION) == 0
+
+
+def test_core_classifier_does_not_need_the_project_root_on_path():
+    assert "briefing.classify" in sys.modules
