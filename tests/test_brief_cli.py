@@ -55,3 +55,36 @@ def test_brief_errors_are_one_line_exit_2(tmp_path, capsys, monkeypatch):
     done = run("brief", "--db", str(tmp_path / "none.db"), cwd=tmp_path)  # a real process: no traceback
     assert done.returncode == 2 and "no database yet" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_hostile_feed_polled_for_real_then_briefed(tmp_path, server, capsys):
+    """The whole way: a loopback feed with row-20 payloads → poll (parse, sanitise, classify, store) → brief."""
+    from xml.sax.saxutils import escape
+
+    from conftest import write_config
+    from loopback import Response, item, rss
+    from test_brief_safety import PARSER, check_safe
+
+    payloads = [
+        ("Great news](https://evil.example/phish) [more on Karabakh", "https://good.example/a"),
+        ("<img src=x onerror=alert(1)> shelling in Stepanakert", "https://good.example/b"),
+        ("Karabakh talks\n\n# URGENT: reset your password", "https://good.example/c"),
+        ("[Bank] Lachin corridor\n\n[bank]: https://evil.example/login", "https://good.example/d"),
+        ("Aghdam: drones reported", "https://good.example/e) [injected](https://evil.example"),
+        ("Stepanakert | a | b |\n|---|---|", "javascript:alert(1)"),
+    ]
+    body = rss(*(item(f"g{n}", escape(title), link=escape(link), summary=escape(f"{title} &amp; www.evil.example"),
+                      date="Tue, 19 Sep 2023 09:00:00 GMT") for n, (title, link) in enumerate(payloads)))  # fmt: skip
+    feed = {"name": "Hostile <b>", "url": server.route("/f", Response(200, body)), "side": "armenia",
+            "kind": "independent"}
+    config = write_config(tmp_path / "feeds.toml", [feed])
+    db = tmp_path / "b.db"
+    assert main(["poll", "--config", str(config), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["brief", "--config", str(config), "--db", str(db), "--date", "2023-09-19", "--tz", "UTC",
+                 "--as-of", "2023-09-20"]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    allowed = {PARSER.normalizeLink(link) for _t, link in payloads if link.startswith("https://")}
+    check_safe(text, allowed)
+    assert "Coverage: 6 items in 6 stories" in text  # every payload reached the brief (on topic), and stayed text
+    assert "Hostile \\<b\\>" in text
