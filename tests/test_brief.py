@@ -411,3 +411,25 @@ def test_filter_uses_the_dashboards_language(tmp_path):
     assert "Armenian Government" in body["Actor statements"] and "Azerbaijan MoD" not in text.split("## Sources")[0]
     with pytest.raises(BriefingError):
         write_brief(db, CONFIG, day=DAY, as_of=AS_OF, filter_text="side:mars")
+
+
+def test_a_poll_committing_during_gather_cannot_slip_past_the_record(tmp_path, monkeypatch):
+    """gather reads in one snapshot: an item committed after it read max_item_id is not in the
+    brief either, so the next brief counts it as new rather than never."""
+    import briefing.brief as brief
+
+    db = build_fixture(tmp_path / "f.db")
+    with Store(db) as reader, Store(db) as writer:
+        window = resolve_window(day=DAY, tz=YEREVAN, tz_name="Asia/Yerevan", now=AS_OF)
+        feed = next(f for f in writer.active_feeds() if f.name == "Reuters World")
+        original = brief.select_items
+
+        def poll_then_select(store, *args, **kwargs):
+            writer.ingest(feed, [Entry("late", "Late report from Lachin", "", "https://reuters.example/late", at(15))],
+                          at(15, 1), [label(["events"])], "fixture")  # fmt: skip
+            return original(store, *args, **kwargs)
+
+        monkeypatch.setattr(brief, "select_items", poll_then_select)
+        data, newest = gather(reader, window, now=AS_OF)
+        assert "Late report" not in render_brief(data)
+        assert newest == writer.count_items() - 1

@@ -110,10 +110,13 @@ def gather(
     store: Store, window: Window, *, now: datetime, filter_text: str | None = None
 ) -> tuple[BriefData, int]:
     """Read what the brief says about `window`; also the newest item id it could see."""
-    newest = sql.max_item_id(store)
-    previous = sql.previous_brief(store, before=now)
-    items = select_items(store, window, filter_text=filter_text, now=now)
-    carriers = sql.carriers_for(store, [i.id for i in items])
+    with sql.snapshot(store):
+        newest = sql.max_item_id(store)
+        previous = sql.previous_brief(store, before=now)
+        items = select_items(store, window, filter_text=filter_text, now=now)
+        carriers = sql.carriers_for(store, [i.id for i in items])
+        watched = tuple(sql.watched_feeds(store))
+        gaps = tuple(sql.feed_gaps(store, window.start, window.end))
     new_after = previous.max_item_id if previous is not None else None
     stories = group_stories(items, carriers, new_after=new_after)
     names, sides = actor_names(sorted({a for i in items for a in (i.speaker, *i.actors) if a}))
@@ -124,8 +127,8 @@ def gather(
         filter_text=filter_text,
         actor_names=names,
         actor_sides=sides,
-        watched=tuple(sql.watched_feeds(store)),
-        gaps=tuple(sql.feed_gaps(store, window.start, window.end)),
+        watched=watched,
+        gaps=gaps,
         previous=previous,
     )
     return data, newest

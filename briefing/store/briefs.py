@@ -7,7 +7,8 @@ live in one file that no one else edits. Each is one or a few indexed queries: a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,6 +51,22 @@ class BriefRecord:
     items: int
     max_item_id: int
     path: str | None
+
+
+@contextmanager
+def snapshot(store: Store) -> Iterator[None]:
+    """One read transaction: every query inside sees the database at the same moment (WAL), so
+    a poll committing meanwhile cannot put an item in the brief that `max_item_id` missed."""
+    conn = store.db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")  # nothing was written to the database: this only ends the snapshot
 
 
 def carriers_for(store: Store, item_ids: Sequence[int]) -> dict[int, list[Carrier]]:
