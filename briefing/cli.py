@@ -331,20 +331,22 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 
     text = export_opml(load_config(args.config))
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BriefingError(f"{args.output}: cannot write it ({exc.strerror}) — check the folder exists") from None
     else:
         sys.stdout.write(text)
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import DemoServer, default_demo_db
+    from .demo import DemoServer, default_demo_db, fresh_demo_db
 
     db = Path(args.db) if args.db_given else default_demo_db()
     if args.db_given and db.resolve() == Path(DEFAULT_DB).resolve():
         raise BriefingError(f"{db}: the demo never writes to your own database — pass another --db FILE")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    fresh_demo_db(db)
     console = _console()
     with DemoServer(initial_hours=args.start_hours, speed=args.speed) as server:
         config = server.config(interval=10)

@@ -147,6 +147,12 @@ def test_demo_refuses_the_users_database(tmp_path):
     assert done.returncode == 2 and "never writes to your own database" in done.stderr
 
 
+def test_export_to_an_unwritable_place_is_exit_2(tmp_path, capsys):
+    config = write_config(tmp_path / "feeds.toml", [{"name": "Wire", "url": "https://wire.example/rss"}])
+    assert main(["export-opml", "--config", str(config), "-o", str(tmp_path / "no" / "such" / "x.opml")]) == 2
+    assert "cannot write it" in capsys.readouterr().err
+
+
 def test_watch_stops_cleanly_on_ctrl_c(tmp_path, server):
     import signal
     import sqlite3

@@ -288,3 +288,28 @@ def default_demo_db() -> Path:
 
     return Path(tempfile.gettempdir()) / "briefing-demo.db"
 
+
+def fresh_demo_db(path: Path) -> Path:
+    """Empty `path` for a new demo run, but only when it is absent or an earlier demo's database.
+
+    Every run starts afresh, so the old file is deleted: that must never be someone's real
+    database (or any other file passed by mistake as --db), because nothing stored may be lost.
+    """
+    from ..errors import BriefingError
+    from ..store import Store
+
+    if path.is_dir():
+        raise BriefingError(f"{path}: is a directory — pass a file name with --db FILE")
+    if path.exists() and path.stat().st_size:
+        with Store(path) as store:  # a file that is not a database is refused here, untouched
+            foreign = [f["url"] for f in store.feed_health(datetime.now().astimezone())
+                       if not str(f["url"]).startswith("http://127.0.0.1:")]  # fmt: skip
+        if foreign:
+            raise BriefingError(
+                f"{path}: holds real feeds ({foreign[0]} …) — the demo starts from an empty database;"
+                " pass a new --db FILE"
+            )
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
