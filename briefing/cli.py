@@ -234,8 +234,16 @@ def cmd_items(args: argparse.Namespace) -> int:
     until = parse_time(args.until, what="--until") if args.until else None
     if not Path(args.db).exists():
         raise BriefingError(f"{args.db}: no database yet — run `briefing poll` first, or pass --db FILE")
+    flt = None
+    if args.filter is not None:
+        from .query import add_words, parse_filter
+
+        flt = add_words(parse_filter(args.filter), args.search or "")  # --search stays plain words
     with Store(args.db) as store:
-        items = store.items(since=since, until=until, text=args.search, limit=args.limit)
+        if flt is None:
+            items = store.items(since=since, until=until, text=args.search, limit=args.limit)
+        else:
+            items = store.search(flt, since=since, until=until, limit=args.limit)
     if args.json:
         out = sys.stdout
         for item in items:
@@ -443,6 +451,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="6h, 2d, today, 2023-09-19, 2023-09-19T06:00 (local time)")
     p.add_argument("--until", help="same forms as --since")
     p.add_argument("--search", help="full-text search in titles and summaries")
+    p.add_argument(
+        "--filter", metavar="EXPR",
+        help="the dashboard's filter language, e.g. 'shelling side:az place:khankendi @today -lang:ru'",
+    )  # fmt: skip
     p.add_argument("--limit", type=int, default=None, help="at most this many (default: 50, all with --json)")
     p.add_argument("--json", action="store_true", help="one JSON object per line, for jq")
     p.set_defaults(func=cmd_items)

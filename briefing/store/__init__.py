@@ -26,6 +26,7 @@ from ..models import Config, Entry, FeedState, FetchResult, Outcome, ParsedFeed
 from ..stories import Signature, signature
 from ..text import one_line, search_form, strip_controls
 from .schema import migrations
+from .search import SearchMixin
 from .stories import StoriesMixin
 
 BUSY_TIMEOUT = 30.0
@@ -150,7 +151,7 @@ def _story_fields(story_id: int | None, packed: str | None) -> dict[str, Any]:
             "story_sides": tuple(sides.split(",")) if sides else ()}  # fmt: skip
 
 
-class Store(StoriesMixin):
+class Store(StoriesMixin, SearchMixin):
     def __init__(self, path: str | Path, *, check_same_thread: bool = True):
         self.path = Path(path)
         try:

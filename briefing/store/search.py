@@ -1,0 +1,318 @@
+"""The SQL behind the filter language: pane counts and windows, search, saved filters.
+
+`Store` inherits `SearchMixin`. Every query here must stay fast at a million items, because
+the dashboard runs four counts and four windows on every keystroke. How:
+
+- A pane is read newest first from a partial index on (published, story_id) for on-topic
+  items of that pane (migration m007); other conditions are cheap per-row probes (primary
+  keys of item_actors / item_places, a feed-id set), so a window of 30 stops after a few rows.
+- Full-text matches are computed ONCE per filter into a temp table that all eight queries
+  probe by primary key (an FTS5 MATCH with a rowid constraint rescans its doclist on every
+  call, and a prefix term merges all its doclists, so running MATCH per query is too slow).
+- When one condition selects few items (a rare word, a minor place, a quiet source, the
+  starred items), the query is driven from that set instead and sorted: cheaper than walking
+  a pane past thousands of non-matching rows.
+- Counts count stories and stop at COUNT_CAP ("1,000+").
+- One row per story: an item is shown only if no newer item of its story matches the filter
+  in the same pane (a probe on the (story_id, published) index). NULL story_id is a singleton.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ..errors import BriefingError
+from ..query import COUNT_CAP, Filter, FilterError
+from ..text import fold, one_line, strip_controls
+
+if TYPE_CHECKING:
+    from . import StoredItem
+
+PANES = ("events", "statements", "humanitarian", "reactions")
+DRIVE_LIMIT = 3000  # a condition matching at most this many items drives the query
+NAME_MAX = 60
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a Filter needs from the database, resolved once per filter and data version."""
+
+    impossible: bool  # a condition nothing can satisfy (no such source, empty word match)
+    feeds: tuple[int, ...] | None  # allowed feed ids (None: any)
+    no_feeds: tuple[int, ...]
+    text_hits: int | None  # rows in temp.filter_hits (None: no positive text)
+    excluded: bool  # temp.filter_excluded holds items to leave out
+    drive: str | None  # "text", "actors", "places", "feeds", "starred" or None (walk the pane)
+
+
+class SearchMixin:
+    """Filter queries for `Store` (which provides `db`, `_query`, `_write`)."""
+
+    _last_plan: tuple[Filter, tuple[int, int], _Plan] | None = None
+
+    # ------------------------------------------------------------------ public API
+
+    def pane_counts(self, flt: Filter, *, include_off_topic: bool = False) -> dict[str, int]:
+        """Stories matching `flt` in each pane, each count capped at COUNT_CAP."""
+        plan = self._plan(flt)
+        counts = {}
+        for pane in PANES:
+            if plan.impossible:
+                counts[pane] = 0
+                continue
+            where, params = self._where(flt, plan, "items", pane=pane, include_off_topic=include_off_topic)
+            story, story_params = self._story_rep(flt, plan, pane, include_off_topic)
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM items WHERE {where} AND {story} LIMIT {COUNT_CAP})"
+            counts[pane] = self._query(sql, [*params, *story_params])[0][0]
+        return counts
+
+    def pane_window(
+        self, flt: Filter, pane: str, *, offset: int = 0, limit: int = 30, include_off_topic: bool = False
+    ) -> list[StoredItem]:
+        """Rows `offset`..`offset+limit` of a pane, newest first, one row per story."""
+        from . import _ITEM_COLUMNS, _stored_item
+
+        _check_pane(pane)
+        plan = self._plan(flt)
+        if plan.impossible or limit <= 0:
+            return []
+        where, params = self._where(flt, plan, "items", pane=pane, include_off_topic=include_off_topic)
+        story, story_params = self._story_rep(flt, plan, pane, include_off_topic)
+        ids = self._query(
+            f"SELECT items.id FROM items WHERE {where} AND {story}"
+            " ORDER BY items.published DESC, items.id DESC LIMIT ? OFFSET ?",
+            [*params, *story_params, int(limit), max(0, int(offset))],
+        )
+        if not ids:
+            return []
+        order = {row[0]: n for n, row in enumerate(ids)}
+        rows = self._query(
+            f"SELECT {_ITEM_COLUMNS} FROM items JOIN feeds ON feeds.id = items.feed_id"
+            f" WHERE items.id IN ({','.join('?' * len(order))})",
+            list(order),
+        )
+        return sorted((_stored_item(r) for r in rows), key=lambda item: order[item.id])
+
+    def search(
+        self,
+        flt: Filter,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+        newest_first: bool = True,
+        include_off_topic: bool = True,
+    ) -> list[StoredItem]:
+        """Every item matching `flt` (every item of a story, any pane) within [since, until)."""
+        from . import _ITEM_COLUMNS, _stored_item
+
+        plan = self._plan(flt)
+        if plan.impossible:
+            return []
+        where, params = self._where(
+            flt, plan, "items", pane=None, include_off_topic=include_off_topic, since=since, until=until
+        )
+        order = "DESC" if newest_first else "ASC"
+        sql = (
+            f"SELECT {_ITEM_COLUMNS} FROM items JOIN feeds ON feeds.id = items.feed_id WHERE {where}"
+            f" ORDER BY items.published {order}, items.id {order}"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return [_stored_item(r) for r in self._query(sql, params)]
+
+    def saved_filters(self) -> list[tuple[str, str]]:
+        """(name, filter text) pairs, by name."""
+        return [(n, t) for n, t in self._query("SELECT name, text FROM saved_filters ORDER BY name COLLATE NOCASE")]
+
+    def save_filter(self, name: str, text: str) -> None:
+        """Save (or replace) a named filter; the text is kept as typed."""
+        name = one_line(strip_controls(name or ""))
+        if not name:
+            raise FilterError("a saved filter needs a name — e.g. save it as 'lachin'")
+        if len(name) > NAME_MAX:
+            raise FilterError(f"filter name too long ({len(name)} characters) — keep it under {NAME_MAX}")
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO saved_filters (name, text, saved_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET text = excluded.text, saved_at = excluded.saved_at",
+                (name, strip_controls(text or ""), stamp),
+            )
+
+    def delete_filter(self, name: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM saved_filters WHERE name = ?", (name,))
+
+    # ------------------------------------------------------------------ planning
+
+    def _plan(self, flt: Filter) -> _Plan:
+        """Resolve feeds, fill the temp match tables and pick a driver — once per filter."""
+        conn = self.db.conn
+        version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+        last = getattr(self, "_last_plan", None)  # one entry: the temp tables hold ITS matches
+        if last is not None and last[0] == flt and last[1] == version:
+            return last[2]
+        feeds, no_feeds = self._feed_sets(flt)
+        impossible = feeds == ()
+        sizes: dict[str, int] = {}
+        text_hits = None
+        if flt.text and not impossible:
+            text_hits = self._fill_temp("filter_hits", flt.text)
+            sizes["text"] = text_hits
+            impossible = text_hits == 0
+        excluded = bool(flt.exclude_text) and not impossible
+        excluded = excluded and self._fill_temp("filter_excluded", flt.exclude_text) > 0
+        if not impossible:
+            if flt.actors:
+                sizes["actors"] = self._estimate("item_actors", "actor", flt.actors)
+            if flt.places:
+                sizes["places"] = self._estimate("item_places", "place", flt.places)
+            if feeds:
+                sizes["feeds"] = self._estimate("items", "feed_id", feeds)
+            if flt.starred:
+                sizes["starred"] = self._query(
+                    f"SELECT count(*) FROM (SELECT 1 FROM items WHERE starred = 1 LIMIT {DRIVE_LIMIT + 1})"
+                )[0][0]
+            impossible = any(size == 0 for size in sizes.values())
+        small = sorted((size, name) for name, size in sizes.items() if size <= DRIVE_LIMIT)
+        plan = _Plan(impossible, feeds, no_feeds, text_hits, excluded, small[0][1] if small else None)
+        version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+        self._last_plan = (flt, version, plan)
+        return plan
+
+    def _feed_sets(self, flt: Filter) -> tuple[tuple[int, ...] | None, tuple[int, ...]]:
+        if not (flt.sides or flt.exclude_sides or flt.sources or flt.exclude_sources):
+            return None, ()
+        feeds = [(fid, side, fold(name)) for fid, side, name in self._query("SELECT id, side, name FROM feeds")]
+        allowed = {fid for fid, _, _ in feeds}
+        if flt.sides:
+            allowed &= {fid for fid, side, _ in feeds if side in flt.sides}
+        if flt.sources:
+            allowed &= {fid for fid, _, name in feeds if any(s in name for s in flt.sources)}
+        banned = {fid for fid, side, name in feeds if side in flt.exclude_sides}
+        banned |= {fid for fid, _, name in feeds if any(s in name for s in flt.exclude_sources)}
+        if flt.sides or flt.sources:
+            return tuple(sorted(allowed - banned)), ()
+        return None, tuple(sorted(banned))
+
+    def _fill_temp(self, table: str, match: str) -> int:
+        conn = self.db.conn
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
+        conn.execute(f"DELETE FROM temp.{table}")
+        cursor = conn.execute(f"INSERT INTO temp.{table} SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (match,))
+        return cursor.rowcount
+
+    def _estimate(self, table: str, column: str, values: Sequence[Any]) -> int:
+        marks = ",".join("?" * len(values))
+        return self._query(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {column} IN ({marks}) LIMIT {DRIVE_LIMIT + 1})",
+            list(values),
+        )[0][0]
+
+    # ------------------------------------------------------------------ SQL
+
+    def _where(
+        self,
+        flt: Filter,
+        plan: _Plan,
+        alias: str,
+        *,
+        pane: str | None,
+        include_off_topic: bool,
+        probe: bool = False,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> tuple[str, list[Any]]:
+        """The conditions on `alias` for `flt`.
+
+        Only the driving access path is left indexable; every other term gets a unary `+`
+        (which stops SQLite from choosing an index for it) or is a correlated probe. A
+        `probe` (the newer-item-of-the-story check) is driven by the story index alone.
+        """
+        from . import PANE_COLUMNS, iso
+
+        drive = None if probe else plan.drive
+        walk = not probe and drive is None  # read the pane (or time) index newest first
+        a = alias
+        plus = "" if walk else "+"
+        terms: list[str] = []
+        params: list[Any] = []
+        if pane is not None:
+            terms.append(f"{plus}{a}.{PANE_COLUMNS[pane]} = 1")
+        if not include_off_topic:
+            terms.append(f"{plus}{a}.on_topic = 1")
+        lower = max((t for t in (flt.since, since) if t is not None), default=None)
+        upper = min((t for t in (flt.until, until) if t is not None), default=None)
+        if lower is not None:
+            terms.append(f"{plus}{a}.published >= ?")
+            params.append(iso(lower))
+        if upper is not None:
+            terms.append(f"{plus}{a}.published < ?")
+            params.append(iso(upper))
+        if plan.feeds is not None:
+            terms.append(f"{'' if drive == 'feeds' else '+'}{a}.feed_id IN ({','.join(map(str, plan.feeds))})")
+        if plan.no_feeds:
+            terms.append(f"+{a}.feed_id NOT IN ({','.join(map(str, plan.no_feeds))})")
+        if flt.unread:
+            terms.append(f"+{a}.read = 0")
+        if flt.starred:
+            terms.append(f"{a}.id IN (SELECT id FROM items WHERE starred = 1)" if drive == "starred"
+                         else f"+{a}.starred = 1")  # fmt: skip
+        if flt.languages:
+            terms.append("(" + " OR ".join([f"coalesce({a}.language, '') LIKE ?"] * 2 * len(flt.languages)) + ")")
+            params.extend(_lang_patterns(flt.languages))
+        if flt.exclude_languages:
+            either = " OR ".join([f"coalesce({a}.language, '') LIKE ?"] * 2 * len(flt.exclude_languages))
+            terms.append(f"NOT ({either})")
+            params.extend(_lang_patterns(flt.exclude_languages))
+        for name, table, column, values in (
+            ("actors", "item_actors", "actor", flt.actors),
+            ("places", "item_places", "place", flt.places),
+        ):
+            if values:
+                marks = ",".join("?" * len(values))
+                if drive == name:
+                    terms.append(f"{a}.id IN (SELECT item_id FROM {table} WHERE {column} IN ({marks}))")
+                else:
+                    terms.append(
+                        f"EXISTS (SELECT 1 FROM {table} x WHERE x.item_id = {a}.id AND x.{column} IN ({marks}))"
+                    )
+                params.extend(values)
+        for table, column, values in (("item_actors", "actor", flt.exclude_actors),
+                                      ("item_places", "place", flt.exclude_places)):  # fmt: skip
+            if values:
+                marks = ",".join("?" * len(values))
+                terms.append(
+                    f"NOT EXISTS (SELECT 1 FROM {table} x WHERE x.item_id = {a}.id AND x.{column} IN ({marks}))"
+                )
+                params.extend(values)
+        if plan.text_hits is not None:
+            terms.append(f"{a}.id IN (SELECT id FROM temp.filter_hits)" if drive == "text"
+                         else f"EXISTS (SELECT 1 FROM temp.filter_hits h WHERE h.id = {a}.id)")  # fmt: skip
+        if plan.excluded:
+            terms.append(f"NOT EXISTS (SELECT 1 FROM temp.filter_excluded h WHERE h.id = {a}.id)")
+        return " AND ".join(terms) or "1", params
+
+    def _story_rep(self, flt: Filter, plan: _Plan, pane: str, include_off_topic: bool) -> tuple[str, list[Any]]:
+        """True when no newer item of the same story matches the filter in the same pane."""
+        where, params = self._where(flt, plan, "i2", pane=pane, include_off_topic=include_off_topic, probe=True)
+        return (
+            "(items.story_id IS NULL OR NOT EXISTS (SELECT 1 FROM items i2 WHERE i2.story_id = items.story_id"
+            f" AND (i2.published, i2.id) > (items.published, items.id) AND {where}))",
+            params,
+        )
+
+
+def _lang_patterns(languages: Sequence[str]) -> list[str]:
+    """ "en" matches "en" and "en-GB" (LIKE is case-insensitive for ASCII; codes hold no % or _)."""
+    return [pattern for lang in languages for pattern in (lang, lang + "-%")]
+
+
+def _check_pane(pane: str) -> None:
+    if pane not in PANES:
+        raise BriefingError(f"unknown pane {pane!r} — use one of {', '.join(PANES)}")

@@ -1,0 +1,260 @@
+"""Filters against a real Store file: panes, one row per story, counts, search, saved filters, CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from briefing.classify import Actor, Classification
+from briefing.cli import main
+from briefing.models import Config, Entry, FeedConfig
+from briefing.query import COUNT_CAP, FilterError, parse_filter
+from briefing.store import Store
+
+NOW = datetime(2023, 9, 20, 12, 0, tzinfo=UTC)
+ALIYEV = Actor("ilham-aliyev", "Ilham Aliyev", "azerbaijan", "government")
+PASHINYAN = Actor("nikol-pashinyan", "Nikol Pashinyan", "armenia", "government")
+STEPANAKERT = "Stepanakert / Khankendi"
+FEEDS = [("Azertac", "azerbaijan", "az"), ("Armenpress", "armenia", "en"), ("Reuters World", "international", "en"),
+         ("TASS", "russia", "ru")]  # fmt: skip
+
+
+def label(*panes: str, actors=(), places=(), on_topic=True) -> Classification:
+    return Classification(panes=panes, on_topic=on_topic, why=tuple((p, ("test",)) for p in panes),
+                          actors=tuple(actors), places=tuple(places))  # fmt: skip
+
+
+# (feed index, guid, title, hours before NOW, labels)
+ITEMS = [
+    (0, "az1", "Azerbaijan launches anti-terror measures in Karabakh", 1, label("events", "statements",
+                                                                                 actors=[ALIYEV])),
+    (1, "am1", "Shelling of Stepanakert reported by residents", 2, label("events", places=[STEPANAKERT])),
+    (2, "in1", "UN urges restraint as fighting erupts in Nagorno-Karabakh", 3, label("reactions")),
+    (2, "in2", "Lachin corridor closed: food and fuel shortages", 30, label("humanitarian")),
+    (3, "ru1", "Russian peacekeepers evacuate civilians from Stepanakert", 4,
+     label("events", "humanitarian", places=[STEPANAKERT])),
+    (1, "am2", "Pashinyan says Armenia will not be drawn into hostilities", 5, label("statements", actors=[PASHINYAN])),
+    (2, "off", "Champions League: late goal settles the match", 1, label(on_topic=False)),
+    (0, "az2", "AT&T and C++ conference opens in Baku", 6, label("events")),
+    (1, "am3", "Bakıda ve Xankəndidə vəziyyət gərgindir", 7, label("events")),
+]  # fmt: skip
+
+
+@pytest.fixture
+def store(db_path):
+    s = Store(db_path)
+    s.sync_feeds(Config(feeds=tuple(FeedConfig(name=n, url=f"https://f{i}.example/rss", side=side, language=lang)
+                                    for i, (n, side, lang) in enumerate(FEEDS))))  # fmt: skip
+    by_url = {f.config_url: f for f in s.active_feeds()}
+    for feed_index, guid, title, hours, lab in ITEMS:
+        feed = by_url[f"https://f{feed_index}.example/rss"]
+        entry = Entry(guid=guid, title=title, summary=f"{title}. Details follow.", link=f"https://n.example/{guid}",
+                      published=NOW - timedelta(hours=hours))  # fmt: skip
+        s.ingest(feed, [entry], NOW, [lab], "test")
+    yield s
+    s.close()
+
+
+def flt(text: str):
+    return parse_filter(text, now=NOW, tz=UTC)
+
+
+def titles(items) -> list[str]:
+    return [i.title for i in items]
+
+
+def window(store, text: str, pane: str, **kw) -> list[str]:
+    return titles(store.pane_window(flt(text), pane, offset=0, limit=30, **kw))
+
+
+def test_empty_filter_fills_panes_newest_first_and_hides_off_topic(store):
+    assert window(store, "", "events") == [
+        "Azerbaijan launches anti-terror measures in Karabakh", "Shelling of Stepanakert reported by residents",
+        "Russian peacekeepers evacuate civilians from Stepanakert", "AT&T and C++ conference opens in Baku",
+        "Bakıda ve Xankəndidə vəziyyət gərgindir"]  # fmt: skip
+    assert store.pane_counts(flt("")) == {"events": 5, "statements": 2, "humanitarian": 2, "reactions": 1}
+    assert "Champions League: late goal settles the match" not in titles(store.search(flt(""), include_off_topic=False))
+    assert "Champions League: late goal settles the match" in titles(store.search(flt("")))
+
+
+def test_windows_are_windows(store):
+    every = window(store, "", "events")
+    assert titles(store.pane_window(flt(""), "events", offset=1, limit=2)) == every[1:3]
+    assert store.pane_window(flt(""), "events", offset=10, limit=5) == []
+
+
+def test_free_text_prefix_phrase_and_exclusion(store):
+    assert window(store, "stepanak", "events") == [
+        "Shelling of Stepanakert reported by residents",
+        "Russian peacekeepers evacuate civilians from Stepanakert",
+    ]
+    assert window(store, '"peacekeepers evacuate"', "events") == [
+        "Russian peacekeepers evacuate civilians from Stepanakert"
+    ]
+    assert window(store, "stepanakert -shelling", "events") == [
+        "Russian peacekeepers evacuate civilians from Stepanakert"
+    ]
+    assert "Shelling of Stepanakert reported by residents" not in window(store, "-shelling", "events")
+    assert window(store, "nosuchword", "events") == []
+    assert store.pane_counts(flt("nosuchword")) == dict.fromkeys(("events", "statements", "humanitarian",
+                                                                  "reactions"), 0)  # fmt: skip
+
+
+def test_hostile_text_searches_without_crashing(store):
+    assert window(store, "AT&T", "events") == ["AT&T and C++ conference opens in Baku"]
+    assert window(store, "C++", "events") == ["AT&T and C++ conference opens in Baku"]
+    for text in ['"unbalanced', '"', "NEAR(a b)", "a OR", "(((", "x'); DROP TABLE items;--", "*", "^x"]:
+        store.pane_counts(flt(text))
+        store.pane_window(flt(text), "events", offset=0, limit=5)
+    assert store.count_items() == len(ITEMS)
+
+
+def test_azerbaijani_letters_fold_both_ways(store):
+    assert window(store, "xankendi", "events") == ["Bakıda ve Xankəndidə vəziyyət gərgindir"]
+    assert window(store, "Bakı", "events") == ["Bakıda ve Xankəndidə vəziyyət gərgindir"]
+
+
+def test_side_source_and_language(store):
+    assert window(store, "side:az", "events") == [
+        "Azerbaijan launches anti-terror measures in Karabakh",
+        "AT&T and C++ conference opens in Baku",
+    ]
+    assert window(store, "side:russia side:azerbaijan", "events") == [
+        "Azerbaijan launches anti-terror measures in Karabakh",
+        "Russian peacekeepers evacuate civilians from Stepanakert",
+        "AT&T and C++ conference opens in Baku",
+    ]
+    assert window(store, "-side:azerbaijan -side:armenia", "events") == [
+        "Russian peacekeepers evacuate civilians from Stepanakert"
+    ]
+    assert window(store, "source:reuters", "reactions") == ["UN urges restraint as fighting erupts in Nagorno-Karabakh"]
+    assert window(store, "source:nosuchfeed", "events") == []
+    assert window(store, "lang:ru", "events") == ["Russian peacekeepers evacuate civilians from Stepanakert"]
+    assert "Russian peacekeepers evacuate civilians from Stepanakert" not in window(store, "-lang:ru", "events")
+
+
+def test_place_and_actor(store):
+    by_alias = parse_filter("place:khankendi", now=NOW, places=lambda name: (STEPANAKERT,))
+    assert titles(store.pane_window(by_alias, "events", offset=0, limit=30)) == [
+        "Shelling of Stepanakert reported by residents",
+        "Russian peacekeepers evacuate civilians from Stepanakert",
+    ]
+    assert window(store, "actor:ilham-aliyev", "statements") == ["Azerbaijan launches anti-terror measures in Karabakh"]
+    assert window(store, "actor:ilham-aliyev actor:nikol-pashinyan", "statements") == [
+        "Azerbaijan launches anti-terror measures in Karabakh",
+        "Pashinyan says Armenia will not be drawn into hostilities",
+    ]
+    assert window(store, "-actor:ilham-aliyev", "statements") == [
+        "Pashinyan says Armenia will not be drawn into hostilities"
+    ]
+
+
+def test_real_gazetteer_place_alias(store):
+    from briefing import classify
+
+    if not hasattr(classify, "find_places") or STEPANAKERT not in classify.find_places("khankendi"):
+        pytest.skip("gazetteer without Khankendi")
+    assert "Shelling of Stepanakert reported by residents" in window(store, "place:khankendi", "events")
+
+
+def test_time_and_flags(store):
+    assert window(store, "@3h", "events") == [
+        "Azerbaijan launches anti-terror measures in Karabakh",
+        "Shelling of Stepanakert reported by residents",
+    ]
+    assert window(store, "@2023-09-19", "humanitarian") == ["Lachin corridor closed: food and fuel shortages"]
+    assert window(store, "@today", "humanitarian") == ["Russian peacekeepers evacuate civilians from Stepanakert"]
+    assert window(store, "+starred", "events") == []
+    first = store.pane_window(flt(""), "events", offset=0, limit=1)[0]
+    store.set_flags([first.id], read=True, starred=True)
+    assert window(store, "+starred", "events") == [first.title]
+    assert first.title not in window(store, "+unread", "events")
+    assert store.pane_counts(flt("+starred"))["events"] == 1
+
+
+def test_fields_and_together(store):
+    assert window(store, "stepanakert side:armenia", "events") == ["Shelling of Stepanakert reported by residents"]
+    assert window(store, "stepanakert side:armenia @1h", "events") == []
+
+
+def test_search_for_the_brief(store):
+    found = store.search(flt("stepanakert"), since=NOW - timedelta(hours=3), until=NOW, newest_first=False)
+    assert titles(found) == ["Shelling of Stepanakert reported by residents"]
+    assert len(store.search(flt(""), limit=3)) == 3
+    assert store.search(flt("@2023-09-19"), since=NOW - timedelta(hours=2)) == []  # both windows apply
+
+
+STORY_TITLE = "President Aliyev says anti-terror measures in Karabakh will continue until illegal armed groups disarm"
+STORY_TEXT = ("Azerbaijan's President Ilham Aliyev said on Wednesday that the anti-terror measures in Karabakh would "
+              "continue until the illegal Armenian armed groups lay down their arms and the separatist regime "
+              "dissolves itself.")  # fmt: skip
+
+
+def test_one_row_per_story(store):
+    feeds = {f.name: f for f in store.active_feeds()}
+    ids = []
+    for feed, minutes in (("Azertac", 50), ("TASS", 20)):
+        entry = Entry(guid=f"story-{feed}", title=STORY_TITLE, summary=STORY_TEXT, link=f"https://{feed}.example/1",
+                      published=NOW - timedelta(minutes=minutes))  # fmt: skip
+        ids += store.ingest(feeds[feed], [entry], NOW, [label("events", "statements", actors=[ALIYEV])], "t").new_ids
+    older, newer = (store.item(i) for i in ids)
+    if older.story_id != newer.story_id:
+        pytest.skip("the story matcher did not group the two reports (briefing.stories)")
+    shown = [r.id for r in store.pane_window(flt(""), "events", offset=0, limit=30)]
+    assert shown.count(newer.id) == 1 and older.id not in shown
+    assert store.pane_counts(flt(""))["events"] == 6  # five stories before, one more now
+    # the representative is the newest item that matches the filter: without TASS, the older report
+    shown = [r.id for r in store.pane_window(flt("-source:tass"), "events", offset=0, limit=30)]
+    assert older.id in shown and newer.id not in shown
+    assert store.pane_counts(flt("disarm"))["statements"] == 1
+    assert len(store.search(flt("disarm"))) == 2  # search lists every report
+
+
+def test_counts_stop_at_the_cap(db_path):
+    with Store(db_path) as s:
+        s.sync_feeds(Config(feeds=(FeedConfig(name="Wire", url="https://w.example/rss"),)))
+        feed = s.active_feeds()[0]
+        entries = [Entry(guid=str(n), title=f"Report number {n} {'x' * (n % 7)} item {n * 7919 % 104729}",
+                         summary=f"distinct {n}", link=f"https://w.example/{n}", published=NOW - timedelta(minutes=n))
+                   for n in range(COUNT_CAP + 5)]  # fmt: skip
+        s.ingest(feed, entries, NOW, [label("events")] * len(entries), "test")
+        assert s.pane_counts(flt(""))["events"] == COUNT_CAP
+
+
+def test_saved_filters_survive_reopening(db_path):
+    with Store(db_path) as s:
+        s.save_filter("lachin", "place:lachin @today")
+        s.save_filter("az", "side:az")
+        s.save_filter("az", "side:azerbaijan +unread")  # replaces
+        with pytest.raises(FilterError):
+            s.save_filter("  ", "x")
+    with Store(db_path) as s:
+        assert s.saved_filters() == [("az", "side:azerbaijan +unread"), ("lachin", "place:lachin @today")]
+        s.delete_filter("lachin")
+        assert s.saved_filters() == [("az", "side:azerbaijan +unread")]
+
+
+def test_unknown_pane_is_an_error(store):
+    with pytest.raises(Exception, match="unknown pane"):
+        store.pane_window(flt(""), "sports", offset=0, limit=5)
+
+
+def test_cli_items_filter(store, db_path, capsys):
+    store.close()
+    assert main(["items", "--db", str(db_path), "--filter", "stepanakert side:armenia"]) == 0
+    out = capsys.readouterr().out
+    assert "Shelling of Stepanakert" in out and "peacekeepers" not in out
+    assert main(["items", "--db", str(db_path), "--search", "AT&T"]) == 0
+    assert "AT&T and C++" in capsys.readouterr().out
+
+
+def test_cli_bad_filter_is_one_line_and_exit_2(store, db_path):
+    store.close()
+    done = subprocess.run([sys.executable, "-m", "briefing", "items", "--db", str(db_path), "--filter", "sid:az"],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and 'unknown field "sid:"' in done.stderr
+    assert "Traceback" not in done.stderr
