@@ -116,29 +116,36 @@ def report(name: str, figures: dict[str, float]) -> None:
 
 # ----------------------------------------------------------------------------- speed at scale
 
-WORDS = ["shelling", "convoy", "ceasefire", "refugees", "drone", "checkpoint", "talks", "evacuation", "statement",
-         "blast", "aid", "border", "road", "peacekeepers", "hospital", "fuel", "bridge", "corridor", "ambassador",
-         "delegation", "meeting", "decree", "arrest"]
+def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    syllables = ["ka", "ra", "ba", "ne", "lo", "mi", "tu", "sha", "ar", "ze", "vo", "gi", "da", "pe", "ho", "ny"]
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
 
 
-def _fresh_entries(rng: random.Random, start: datetime, count: int) -> list[Entry]:
-    """New items: a third are rewrites of an earlier fresh item, the rest new occurrences."""
-    from bench.synth import PLACES
+def _fresh_entries(rng: random.Random, start: datetime, count: int, run: str) -> list[Entry]:
+    """New items over a day: a third rewrite an earlier report (another outlet's wording: most
+    words kept, some replaced), the rest new occurrences. Words follow a Zipf-like law (flattened
+    at the top, as after dropping function words), so common words crowd some LSH buckets."""
+    vocab = _vocabulary(rng)
+    weights = [1 / (rank + 20) for rank in range(len(vocab))]  # the commonest word in ~1 item of 3
+
+    def words(n: int) -> list[str]:
+        return rng.choices(vocab, weights, k=n)
 
     entries: list[Entry] = []
     for i in range(count):
-        when = start + timedelta(seconds=i * 3)
+        when = start + timedelta(seconds=i * 86400 / count)
         if entries and rng.random() < 0.33:
-            base = rng.choice(entries[-200:])
-            title = base.title.replace(" near ", " close to ") + f" — outlet {rng.randint(1, 30)}"
-            summary = base.summary
+            base = rng.choice(entries[-300:])
+            kept = [w if rng.random() < 0.75 else words(1)[0] for w in base.summary.split()]
+            title, summary = base.title, " ".join(kept)
         else:
-            words = rng.sample(WORDS, 5)
-            place = rng.choice(PLACES)
-            title = f"{words[0].capitalize()} and {words[1]} near {place}, {rng.randint(10, 999)} reported"
-            summary = f"Officials spoke of {words[2]}, {words[3]} and {words[4]} around {place} on day {i}."
-        entries.append(Entry(guid=f"fresh-{i}", title=title, summary=summary,
-                             link=f"https://fresh.example/{i}", published=when))  # fmt: skip
+            title = " ".join(words(8)).capitalize()
+            summary = " ".join(words(25))
+        entries.append(Entry(guid=f"{run}-{i}", title=title, summary=summary,
+                             link=f"https://fresh.example/{run}/{i}", published=when))  # fmt: skip
     return entries
 
 
@@ -159,7 +166,7 @@ def speed(n_items: int, n_ingest: int, db: Path) -> None:
                                             for i in range(10))))  # fmt: skip
         feeds = [f for f in store.active_feeds() if f.name.startswith("Fresh")]
         rng = random.Random(1)
-        entries = _fresh_entries(rng, end - timedelta(hours=20), n_ingest)
+        entries = _fresh_entries(rng, end - timedelta(hours=24), n_ingest, run=f"run{time.time_ns()}")
         t0 = time.perf_counter()
         sigs = [signature(e.title, e.summary) for e in entries]
         sign_time = time.perf_counter() - t0

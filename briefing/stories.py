@@ -32,8 +32,8 @@ from functools import lru_cache
 
 WINDOW_HOURS = 48.0  # items further apart in time are never the same story
 ROWS_PER_BAND = 2
-BANDS = 16  # over all content tokens: a pair with Jaccard 0.3 shares a band 78% of the time
-ANCHOR_BANDS = 6  # one row each, over names, concepts and numbers: finds reports in other languages
+BANDS = 12  # over all content tokens: a pair with Jaccard 0.3 shares a band 68% of the time
+ANCHOR_BANDS = 4  # one row each, over names, concepts and numbers: finds reports in other languages
 NUM_HASHES = BANDS * ROWS_PER_BAND + ANCHOR_BANDS
 SKELETON = 5  # letters of a word's consonant skeleton kept as its stem
 
@@ -352,7 +352,9 @@ def signature(title: str, summary: str) -> Signature:
     quoted = quotes(text)
     hashes = minhash(found.tokens, _COEFFS[: BANDS * ROWS_PER_BAND])
     anchor_hashes = minhash(found.anchors, _COEFFS[BANDS * ROWS_PER_BAND :])
-    keys = [*bands(hashes, "t"), *bands(anchor_hashes, "a", rows=1)]
+    keys = list(bands(hashes, "t"))
+    if len(found.anchors) >= 3:  # fewer cannot make a match across languages (see same_story)
+        keys.extend(bands(anchor_hashes, "a", rows=1))
     keys.extend(_extra_key("n", n) for n in found.numbers if len(n) >= 3)
     keys.extend(_extra_key("q", str(min(q))) for q in quoted)
     return Signature(found.tokens, found.anchors, found.numbers, quoted, script(text), tuple(dict.fromkeys(keys)))
@@ -417,6 +419,12 @@ def _language(lang: str | None) -> str | None:
     return lang.split("-")[0].lower() if lang else None
 
 
+def worth_comparing(a: Signature, b: Signature) -> bool:
+    """A cheap first look: `same_story` never says yes to two items sharing fewer than three
+    words and fewer than three names, concepts or numbers (the same link aside)."""
+    return len(a.tokens & b.tokens) >= 3 or len(a.anchors & b.anchors) >= 3
+
+
 def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS) -> Match:
     """Do `a` and `b` report the same occurrence? Returns the verdict, a score and why.
 
@@ -430,12 +438,13 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
     if a.link_key and a.link_key == b.link_key:
         return Match(True, 1.0, "same link")
     sa, sb = a.signature, b.signature
-    common, jaccard, containment = _ratio(sa.tokens, sb.tokens)
-    if not common:
+    if not worth_comparing(sa, sb):
         return NO
+    common, jaccard, containment = _ratio(sa.tokens, sb.tokens)
     numbers = len(sa.numbers & sb.numbers)
     conflict = bool(sa.numbers and sb.numbers and not numbers)
-    places_a, places_b = _specific(a.places), _specific(b.places)
+    places_a = _specific(a.places) if a.places and b.places else frozenset()
+    places_b = _specific(b.places) if places_a else frozenset()
     if places_a and places_b and not places_a & places_b:
         conflict = True  # Kalbajar is not Lachin, however alike the wording
     if (a.speaker and b.speaker and a.speaker not in b.actors | {b.speaker}

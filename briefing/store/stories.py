@@ -15,13 +15,14 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..stories import WINDOW_HOURS, Candidate, Signature, same_story, signature
+from ..stories import WINDOW_HOURS, Candidate, Signature, same_story, signature, worth_comparing
 
 if TYPE_CHECKING:
     from . import StoredItem
 
-MAX_CANDIDATES = 48  # compared with a new item, most keys shared first
-PER_KEY = 64  # newest items read per key: a bound however crowded a bucket gets
+MAX_CANDIDATES = 32  # compared with a new item, most keys shared first
+SIGNATURE_CACHE = 200_000  # decoded signatures kept by a writer (a few days of news)
+PER_KEY = 24  # newest items read per key: a bound however crowded a bucket gets
 _DAYS = int(WINDOW_HOURS // 24) + 1
 RECLUSTER_BATCH = 2000
 
@@ -70,8 +71,15 @@ class StoriesMixin:
 
     # ------------------------------------------------------------------ writing (inside a transaction)
 
-    @staticmethod
+    def _signature_cache(self) -> dict[int, Signature]:
+        """Decoded signatures of recent items: the writer meets the same candidates again and again."""
+        cache = self.__dict__.get("_story_signatures")
+        if cache is None or len(cache) > SIGNATURE_CACHE:
+            cache = self.__dict__["_story_signatures"] = {}
+        return cache
+
     def _assign_story(
+        self,
         conn: sqlite3.Connection,
         item_id: int,
         feed_id: int,
@@ -90,14 +98,18 @@ class StoriesMixin:
         places = frozenset(getattr(label, "places", ()))
         new = Candidate(sig, when, link_key, feed_id, speaker, actors, places, language)
         matched: dict[int, float] = {}
-        for story_id, other in _candidates(conn, sig, day, item_id, need_entities=bool(actors or places)):
+        cache = self._signature_cache()
+        for story_id, other in _candidates(conn, sig, day, item_id, cache, need_entities=bool(actors or places)):
+            if story_id in matched:
+                continue  # one yes is enough to join a story
             verdict = same_story(new, other)
-            if verdict.same and verdict.score > matched.get(story_id, -1.0):
+            if verdict.same:
                 matched[story_id] = verdict.score
         conn.executemany(
             "INSERT OR IGNORE INTO story_keys (key, day, item_id) VALUES (?, ?, ?)",
             [(key, day, item_id) for key in sig.keys],
         )
+        cache[item_id] = sig
         if not matched:
             story_id = conn.execute(
                 "INSERT INTO stories (first_item, latest_item, first_published, last_published, size, sources, sides)"
@@ -137,8 +149,7 @@ class StoriesMixin:
         if added:
             _refresh_sources(conn, row[0])
 
-    @staticmethod
-    def _story_edited(conn: sqlite3.Connection, item_id: int, sig: Signature) -> None:
+    def _story_edited(self, conn: sqlite3.Connection, item_id: int, sig: Signature) -> None:
         """An edited item keeps its story (an edit is a correction, not another occurrence);
         its keys and signature follow the new text, so later items match what it says now."""
         row = conn.execute("SELECT signature, published FROM items WHERE id = ?", (item_id,)).fetchone()
@@ -157,6 +168,7 @@ class StoriesMixin:
             [(key, day, item_id) for key in sig.keys],
         )
         conn.execute("UPDATE items SET signature = ? WHERE id = ?", (_blob(sig, day), item_id))
+        self._signature_cache()[item_id] = sig
         story = conn.execute("SELECT story_id FROM items WHERE id = ?", (item_id,)).fetchone()
         if story and story[0] is not None:
             _refresh_story(conn, story[0])
@@ -176,6 +188,7 @@ class StoriesMixin:
             conn.execute("DELETE FROM story_feeds")
             conn.execute("DELETE FROM story_keys")
             conn.execute("DELETE FROM stories")
+        self.__dict__.pop("_story_signatures", None)
         if progress:
             progress(0, total)
         after, done = 0, 0
@@ -254,7 +267,13 @@ def _stored_labels(conn: sqlite3.Connection, ids: list[int], speakers: dict[int,
 
 
 def _candidates(
-    conn: sqlite3.Connection, sig: Signature, day: int, item_id: int, *, need_entities: bool
+    conn: sqlite3.Connection,
+    sig: Signature,
+    day: int,
+    item_id: int,
+    cache: dict[int, Signature],
+    *,
+    need_entities: bool,
 ) -> list[tuple[int, Candidate]]:
     """The items filed under any of `sig`'s keys within the window, most keys shared first."""
     if not sig.keys:
@@ -277,22 +296,29 @@ def _candidates(
         """,
         (*params, item_id, MAX_CANDIDATES),
     ).fetchall()
-    if not rows:
+    worth = []
+    for row in rows:
+        other = cache.get(row[0])
+        if other is None:
+            other = Signature.from_blob(row[6])
+            if other is None:
+                continue
+            cache[row[0]] = other
+        if worth_comparing(sig, other):
+            worth.append((row, other))
+    if not worth:
         return []
     actors: dict[int, set[str]] = {}
     places: dict[int, set[str]] = {}
     if need_entities:
-        ids = [r[0] for r in rows]
+        ids = [row[0] for row, _ in worth]
         marks = ",".join("?" * len(ids))
         for cid, actor in conn.execute(f"SELECT item_id, actor FROM item_actors WHERE item_id IN ({marks})", ids):
             actors.setdefault(cid, set()).add(actor)
         for cid, place in conn.execute(f"SELECT item_id, place FROM item_places WHERE item_id IN ({marks})", ids):
             places.setdefault(cid, set()).add(place)
     found = []
-    for cid, story_id, published, link_key, feed_id, speaker, blob, language in rows:
-        other = Signature.from_blob(blob)
-        if other is None:
-            continue
+    for (cid, story_id, published, link_key, feed_id, speaker, _, language), other in worth:
         found.append((story_id, Candidate(
             other, _from_iso(published), link_key, feed_id, speaker,
             frozenset(actors.get(cid, ())), frozenset(places.get(cid, ())), language,
