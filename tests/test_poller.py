@@ -129,7 +129,7 @@ async def test_retry_after_is_respected(server, db_path):
 
 
 async def test_permanent_redirect_updates_the_stored_url(server, db_path):
-    new = server.route("/new-home", Response(200, rss(item("1", "moved"))))
+    new = server.route("/new-home", Response(200, rss(item("news/1", "moved"))))  # a relative permalink guid
     old = server.route("/old-home", Response(301, b"", {"Location": "/new-home"}))
     config = cfg(FeedConfig(name="moved", url=old))
     await poll(db_path, config, clock=Clock())
@@ -138,6 +138,8 @@ async def test_permanent_redirect_updates_the_stored_url(server, db_path):
     assert feed.url == new and feed.config_url == old
     await poll(db_path, config, clock=Clock(), force=True)
     assert server.hits("/old-home") == 1 and server.hits("/new-home") == 2
+    with Store(db_path) as store:
+        assert store.count_items() == 1  # the move changed no GUID: no duplicate
 
 
 async def test_same_story_in_two_feeds_is_one_item(server, db_path):
