@@ -21,12 +21,15 @@ The kinds (the keys of CUES):
 - cont       "saying", "adding": more speech by the subject already found
 - according  "according to X", "по словам X": the speaker follows
 - noun       speech nouns (statement, press release): a speech act when no verb is found
-- diplomacy  talks, visits, calls, signed texts: who took part decides statements/reactions
+- diplomacy  talks, visits, calls, signatures: who took part decides statements/reactions
+- treaty     what diplomacy is about (peace process, delimitation): a third party present makes it a
+             reaction, but the parties are not 'talking' just because a text names the process
 - act3       acts a third party does about the conflict (withdraw, deploy, rule, sanction)
 - event2/1   physical acts on the ground (strong, weak) → latest events
 - hum2/1     access, supplies, aid, displacement (strong, weak) → humanitarian
 - official   nouns that make a side word a speaker ("Armenian officials", "Baku's ministry")
 - future     hedges before an act verb ("will", "threatened to"): the act did not happen (yet)
+- not_access phrases with an access word that are not about access ("international humanitarian law")
 - offtopic   sport, culture, weather: not about the conflict unless a pane says otherwise
 """
 
@@ -46,7 +49,8 @@ hail|s|ed
 voice|s|d concern, express|es|ed concern, express|es|ed regret, express|es|ed support, expresse|d alarm
 supports, supported, endorse|s|d, recogni|se|sed|ses|ze|zed|zes, promise|s|d, pledge|s|d, vow|s|ed
 propose|s|d, offers, offered, suggest|s|ed, hope|s|d, believe|s, consider|s, tweet|s|ed, post|ed on, wrote, write|s
-vowed, describe|s|d, called it, calls it, branded, labelled, labeled, dubbed, characteri|zed|sed
+vowed, describe|s|d, unveil|s|ed, summon|s|ed, called it, calls it, branded, labelled, labeled, dubbed
+characteri|zed|sed
 # Russian
 заявил*, сказал*, сообщил*, отметил*, подчеркнул*, ответил*, указал*, добавил*, утвержда*, обвинил*, обвиня*
 отклонил*, осудил*, раскритиковал*, пригрозил*, предупредил*, считает, считают, уверен*
@@ -114,18 +118,22 @@ dichiarazione, comunicato, declaración, comunicado, verklaring, Erklärung, izj
 
 CUES["diplomacy"] = """
 talk|s, held talks, negotiation|s, negotiate|s|d, negotiating, meets with, meet with, meeting|s, met, summit
-visit|s|ed|ing
-arrive|s|d, received, receives, hosted, host|s, hosting, phone call, phoned, telephone conversation
-telephone call, phone conversation
-spoke by phone, spoke with, peace treaty, peace agreement, peace deal, peace process
-sign|s|ed, signing, initial|led|ed, agreement, accord, joint declaration, joint statement, memorandum
-delimitation, demarcation, border commission, commission, mediation, mediate|s|d, mediator, normali|sation|zation
-trilateral, bilateral, foreign ministers, envoy, ambassador, delegation, consultations, roadmap, framework
-переговор*, встреч*, встретил*, визит*, телефонн* разговор*, подписал*, соглашени*, мирн* договор*
-делимитаци*, посредничеств*, переговорах
-բանակցություն*, հանդիպում*, հանդիպել*, այց*, համաձայնագր*, խաղաղության պայմանագ*, սահմանազատ*
-danisiq*, gorus*, gorusub, sefer*, telefon danisigi, sulh muqavile*, saziş*, sazis*, delimitasiya*
+visit|s|ed|ing, arrive|s|d, received, receives, hosted, hosting, phone call, phoned, telephone conversation
+telephone call, phone conversation, spoke by phone, spoke with, sign|s|ed, signing, initial|led|ed
+agreed on, agreed to, reached agreement, reached an agreement, mediated, consultations, round of talks
+переговор*, встреч*, встретил*, визит*, телефонн* разговор*, подписал*, переговорах
+բանակցություն*, հանդիպում*, հանդիպել*, այց*, ստորագր*
+danisiq*, gorus*, gorusub, sefer*, telefon danisigi, imzalayib, imzalanib
 colloqui*, incontro, negoziati, reunión, negociaciones, pourparlers, rencontre, gesprekken, ontmoeting, Gespräche
+"""
+
+CUES["treaty"] = """
+peace treaty, peace agreement, peace deal, peace process, agreement, accord, joint declaration, joint statement
+memorandum, delimitation, demarcation, border commission, commission, mediation, mediate, mediator
+normali|sation|zation, trilateral, bilateral, foreign ministers, envoy, ambassador, delegation, roadmap, framework
+соглашени*, мирн* договор*, делимитаци*, посредничеств*
+համաձայնագր*, խաղաղության պայմանագ*, սահմանազատ*
+sulh muqavile*, saziş*, sazis*, delimitasiya*
 """
 
 CUES["act3"] = """
@@ -133,7 +141,7 @@ withdr|aw|aws|ew|awn|awal, pull|s|ed out, leave|s, left the, դուրս է բե�
 deploy|s|ed|ment, send|s, sent, dispatch|ed|es, launch|es|ed
 impose|s|d sanctions, sanction|s|ed, adopt|s|ed, resolution, ruling, rule|d, order|s|ed, judgment, judgement
 verdict of the court, provisional measures, issued, issue|s, allocate|s|d, provide|s|d, donate|s|d, fund|s|ed
-monitor|s|ed, patrol|s|led, investigate|s|d, investigation, report on, observed
+monitor|s|ed, patrol|s|led, investigate|s|d, investigation, report on, observed, extend|s|ed, mandate
 вывел*, вывод*, направил*, ввел* санкции, постановил*, резолюци*, решени* суда
 """
 
@@ -155,7 +163,8 @@ anti-personnel mine|s, stepped on a mine, hit a mine, landmine blast, military v
 troop movements, drove into, troops enter|ed, forces enter|ed, army enter|ed, returnees, returning families
 resettle|d|ment, leave their homes, left their homes, forced to leave, eviction|s, evacuation order, koc*
 began returning
-raid|s|ed, protest|s|ers|ors, demonstrat|ors|ion|ions, rall|y|ies, marched, clashes with police, blocked roads
+raid|s|ed, protests, protesters, protestors, staged a protest, held a protest, street protest|s
+demonstrat|ors|ion|ions, rall|y|ies, marched, clashes with police, blocked roads
 exodus, flee|s|ing, fled, evacuate|d the town, бежали, бегут, huyendo, huida, mass departure, left the region
 crossed into armenia
 installed a checkpoint, set up a checkpoint, checkpoint installed, road sign
@@ -181,13 +190,12 @@ colpi, esplosion*, esplosioni, bombardament*, attacco, uccis*, morti, feriti, sc
 profughi, fuga, fuggiti, ataque, muertos, heridos, explosiones, bombardeo*, combates, huyen, huida
 aanval, doden, gewonden, explosies, beschietingen, gevlucht, vluchten, inval, offensief, tués, blessés
 frappes, attaque, bombardements, exode, Angriff, Verletzte, Beschuss, Flucht, napad, ubijen*, izbjegl*
-landmine|s
 """
 
 CUES["event1"] = """
 troops, forces, army, military, soldier|s, servicem|an|en, positions, frontline, front line, border, incident
 armed incident, provocation|s, direction, weapons, ammunition, operation, convoy of troops, tanks, armoured
-police, special forces, villages, village, checkpoint, bridge, war, ceasefire
+police, special forces, villages, village, checkpoint, bridge, war, ceasefire, landmine|s
 военн*, войск*, позици*, граница, границе, инцидент*, провокаци*, операци*
 զորք*, դիրք*, սահման*, միջադեպ*, սադրանք*
 mövqe*, movqe*, qoşun*, qosun*, serhed*, insident*, texribat*
@@ -204,8 +212,9 @@ evacuat|ed|es|ion|ions|ing, transfer of patients, critically ill, baby food, inf
 gas supply, gas supplies, natural gas, electricity, power cut|s, power outage|s, blackout|s
 fuel, petrol, gasoline, rationing, ration coupons, cut off, cut-off
 refugee|s, displaced, displacement, internally displaced, idps, forcibly displaced, forced displacement
-exodus, flee|s|ing, fled, shelter|s, temporary accommodation, housing for, newly arrived
-landmine|s, demining, mine clearance, unexploded ordnance, uxo, mine-clearing, anti-tank mine|s
+exodus, flee|s|ing, fled, shelter|s, temporary accommodation, housing for, newly arrived, refuge
+landmine|s, demining, mine clearance, unexploded ordnance, uxo, mine-clearing, unexploded, deminer|s
+cluster munitions, anti-tank mine|s
 anti-personnel mine|s, stepped on a mine, hit a mine, set up a checkpoint, installed a checkpoint
 leave their homes, left their homes, forced to leave, evacuation order, huyen, huyendo, huida, Flucht
 evacue*, koc*, mina partlayisi, հիվանդ*, бежали, бегут
@@ -252,12 +261,18 @@ administration, presidential administration, cabinet, deputy foreign minister, a
 իշխանություն*, կառավարություն*, նախարար*, վարչապետ*, նախագահ*, ԱԳՆ, ներկայացուցիչ*
 hokumet*, prezident*, nazir*, nazirliy*, rehberliy*, rehbərliy*, numayende*, sozcu*
 governo, gobierno, regering, Regierung, premier, ministro, presidente, ministerie, woordvoerder
+autorita, autoridades, autorites, autoriteiten, Behörden, ministero, ministerio, ministere, portavoce, portavoz
+porte-parole, vlasti, ministarstvo
 """
 
 CUES["future"] = """
 will, would, could, might, may, threaten|s|ed to, plan|s|ned to, ready to, prepared to, intend|s|ed to, risk of
 possible, potential, fear of, fears of, warned of, threat of, danger of, prevent, avoid, no, not, never, without
 last year's, whether, anniversary of, commemorat|e|ed|ing|ion
+"""
+
+CUES["not_access"] = """
+international humanitarian law, humanitarian law, humanitarian values, humanitarian gesture, humanitarian grounds
 """
 
 CUES["offtopic"] = """
@@ -278,7 +293,8 @@ azerbaijani, azerbaijanis, azeri, azeris, azerbaijan, baku, azerbaijan's, baku's
 """,
     "armenia-government": """
 armenian, armenia, yerevan, armenia's, yerevan's, армянск*, армени*, ереван*, հայաստան*, հայկական, երևան*
-ermeni*, ermenistan*, irevan*, armeno, armena, armeni, armenio, armeense, armenische
+ermeni*, ermenistan*, irevan*, armeno, armena, armeni, armene, armenio, armenias, armeense, armenische, armenienne
+armenski, armenske
 """,
     "karabakh-authorities": """
 karabakh, nagorno-karabakh, artsakh, breakaway, separatist, separatists, stepanakert, de facto, self-proclaimed
@@ -287,6 +303,13 @@ karabakh, nagorno-karabakh, artsakh, breakaway, separatist, separatists, stepana
     "russia-government": "russian, russia, moscow, russia's, moscow's, kremlin, российск*, россия, ռուսական, rusiya*",
     "turkey-government": "turkish, turkey, ankara, türkiye, turkey's, турецк*, турция, թուրքական, türk, turk",
     "iran-government": "iranian, iran, tehran, iran's, иранск*, иран, իրանական, iran*",
+    "germany-government": "german, germany, berlin, germany's, немецк*, германи*, deutsche, deutschen",
+    "uk-government": "british, UK, britain, london, britain's, британск*, великобритани*",
+    "other-governments": """
+italian, italy, canadian, canada, chinese, china, ukrainian, ukraine, israeli, israel, pakistani, pakistan, indian
+india, dutch, netherlands, polish, poland, swedish, sweden, swiss, switzerland, greek, greece, belgian, kazakh
+kazakhstan, uzbek, belarusian, japanese, japan, egyptian, saudi, qatari, emirati, hungarian, hungary, romanian
+""",
     "us-government": "american, US, USA, washington, united states, america's, американск*, ամերիկյան",
     "france-government": "french, france, paris, французск*, ֆրանսիական",
     "european-union": "european, EU, brussels, европейск*, եվրոպական",

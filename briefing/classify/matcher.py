@@ -150,9 +150,10 @@ class Matcher:
         return result
 
     def scan(self, tokens: Sequence[str]) -> list[tuple[int, int, tuple]]:
-        """Every phrase found as (start, end, payloads), longest first: within a layer, a position
-        inside an earlier match starts nothing new; phrases of the same (longest) length at one
-        position all count."""
+        """Every phrase found, as (start, end, payloads). Names (the ENTITY layer) are matched
+        longest first: a position inside an earlier name starts no new one ("Lachin corridor" is
+        not also "Lachin"); names of the same length at one position all count. Cues (the CUE
+        layer) may overlap: "set up a checkpoint" is an act and an access cue, "checkpoint" too."""
         cache = self._cache
         patterns = self._patterns
         n = len(tokens)
@@ -187,7 +188,10 @@ class Matcher:
             for index in singles:
                 pattern, layer, payloads = patterns[index]
                 found.append((layer, 1, payloads))
-            for layer in (0, 1):
+            for f_layer, size, payloads in found:  # cues: every one counts, overlaps included
+                if f_layer == CUE:
+                    matches.append((i, i + size, payloads))
+            for layer in (ENTITY,):
                 if covered[layer] > i:
                     continue
                 best = 0

@@ -48,8 +48,13 @@ _BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _PASSIVE_NEXT = frozenset({"of", "for", "with", "by"})
 _PASSIVE_VERBS = frozenset({"accused", "blamed", "charged", "condemned", "criticised", "criticized", "denounced",
                             "suspected", "reported", "confirmed", "announced", "rejected", "denied"})
+# Subjects of a reporting verb who are not actors in the conflict's sense ("his family said").
+_NOT_ACTORS = frozenset({"family", "relatives", "lawyer", "lawyers", "witnesses", "witness", "eyewitnesses",
+                         "residents", "sources", "source", "reporters", "journalists", "journalist", "correspondent", "analysts",
+                         "analyst", "experts", "expert", "observers", "media", "locals", "villagers", "doctors",
+                         "people", "activists", "he", "she", "they", "it", "we", "mother", "father", "wife", "son"})
 _PLACE_PREPOSITIONS = frozenset({"of", "in", "from", "near", "to", "at", "into", "outside", "around", "across",
-                                 "toward", "towards", "via", "through"})
+                                 "toward", "towards", "via", "through", "visit", "visits", "visited", "visiting"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", ".", "while", "but", "whereas", "meanwhile", "however", '"', "-"})
 _SHARES_SUBJECT = frozenset({"and", "but", "to", "also", "then"})
 # Reporting verbs that may come before their subject: "..., said the Kremlin".
@@ -157,6 +162,18 @@ def classify(
                 mentions.append(_Mention(start, end, payload[1], "metonym"))
             else:  # side word
                 side_at[start] = payload[1]
+    for kind, spans in cue_hits.items():
+        if len(spans) > 1:  # within one kind, a cue inside a longer one is the same cue ("aid" in "humanitarian aid")
+            spans.sort(key=lambda sp: (sp[0], -sp[1]))
+            kept = [spans[0]]
+            for sp in spans[1:]:
+                if sp[1] > kept[-1][1]:
+                    kept.append(sp)
+            cue_hits[kind] = kept
+    for blocker in cue_hits.get("not_access", ()):
+        for kind in ("hum1", "hum2"):
+            if kind in cue_hits:
+                cue_hits[kind] = [sp for sp in cue_hits[kind] if not (blocker[0] <= sp[0] and sp[1] <= blocker[1])]
     for name in places:
         if name not in _non_region_places():
             region_place = True
@@ -178,6 +195,8 @@ def classify(
             if tokens[j] not in _SKIP_BETWEEN:
                 steps += 1
             j -= 1
+        if found is None and end < n and end in side_at and sentence[end] == sentence[start]:
+            found = (start, end + 1, side_at[end])  # "le autorità armene", "власти Армении"
         k = end
         while k < n and k < end + 5 and tokens[k] not in ("of", "in", "from", "for") and tokens[k] in _ASIDE:
             k += 1  # "the Ministry of Defence (MoD) of Nagorno-Karabakh"
@@ -256,7 +275,9 @@ def classify(
     head_end = title_end if title_end else min(n, 12)
     for i in range(min(head_end, 12)):
         if tokens[i] == ":":
-            add_speech(before(i, 10), i, "colon attribution")
+            m = before(i, 10)
+            if m is not None and m.how != "metonym":  # "Karabakh: thousands flee" is a topic, not a speaker
+                add_speech(m, i, "colon attribution")
             break
     # dash attribution at the end of a headline ("... - Kremlin", "... – Amnesty International")
     if title_end:
@@ -281,6 +302,9 @@ def classify(
         if kind in ("polite", "deny"):
             polite_at.append(start)
         m = None
+        if prev in _NOT_ACTORS and not any(x.end == start for x in mentions):
+            add_speech(None, start, "")  # "his family said", "witnesses told": someone, not an actor
+            continue
         if prev in (",", '"') or prev in SENTENCE_END:
             if tokens[end - 1] in _INVERTIBLE:
                 m = after(end, 10)  # "..., said the Kremlin"
@@ -316,12 +340,13 @@ def classify(
     hedges = {s for s, _ in cue_hits.get("future", ())}
     hedges |= {e - 1 for _, e in cue_hits.get("future", ())}
 
-    def hedged(start: int) -> bool:
-        return any((start - k) in hedges and sentence[start - k] == sentence[start] for k in (1, 2, 3))
+    def hedged(start: int, reach: int = 3) -> bool:
+        return any((start - k) in hedges and sentence[start - k] == sentence[start] for k in range(1, reach + 1))
 
     # ---- diplomacy and third parties' acts ----------------------------------------------------
     side_mentions = [_Mention(p, p + 1, a, "side") for p, a in side_at.items()]
-    diplomacy = cue_hits.get("diplomacy", ())
+    meetings = [*cue_hits.get("diplomacy", ()), *cue_hits.get("polite", ())]
+    diplomacy = sorted([*meetings, *cue_hits.get("treaty", ())])
     if diplomacy:
         sentences = {sentence[s] for s, _ in diplomacy}
         near = {p for s, e in diplomacy for p in range(s - 4, e + 4)}
@@ -337,8 +362,8 @@ def classify(
             for m in taking_part:
                 if actors_by_id[m.actor].side not in PARTIES:
                     speaking.setdefault(m.actor, None)
-        if len(sides & PARTIES) >= 2 and not all(hedged(s) for s, _ in diplomacy):
-            why["statements"].append(f"diplomacy between the parties: {cue}")
+        if len(sides & PARTIES) >= 2 and meetings and not all(hedged(s, 5) for s, _ in meetings):
+            why["statements"].append(f"diplomacy between the parties: {label(meetings[0])}")
     for start, end in cue_hits.get("act3", ()):
         m = before(start, 12)
         if m is None:  # "a column of Russian military vehicles withdrew": the side word is the subject
@@ -381,7 +406,7 @@ def classify(
             weak.append(actors_by_id[m.actor].name)
     if feed_kind == "humanitarian":
         weak.append("humanitarian feed")
-    if strong or len(set(weak)) >= 2:
+    if strong or len({_lemma(w) for w in weak}) >= 2:
         why["humanitarian"].extend(dict.fromkeys(strong + weak))
     elif why["humanitarian"]:  # a humanitarian agency speaking, but no access cue: its words are news
         why["humanitarian"].extend(dict.fromkeys(weak))
@@ -439,3 +464,10 @@ _PARTY_GENERICS = frozenset({"azerbaijan-government", "armenia-government", "kar
 def _non_region_places() -> frozenset[str]:
     return frozenset(p.name for p in load().places if not p.region)
 
+
+def _lemma(cue: str) -> str:
+    """"blocked" and "block" are one cue when counting distinct weak cues."""
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        if cue.endswith(suffix) and len(cue) - len(suffix) >= 4:
+            return cue[: -len(suffix)]
+    return cue
