@@ -49,10 +49,10 @@ _PASSIVE_NEXT = frozenset({"of", "for", "with", "by"})
 _PASSIVE_VERBS = frozenset({"accused", "blamed", "charged", "condemned", "criticised", "criticized", "denounced",
                             "suspected", "reported", "confirmed", "announced", "rejected", "denied"})
 # Subjects of a reporting verb who are not actors in the conflict's sense ("his family said").
-_NOT_ACTORS = frozenset("""
-family relatives lawyer lawyers witnesses witness eyewitnesses residents sources source reporters journalists
-journalist correspondent analysts analyst experts expert observers media locals villagers doctors people activists
-he she they it we mother father wife son""".split())
+_NOT_ACTOR_WORDS = """family relatives lawyer lawyers witnesses witness eyewitnesses residents sources source reporters
+journalists journalist correspondent analysts analyst experts expert observers media locals villagers doctors people
+activists he she they it we mother father wife son"""
+_NOT_ACTORS = frozenset(_NOT_ACTOR_WORDS.split())
 _PLACE_PREPOSITIONS = frozenset({"of", "in", "from", "near", "to", "at", "into", "outside", "around", "across",
                                  "toward", "towards", "via", "through", "visit", "visits", "visited", "visiting"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", ".", "while", "but", "whereas", "meanwhile", "however", '"', "-"})
