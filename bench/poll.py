@@ -7,6 +7,7 @@ real publishers.
 
     python bench/poll.py                      # 300 feeds × 40 items, 150 ms latency
     python bench/poll.py --feeds 50 --items 20 --latency 0.05
+    python bench/poll.py --phases             # and the CPU of each stage (parse, classify, stories, store)
 """
 
 from __future__ import annotations
@@ -145,12 +146,50 @@ class MemorySampler:
         self._thread.join()
 
 
+def phases(feeds: int, items: int) -> None:
+    """CPU seconds of each stage of the pipeline, one process, no network: who owns the time."""
+    from briefing.classify import RULES_VERSION, classify
+    from briefing.fetch.parse import parse_feed
+    from briefing.store import Store
+    from briefing.stories import signature
+
+    docs = [feed_document(i, items) for i in range(feeds)]
+    now = datetime.now(UTC)
+    timings: list[tuple[str, float]] = []
+
+    def timed(label: str, work):
+        started = time.process_time()
+        result = work()
+        timings.append((label, time.process_time() - started))
+        return result
+
+    parsed = timed("parse (fetch/parse.py)", lambda: [
+        parse_feed(d, url=f"http://feed{i}.example/", content_type="application/rss+xml", now=now)
+        for i, d in enumerate(docs)])  # fmt: skip
+    labels = timed("classify (classify/)", lambda: [
+        tuple(classify(e.title, e.summary, feed_side="international", language=e.language) for e in p.entries)
+        for p in parsed])  # fmt: skip
+    sigs = timed("story signatures (stories.py)", lambda: [
+        tuple(signature(e.title, e.summary) for e in p.entries) for p in parsed])  # fmt: skip
+    config = Config(feeds=tuple(FeedConfig(name=f"feed {i}", url=f"http://feed{i}.example/") for i in range(feeds)))
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "phases.db") as store:
+        store.sync_feeds(config)
+        states = store.active_feeds()
+        timed("store: ingest with stories (store/)", lambda: [
+            store.ingest(f, p.entries, datetime.now(UTC), ls, RULES_VERSION, signatures=ss)
+            for f, p, ls, ss in zip(states, parsed, labels, sigs, strict=True)])  # fmt: skip
+    print(f"CPU by stage, one process ({feeds} feeds × {items} items):")
+    for label, seconds in timings:
+        print(f"  {label:<38} {seconds:6.2f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--feeds", type=int, default=300)
     parser.add_argument("--items", type=int, default=40)
     parser.add_argument("--latency", type=float, default=0.150, help="seconds per response (default 0.150)")
     parser.add_argument("--hosts", type=int, default=30, help="loopback addresses to spread feeds over")
+    parser.add_argument("--phases", action="store_true", help="also print the CPU each pipeline stage takes")
     args = parser.parse_args()
 
     hosts = [f"127.0.0.{i + 2}" for i in range(args.hosts)]
@@ -184,6 +223,8 @@ def main() -> int:
           f"{cold.new_items / cold_time:,.0f} items/s)")
     print(f"warm poll:  {warm_time:6.2f} s  ({warm.count(Outcome.NOT_MODIFIED)} not modified)")
     print(f"peak memory: {memory.peak / 2**20:.0f} MB (briefing and its parse workers)")
+    if args.phases:
+        phases(args.feeds, args.items)
     if failed:
         reasons = sorted({r.error or "" for r in (*cold.results, *warm.results) if r.outcome is Outcome.FAILED})
         print(f"FAILED feeds: {failed}; reasons: {reasons[:5]}", file=sys.stderr)
