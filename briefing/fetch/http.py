@@ -12,6 +12,7 @@ and httpx decodes gzip without a size limit (a 200 KB bomb becomes 200 MB). So w
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import ssl
 import time
@@ -67,15 +68,12 @@ class HostClients:
     def __init__(self, settings: PollSettings):
         self.settings = settings
         self._clients: dict[str, httpx.AsyncClient] = {}
-        self._tls: ssl.SSLContext | None = None
 
     def for_url(self, url: str) -> httpx.AsyncClient:
         host = host_key(url)
         client = self._clients.get(host)
         if client is None:
-            if self._tls is None:
-                self._tls = httpx.create_ssl_context()
-            client = make_client(self.settings, max_connections=self.settings.per_host, verify=self._tls)
+            client = make_client(self.settings, max_connections=self.settings.per_host, verify=shared_tls())
             self._clients[host] = client
         return client
 
@@ -89,6 +87,13 @@ class HostClients:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+@functools.cache
+def shared_tls() -> ssl.SSLContext:
+    """One TLS context per process: loading the CA bundle costs ~0.1 s, and `watch` and the
+    dashboard poll again and again in the same process."""
+    return httpx.create_ssl_context()
 
 
 def host_key(url: str) -> str:
