@@ -177,12 +177,14 @@ def test_an_item_that_links_two_stories_merges_them(store):
 
 
 def test_an_edit_keeps_the_story_and_files_the_new_words(store):
-    az, _wire, _am = feeds(store)
-    store.ingest(az, [entry("a1", APOLOGY_AZ, T0)], T0)
-    store.ingest(az, [entry("a1", (APOLOGY_AZ[0] + " (updated)", APOLOGY_AZ[1] + " Updated."), T0)], T0)
+    az, wire, _ = feeds(store)
+    store.ingest(az, [entry("a1", MIRZOYAN_KLAAR, T0)], T0)
+    store.ingest(az, [entry("a1", APOLOGY_AZ, T0)], T0)  # the publisher replaced the text
     (edited,) = store.items()
-    keys = store.db.conn.execute("SELECT count(*) FROM story_keys WHERE item_id = ?", (edited.id,)).fetchone()[0]
-    assert edited.story_id is not None and keys == len(signature(edited.title, edited.summary).keys)
+    blob = store.db.conn.execute("SELECT signature FROM items WHERE id = ?", (edited.id,)).fetchone()[0]
+    assert edited.story_id is not None and Signature.from_blob(blob) == signature(*APOLOGY_AZ)
+    store.ingest(wire, [entry("w1", APOLOGY_WIRE, T0)], T0)  # matches what it says now
+    assert len({i.story_id for i in store.items()}) == 1
 
 
 def load_fixture() -> list[dict]:

@@ -27,7 +27,7 @@ from ..stories import Signature, signature
 from ..text import one_line, search_form, strip_controls
 from .schema import migrations
 from .search import SearchMixin
-from .stories import StoriesMixin
+from .stories import StoriesMixin, day_of
 
 BUSY_TIMEOUT = 30.0
 
@@ -199,6 +199,7 @@ class Store(StoriesMixin, SearchMixin):
             yield conn
         except BaseException:
             conn.execute("ROLLBACK")
+            self._stories_forget()
             raise
         else:
             conn.execute("COMMIT")
@@ -359,14 +360,15 @@ class Store(StoriesMixin, SearchMixin):
                         )  # another feed's copy: remembered as a carrier, its text not taken
                         self._story_carrier(conn, item_id, feed.id)
                 if item_id is None:
-                    item_id = self._insert_item(conn, feed, entry, stamp)
+                    published = iso(entry.published) if entry.published else stamp
+                    sig = sig or signature(entry.title, entry.summary)
+                    story_id = self._choose_story(conn, feed.id, published, link_key, sig, label,
+                                                  entry.language or feed.language)  # fmt: skip
+                    item_id = self._insert_item(conn, feed, entry, stamp, story_id, sig.to_blob(day_of(published)))
+                    self._story_item_added(conn, story_id, item_id, feed.id, published, sig)
                     if link_key is not None:
                         by_link[link_key] = item_id
                     new_ids.append(item_id)
-                    published = iso(entry.published) if entry.published else stamp
-                    self._assign_story(conn, item_id, feed.id, published, link_key,
-                                       sig or signature(entry.title, entry.summary), label,
-                                       entry.language or feed.language)  # fmt: skip
                 elif self._update_item(conn, feed, item_id, entry, stamp):
                     updated_ids.append(item_id)
                     self._story_edited(conn, item_id, sig or signature(entry.title, entry.summary))
@@ -405,17 +407,20 @@ class Store(StoriesMixin, SearchMixin):
         feed: FeedState,
         entry: Entry,
         stamp: str,
+        story_id: int | None = None,
+        signature_blob: bytes | None = None,
     ) -> int:
         published = iso(entry.published) if entry.published else stamp
         cursor = conn.execute(
             """
             INSERT INTO items (link, link_key, title, summary, published, date_estimated,
-                               first_seen, updated_at, language, author, content_hash, feed_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               first_seen, updated_at, language, author, content_hash, feed_id,
+                               story_id, signature)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (entry.link, entry.link_key, entry.title, entry.summary, published,
              int(entry.published is None), stamp, stamp, entry.language or feed.language,
-             entry.author, entry.digest, feed.id),
+             entry.author, entry.digest, feed.id, story_id, signature_blob),
         )  # fmt: skip
         item_id = cursor.lastrowid
         conn.execute(

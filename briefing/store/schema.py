@@ -185,15 +185,9 @@ def m006_stories(db: Database) -> None:
         );
         CREATE INDEX stories_last_published ON stories(last_published);
         ALTER TABLE items ADD COLUMN story_id INTEGER REFERENCES stories(id);
-        ALTER TABLE items ADD COLUMN signature BLOB;     -- briefing.stories.Signature, for matching
+        ALTER TABLE items ADD COLUMN signature BLOB;     -- briefing.stories.Signature: the writer's LSH index
+                                                         -- is built from these, a day at a time
         CREATE INDEX items_story ON items(story_id, published);
-
-        CREATE TABLE story_keys (                       -- LSH bands, numbers, quotes: candidate lookup
-            key INTEGER NOT NULL,
-            day INTEGER NOT NULL,                       -- days since 1970 of the item's published time
-            item_id INTEGER NOT NULL,
-            PRIMARY KEY (key, day, item_id)
-        ) WITHOUT ROWID;
 
         CREATE TABLE story_feeds (                      -- every feed that carried one of a story's items
             story_id INTEGER NOT NULL,

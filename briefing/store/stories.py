@@ -1,16 +1,22 @@
-"""The SQL of stories: candidate lookup by key, joining and merging stories, `recluster`.
+"""The SQL of stories: candidates, joining and merging stories, the aggregates, `recluster`.
 
-Mixed into `Store`. The decisions themselves are pure (briefing.stories); this module fetches
-the candidates, asks, and keeps the `stories` table's aggregates (size, who reported first and
-last, distinct sources and sides) true.
+Mixed into `Store`. The decisions themselves are pure (briefing.stories); this module finds the
+candidates, asks, and keeps the `stories` table's aggregates (size, who reported first and last,
+distinct sources and sides) true.
 
-Cost per new item: one indexed lookup of its keys within a few days of its published time (the
-same on day 300 as on day 1), at most MAX_CANDIDATES signatures decoded, one story refreshed.
+Candidates come from an LSH index the writer keeps in memory, a day at a time: day → band key →
+item ids, filled on first use from the signatures stored with that day's items (one range of the
+items_published index). Keeping it in memory instead of a table spares every new item a dozen
+random B-tree writes; it costs a fraction of a second per day of news when a writer starts, and
+is dropped whenever another connection has written (PRAGMA data_version), so two writers never
+miss each other's items. Per new item: a few dict lookups, at most MAX_CANDIDATES comparisons,
+one story written — the same on day 300 as on day 1.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,13 +27,16 @@ if TYPE_CHECKING:
     from . import StoredItem
 
 MAX_CANDIDATES = 32  # compared with a new item, most keys shared first
-SIGNATURE_CACHE = 200_000  # decoded signatures kept by a writer (a few days of news)
-PER_KEY = 24  # newest items read per key: a bound however crowded a bucket gets
-_DAYS = int(WINDOW_HOURS // 24) + 1
+PER_KEY = 24  # newest items taken per key: a bound however crowded a bucket gets
+KEEP_DAYS = 12  # days of index a writer keeps in memory
 RECLUSTER_BATCH = 2000
+_DAYS = int(WINDOW_HOURS // 24) + 1
 
 
-def day_of(published: datetime) -> int:
+def day_of(published: datetime | str) -> int:
+    """Days since 1970 (UTC) of a time or a stored ISO time: the index's bucket."""
+    if isinstance(published, str):
+        published = _from_iso(published)
     return int(published.timestamp() // 86400)
 
 
@@ -35,8 +44,77 @@ def _from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def _blob(sig: Signature, day: int) -> bytes:
-    return sig.to_blob(day)
+def _day_start(day: int) -> str:
+    return datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class BandIndex:
+    """A writer's LSH index over the stored signatures, loaded a day at a time."""
+
+    def __init__(self) -> None:
+        self.days: dict[int, dict[int, list[int]]] = {}
+        self.signatures: dict[int, Signature] = {}
+        self.version: int | None = None
+
+    def check(self, conn: sqlite3.Connection) -> None:
+        """Forget everything when another connection has committed since we loaded."""
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self.version:
+            self.days.clear()
+            self.signatures.clear()
+            self.version = version
+
+    def day(self, conn: sqlite3.Connection, day: int) -> dict[int, list[int]]:
+        index = self.days.get(day)
+        if index is None:
+            index = self.days[day] = {}
+            rows = conn.execute(
+                "SELECT id, signature FROM items WHERE published >= ? AND published < ? AND signature IS NOT NULL"
+                " ORDER BY id",
+                (_day_start(day), _day_start(day + 1)),
+            )
+            for item_id, blob in rows:
+                sig = self.signatures.get(item_id) or Signature.from_blob(blob)
+                if sig is not None:
+                    self.signatures[item_id] = sig
+                    for key in sig.keys:
+                        index.setdefault(key, []).append(item_id)
+            if len(self.days) > KEEP_DAYS:
+                self._evict(conn, keep=day)
+        return index
+
+    def _evict(self, conn: sqlite3.Connection, keep: int) -> None:
+        far = max(self.days, key=lambda d: abs(d - keep))
+        for ids in self.days.pop(far).values():
+            for item_id in ids:
+                self.signatures.pop(item_id, None)
+
+    def candidates(self, conn: sqlite3.Connection, sig: Signature, day: int) -> list[int]:
+        """Items filed under any of `sig`'s keys within the window, most keys shared first."""
+        shared: Counter[int] = Counter()
+        for d in range(day - _DAYS, day + _DAYS + 1):
+            index = self.day(conn, d)
+            for key in sig.keys:
+                ids = index.get(key)
+                if ids:
+                    shared.update(ids[-PER_KEY:])
+        return [item_id for item_id, _ in shared.most_common(MAX_CANDIDATES)]
+
+    def add(self, item_id: int, day: int, sig: Signature) -> None:
+        self.signatures[item_id] = sig
+        index = self.days.get(day)
+        if index is not None:
+            for key in sig.keys:
+                index.setdefault(key, []).append(item_id)
+
+    def remove(self, item_id: int, day: int, sig: Signature) -> None:
+        self.signatures.pop(item_id, None)
+        index = self.days.get(day)
+        if index is not None:
+            for key in sig.keys:
+                ids = index.get(key)
+                if ids and item_id in ids:
+                    ids.remove(item_id)
 
 
 class StoriesMixin:
@@ -71,17 +149,19 @@ class StoriesMixin:
 
     # ------------------------------------------------------------------ writing (inside a transaction)
 
-    def _signature_cache(self) -> dict[int, Signature]:
-        """Decoded signatures of recent items: the writer meets the same candidates again and again."""
-        cache = self.__dict__.get("_story_signatures")
-        if cache is None or len(cache) > SIGNATURE_CACHE:
-            cache = self.__dict__["_story_signatures"] = {}
-        return cache
+    def _band_index(self) -> BandIndex:
+        index = self.__dict__.get("_story_bands")
+        if index is None:
+            index = self.__dict__["_story_bands"] = BandIndex()
+        return index
 
-    def _assign_story(
+    def _stories_forget(self) -> None:
+        """After a rollback: what the index learnt in the transaction never happened."""
+        self.__dict__.pop("_story_bands", None)
+
+    def _choose_story(
         self,
         conn: sqlite3.Connection,
-        item_id: int,
         feed_id: int,
         published: str,
         link_key: str | None,
@@ -89,43 +169,31 @@ class StoriesMixin:
         label: Any = None,
         language: str | None = None,
     ) -> int:
-        """File a new item under its keys and put it in a story: the best-matching one, merging any
-        other story it also matches (it is the missing link between them), or a new one."""
+        """The story a new item joins, before the item is written: the best match, with any other
+        story it also matches merged in (it is the missing link between them), or a new story.
+        `_story_item_added` completes the story once the item has its id."""
         when = _from_iso(published)
-        day = day_of(when)
         speaker = getattr(getattr(label, "speaker", None), "id", None)
         actors = frozenset(a.id for a in getattr(label, "actors", ()))
         places = frozenset(getattr(label, "places", ()))
         new = Candidate(sig, when, link_key, feed_id, speaker, actors, places, language)
+        index = self._band_index()
+        index.check(conn)
         matched: dict[int, float] = {}
-        cache = self._signature_cache()
-        for story_id, other in _candidates(conn, sig, day, item_id, cache, need_entities=bool(actors or places)):
+        for story_id, other in _candidates(conn, index, sig, day_of(when), need_entities=bool(actors or places)):
             if story_id in matched:
                 continue  # one yes is enough to join a story
             verdict = same_story(new, other)
             if verdict.same:
                 matched[story_id] = verdict.score
-        conn.executemany(
-            "INSERT OR IGNORE INTO story_keys (key, day, item_id) VALUES (?, ?, ?)",
-            [(key, day, item_id) for key in sig.keys],
-        )
-        cache[item_id] = sig
         if not matched:
-            story_id = conn.execute(
+            return conn.execute(
                 "INSERT INTO stories (first_item, latest_item, first_published, last_published, size, sources, sides)"
-                " VALUES (?, ?, ?, ?, 1, 1, coalesce((SELECT side FROM feeds WHERE id = ?), ''))",
-                (item_id, item_id, published, published, feed_id),
+                " VALUES (0, 0, ?, ?, 0, 0, '')",
+                (published, published),
             ).lastrowid
-            conn.execute("INSERT INTO story_feeds (story_id, feed_id) VALUES (?, ?)", (story_id, feed_id))
-            conn.execute(
-                "UPDATE items SET story_id = ?, signature = ? WHERE id = ?", (story_id, _blob(sig, day), item_id)
-            )
-            return story_id
-        story_id = min(matched)  # the oldest story keeps its id; deterministic for recluster
-        conn.execute("UPDATE items SET story_id = ?, signature = ? WHERE id = ?", (story_id, _blob(sig, day), item_id))
-        conn.execute("INSERT OR IGNORE INTO story_feeds (story_id, feed_id) VALUES (?, ?)", (story_id, feed_id))
-        others = sorted(s for s in matched if s != story_id)
-        for other in others:
+        story_id = min(matched)  # the oldest story keeps its id: deterministic for recluster
+        for other in sorted(s for s in matched if s != story_id):
             conn.execute("UPDATE items SET story_id = ? WHERE story_id = ?", (story_id, other))
             conn.execute(
                 "INSERT OR IGNORE INTO story_feeds (story_id, feed_id)"
@@ -134,11 +202,25 @@ class StoriesMixin:
             )
             conn.execute("DELETE FROM story_feeds WHERE story_id = ?", (other,))
             conn.execute("DELETE FROM stories WHERE id = ?", (other,))
-        _refresh_story(conn, story_id)
         return story_id
 
-    @staticmethod
-    def _story_carrier(conn: sqlite3.Connection, item_id: int, feed_id: int) -> None:
+    def _story_item_added(
+        self, conn: sqlite3.Connection, story_id: int, item_id: int, feed_id: int, published: str, sig: Signature
+    ) -> None:
+        """The item is written with its story: file it in the index and bring the story up to date."""
+        self._band_index().add(item_id, day_of(_from_iso(published)), sig)
+        conn.execute("INSERT OR IGNORE INTO story_feeds (story_id, feed_id) VALUES (?, ?)", (story_id, feed_id))
+        size = conn.execute("SELECT size FROM stories WHERE id = ?", (story_id,)).fetchone()[0]
+        if size == 0:  # a story of its own: nothing to add up
+            conn.execute(
+                "UPDATE stories SET first_item = ?, latest_item = ?, size = 1, sources = 1,"
+                " sides = coalesce((SELECT side FROM feeds WHERE id = ?), '') WHERE id = ?",
+                (item_id, item_id, feed_id, story_id),
+            )
+        else:
+            _refresh_story(conn, story_id)
+
+    def _story_carrier(self, conn: sqlite3.Connection, item_id: int, feed_id: int) -> None:
         """Another feed carried an item we have: one more source for its story."""
         row = conn.execute("SELECT story_id FROM items WHERE id = ?", (item_id,)).fetchone()
         if row is None or row[0] is None:
@@ -150,34 +232,26 @@ class StoriesMixin:
             _refresh_sources(conn, row[0])
 
     def _story_edited(self, conn: sqlite3.Connection, item_id: int, sig: Signature) -> None:
-        """An edited item keeps its story (an edit is a correction, not another occurrence);
-        its keys and signature follow the new text, so later items match what it says now."""
-        row = conn.execute("SELECT signature, published FROM items WHERE id = ?", (item_id,)).fetchone()
+        """An edited item keeps its story (an edit is a correction, not another occurrence); its
+        signature follows the new text, so later items match what it says now."""
+        row = conn.execute("SELECT signature, published, story_id FROM items WHERE id = ?", (item_id,)).fetchone()
         if row is None:
             return
-        old = Signature.from_blob(row[0])
-        old_day = Signature.day_from_blob(row[0])
+        index = self._band_index()
+        old, old_day = Signature.from_blob(row[0]), Signature.day_from_blob(row[0])
         if old is not None and old_day is not None:
-            conn.executemany(
-                "DELETE FROM story_keys WHERE key = ? AND day = ? AND item_id = ?",
-                [(key, old_day, item_id) for key in old.keys],
-            )
+            index.remove(item_id, old_day, old)
         day = day_of(_from_iso(row[1]))
-        conn.executemany(
-            "INSERT OR IGNORE INTO story_keys (key, day, item_id) VALUES (?, ?, ?)",
-            [(key, day, item_id) for key in sig.keys],
-        )
-        conn.execute("UPDATE items SET signature = ? WHERE id = ?", (_blob(sig, day), item_id))
-        self._signature_cache()[item_id] = sig
-        story = conn.execute("SELECT story_id FROM items WHERE id = ?", (item_id,)).fetchone()
-        if story and story[0] is not None:
-            _refresh_story(conn, story[0])
+        conn.execute("UPDATE items SET signature = ? WHERE id = ?", (sig.to_blob(day), item_id))
+        index.add(item_id, day, sig)
+        if row[2] is not None:
+            _refresh_story(conn, row[2])
 
     # ------------------------------------------------------------------ rebuilding
 
     def recluster(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild every story from the items, in the order they arrived (so a rebuild gives the
-        stories that ingest gave, and two rebuilds give the same). Returns the number of stories.
+        stories ingest gave, and two rebuilds give the same). Returns the number of stories.
 
         Runs in batches of transactions so a poll can write in between; an item that arrives
         meanwhile is assigned at its ingest and left alone here."""
@@ -186,9 +260,8 @@ class StoriesMixin:
         with self._write():
             conn.execute("UPDATE items SET story_id = NULL, signature = NULL")
             conn.execute("DELETE FROM story_feeds")
-            conn.execute("DELETE FROM story_keys")
             conn.execute("DELETE FROM stories")
-        self.__dict__.pop("_story_signatures", None)
+        self._stories_forget()
         if progress:
             progress(0, total)
         after, done = 0, 0
@@ -201,24 +274,29 @@ class StoriesMixin:
             if not rows:
                 break
             after = rows[-1][0]
-            signatures = [signature(r[5], r[6]) for r in rows]
             labels = _stored_labels(conn, [r[0] for r in rows], {r[0]: r[4] for r in rows})
             with self._write():
-                for row, sig in zip(rows, signatures, strict=True):
-                    self._assign_story(conn, row[0], row[1], row[2], row[3], sig, labels.get(row[0]), row[7])
-                for row in rows:  # carriers: every other feed that carried the item
-                    for (feed_id,) in conn.execute(
-                        "SELECT feed_id FROM item_feeds WHERE item_id = ? AND feed_id != ?", (row[0], row[1])
+                for item_id, feed_id, published, link_key, _, title, summary, language in rows:
+                    sig = signature(title, summary)
+                    story_id = self._choose_story(conn, feed_id, published, link_key, sig, labels.get(item_id),
+                                                  language)  # fmt: skip
+                    conn.execute(
+                        "UPDATE items SET story_id = ?, signature = ? WHERE id = ?",
+                        (story_id, sig.to_blob(day_of(_from_iso(published))), item_id),
+                    )
+                    self._story_item_added(conn, story_id, item_id, feed_id, published, sig)
+                    for (carrier,) in conn.execute(
+                        "SELECT feed_id FROM item_feeds WHERE item_id = ? AND feed_id != ?", (item_id, feed_id)
                     ).fetchall():
-                        self._story_carrier(conn, row[0], feed_id)
+                        self._story_carrier(conn, item_id, carrier)
             done += len(rows)
             if progress:
                 progress(done, total)
         return conn.execute("SELECT count(*) FROM stories").fetchone()[0]
 
-    def index_story_keys(self, *, since: datetime) -> int:
-        """Compute signatures and keys for items published since `since` that have none (a
-        database built by other means, e.g. bench/synth.py), keeping their stories. Returns how many."""
+    def sign_items(self, *, since: datetime) -> int:
+        """Store signatures for items published since `since` that have none (a database built
+        by other means, e.g. bench/synth.py), keeping their stories. Returns how many."""
         conn = self.db.conn
         stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         rows = conn.execute(
@@ -226,14 +304,12 @@ class StoriesMixin:
             (stamp,),
         ).fetchall()
         with self._write():
-            for item_id, published, title, summary in rows:
-                sig = signature(title, summary)
-                day = day_of(_from_iso(published))
-                conn.executemany(
-                    "INSERT OR IGNORE INTO story_keys (key, day, item_id) VALUES (?, ?, ?)",
-                    [(key, day, item_id) for key in sig.keys],
-                )
-                conn.execute("UPDATE items SET signature = ? WHERE id = ?", (_blob(sig, day), item_id))
+            conn.executemany(
+                "UPDATE items SET signature = ? WHERE id = ?",
+                [(signature(title, summary).to_blob(day_of(_from_iso(published))), item_id)
+                 for item_id, published, title, summary in rows],
+            )  # fmt: skip
+        self._stories_forget()
         return len(rows)
 
 
@@ -267,61 +343,42 @@ def _stored_labels(conn: sqlite3.Connection, ids: list[int], speakers: dict[int,
 
 
 def _candidates(
-    conn: sqlite3.Connection,
-    sig: Signature,
-    day: int,
-    item_id: int,
-    cache: dict[int, Signature],
-    *,
-    need_entities: bool,
+    conn: sqlite3.Connection, index: BandIndex, sig: Signature, day: int, *, need_entities: bool
 ) -> list[tuple[int, Candidate]]:
-    """The items filed under any of `sig`'s keys within the window, most keys shared first."""
-    if not sig.keys:
-        return []
-    per_key = " UNION ALL ".join(
-        ["SELECT item_id FROM (SELECT item_id FROM story_keys WHERE key = ? AND day BETWEEN ? AND ?"
-         " ORDER BY day DESC LIMIT ?)"] * len(sig.keys)
-    )  # fmt: skip
-    params: list[Any] = []
-    for key in sig.keys:
-        params += (key, day - _DAYS, day + _DAYS, PER_KEY)
-    rows = conn.execute(
-        f"""
-        SELECT items.id, items.story_id, items.published, items.link_key, items.feed_id, items.speaker,
-               items.signature, items.language
-        FROM (SELECT item_id, count(*) AS shared FROM ({per_key}) WHERE item_id != ?
-              GROUP BY item_id ORDER BY shared DESC, item_id DESC LIMIT ?) AS hits
-        JOIN items ON items.id = hits.item_id
-        WHERE items.story_id IS NOT NULL
-        """,
-        (*params, item_id, MAX_CANDIDATES),
-    ).fetchall()
-    worth = []
-    for row in rows:
-        other = cache.get(row[0])
-        if other is None:
-            other = Signature.from_blob(row[6])
-            if other is None:
-                continue
-            cache[row[0]] = other
-        if worth_comparing(sig, other):
-            worth.append((row, other))
+    """(story id, candidate) for the indexed items worth comparing with `sig`."""
+    worth = [
+        (item_id, other)
+        for item_id in index.candidates(conn, sig, day)
+        if (other := index.signatures.get(item_id)) is not None and worth_comparing(sig, other)
+    ]
     if not worth:
         return []
+    ids = [item_id for item_id, _ in worth]
+    marks = ",".join("?" * len(ids))
+    rows = {
+        row[0]: row
+        for row in conn.execute(
+            "SELECT id, story_id, published, link_key, feed_id, speaker, language FROM items"
+            f" WHERE id IN ({marks}) AND story_id IS NOT NULL",
+            ids,
+        )
+    }
     actors: dict[int, set[str]] = {}
     places: dict[int, set[str]] = {}
     if need_entities:
-        ids = [row[0] for row, _ in worth]
-        marks = ",".join("?" * len(ids))
         for cid, actor in conn.execute(f"SELECT item_id, actor FROM item_actors WHERE item_id IN ({marks})", ids):
             actors.setdefault(cid, set()).add(actor)
         for cid, place in conn.execute(f"SELECT item_id, place FROM item_places WHERE item_id IN ({marks})", ids):
             places.setdefault(cid, set()).add(place)
     found = []
-    for (cid, story_id, published, link_key, feed_id, speaker, _, language), other in worth:
+    for item_id, other in worth:
+        row = rows.get(item_id)
+        if row is None:
+            continue
+        _, story_id, published, link_key, feed_id, speaker, language = row
         found.append((story_id, Candidate(
             other, _from_iso(published), link_key, feed_id, speaker,
-            frozenset(actors.get(cid, ())), frozenset(places.get(cid, ())), language,
+            frozenset(actors.get(item_id, ())), frozenset(places.get(item_id, ())), language,
         )))  # fmt: skip
     return found
 
