@@ -339,7 +339,7 @@ def test_a_story_is_cited_once_with_all_its_sources_and_claims_stay_with_their_p
     carriers = {i.id: [Carrier(i.feed_name, i.side, None, i.first_seen)] for i in items}
     stories = group_stories(items, carriers)
     assert len(stories) == 1 and len(stories[0].reports) == 3
-    window = Window(at(0), at(23), YEREVAN, "Asia/Yerevan", None)
+    window = Window(at(20, day=18), at(20), YEREVAN, "Asia/Yerevan", DAY)
     text = render_brief(BriefData(window=window, generated_at=AS_OF, stories=tuple(stories), actor_names=NAMES))
     body = sections(text)
     [key] = [line for line in body["Key developments"].splitlines() if line.startswith("- ")]
@@ -349,7 +349,8 @@ def test_a_story_is_cited_once_with_all_its_sources_and_claims_stay_with_their_p
     assert key.endswith("” Also covered by [Newsam][2] (Armenia) and [Reuters][3] (international).")
     az, am = body["Actor statements"].split("### Armenia")
     assert "shelled Aghdam" in az and "denies" not in az
-    assert "Ministry of Defence of Armenia said, according to [Newsam][2] (Armenia): “Armenia's MoD denies" in am
+    assert "- 13:10 · see also Azerbaijan — Ministry of Defence of Armenia said, according to [Newsam][2]" in am
+    assert "- 13:00 · see also Armenia — Ministry of Defence of Azerbaijan said" in az
     assert "Reuters" not in body["Actor statements"]
     assert "Coverage: 3 items in 1 story from 3 sources (Azerbaijan 1, Armenia 1, international 1)." in text
 

@@ -151,6 +151,12 @@ class _Renderer:
         for story in self.data.stories:
             for party, reports in _split(story.in_pane("statements"), _party).items():
                 groups.setdefault(party, []).append((story, reports))
+
+        def see_also(story: Story, party: str) -> str:
+            """Another party spoke on the same story: point to it, so claim and answer meet."""
+            others = {_party(r) for r in story.in_pane("statements")} - {party, ""}
+            return ("see also " + _and([SIDE_NAMES[p] for p in PARTIES if p in others])) if others else ""
+
         self._para("## Actor statements")
         if not groups:
             self._para("No statements by the parties in this window.")
@@ -163,7 +169,7 @@ class _Renderer:
             title = SIDE_NAMES[party] if party else "Speaker not identified"
             self._para(f"### {title}")
             entries.sort(key=lambda e: (e[1][0].item.published, e[1][0].item.id))
-            lines = [self._line(Story(reports), reports) for _story, reports in entries]
+            lines = [self._line(Story(reports), reports, note=see_also(story, party)) for story, reports in entries]
             self._para(*(lines or [f"No statements from {title} in this window."]))
 
     def _reactions(self) -> None:
@@ -248,7 +254,9 @@ class _Renderer:
 
     # ------------------------------------------------------------------ one line
 
-    def _line(self, story: Story, reports: tuple[Report, ...], *, starred_mark: bool = False) -> str:
+    def _line(
+        self, story: Story, reports: tuple[Report, ...], *, starred_mark: bool = False, note: str = ""
+    ) -> str:
         """`- 09:14 · new · Aghdam — <who says so>: “title” — summary; also covered by …`"""
         lead = reports[0]
         item = lead.item
@@ -261,6 +269,8 @@ class _Renderer:
         if places:
             shown = "; ".join(md.text(p) for p in places[:MAX_PLACES])
             head.append(shown + (f" (+{len(places) - MAX_PLACES})" if len(places) > MAX_PLACES else ""))
+        if note:
+            head.append(note)
         speaker = item.speaker
         vouching = [r for r in story.reports if r.item.speaker == speaker]
         vouch_sources = _unique(s for r in vouching for s in r.sources)
