@@ -89,7 +89,7 @@ CUES["appeal"] = """
 call|s|ed on, call|s|ed upon, call|s|ed for, calling for, calling on, urge|s|d, urging, appeal|s|ed, appealing
 demand|s|ed, demanding, ask|s|ed, press|es|ed for, request|s|ed, implore|s|d, plead|s|ed
 призвал*, призыва*, потребовал*, требует, требуют, просит, попросил*
-կոչ արել*, կոչ է արել*, կոչ են արել*, պահանջել*, պահանջեց*, պահանջում*
+կոչ արել*, կոչ է արել*, կոչ են արել*, պահանջել*, պահանջեց*, պահանջում*, դիմել*, դիմեց*
 cagiris edib, cagirib, cagirdi, teleb edib, teleb etdi, teleb edir
 ha chiesto, ha esortato, chiede, pidió, exigió, instó, a appelé, a exhorté, riep op, roept op, forderte, pozvao
 """
@@ -118,8 +118,9 @@ dichiarazione, comunicato, declaración, comunicado, verklaring, Erklärung, izj
 
 CUES["diplomacy"] = """
 talk|s, held talks, negotiation|s, negotiate|s|d, negotiating, meets with, meet with, meeting|s, met, summit
-visit|s|ed|ing, arrive|s|d, received, receives, hosted, hosting, phone call, phoned, telephone conversation
-telephone call, phone conversation, spoke by phone, spoke with, sign|s|ed, signing, initial|led|ed
+visit|s|ed|ing, arrive|s|d, discuss|es|ed|ing, received, receives, hosted, hosting, phone call, phoned
+telephone conversation, telephone call, phone conversation, spoke by phone, spoke with, sign|s|ed, signing
+initial|led|ed
 agreed on, agreed to, reached agreement, reached an agreement, mediated, consultations, round of talks
 переговор*, встреч*, встретил*, визит*, телефонн* разговор*, подписал*, переговорах
 բանակցություն*, հանդիպում*, հանդիպել*, այց*, ստորագր*
@@ -168,7 +169,8 @@ demonstrat|ors|ion|ions, rall|y|ies, marched, clashes with police, blocked roads
 exodus, flee|s|ing, fled, evacuate|d the town, бежали, бегут, huyendo, huida, mass departure, left the region
 crossed into armenia
 installed a checkpoint, set up a checkpoint, checkpoint installed, road sign
-prisoner exchange, prisoners exchange, swap, handed over, released from captivity, released prisoners
+prisoner exchange, prisoners exchange, swap, weapons handover, handover of weapons, lay down arms
+laid down arms, laying down arms, surrender of weapons, handed over, released from captivity, released prisoners
 were released, was released, freed, release of prisoners, release of detainees, bodies, mortal remains
 remains of, exhumed, left the territory, pulled out, withdr|aw|aws|ew|awn|awal, completed the withdrawal
 military operation, anti-terrorist operation, anti-terror operation, counter-terrorism operation
@@ -177,10 +179,12 @@ troop|s buildup, mobili|zation|sation|zed|sed, military exercise|s, drill|s, sho
 обстрел*, обстрелял*, задержал*, атак*, удар*, беспилотник*, дрон*, погиб*, убит*, ранен*, жертв*, столкновени*
 боев*, боях, взрыв*, подрыв*, мина, мины, миной, захват*, взял* под контроль, задержан*, арестован*
 суд над, приговор*
-наступлени*, под контроль, огонь, открыл* огонь, поджог*, беженц*, исход, исхода, покинул*, эвакуаци*
+наступлени*, под контроль, акци* протеста, митинг*, демонстрант*, протестующ*, огонь, открыл* огонь, поджог*
+беженц*, исход, исхода, покинул*, эвакуаци*
 # Armenian
 կրակ*, հրետակոծ*, գնդակոծ*, հարձակ*, զոհ*, սպանվ*, վիրավոր*, պայթյուն*, պայթ*, անօդաչու*
-ձերբակալ*, գերի*, մարտեր*, մարտական*, դատավարություն*, բռնագաղթ*, հեռացել*, տեղահանվ*
+ձերբակալ*, գերի*, մարտեր*, մարտական*, ռազմական գործողություն*, օդային տագնապ*, բողոքի ակցիա*
+ցուցարար*, բերման է ենթարկ*, դատավարություն*, բռնագաղթ*, հեռացել*, տեղահանվ*
 # Azerbaijani
 atəş*, atese*, atesə*, atəşkes pozul*, ateskes pozul*, hucum*, hücum*, həlak*, helak*, yaralan*, şəhid*, sehid*
 partlayis*, partlay*, mina partlayisi, ele kecir*, azad edil*, hebs*, saxlanil*, mehkeme prosesi, terror emeliyyat*
@@ -209,7 +213,9 @@ siege, besieged, under siege, starvation, starving, famine, malnutrition, shorta
 aid convoy, aid truck|s, aid delivery, aid deliveries, relief supplies, food aid, food supplies
 food and medicine, medicine|s, medical supplies, medical evacuation|s, evacuate|d|s patients, patients
 evacuat|ed|es|ion|ions|ing, transfer of patients, critically ill, baby food, infant formula, insulin
-gas supply, gas supplies, natural gas, electricity, power cut|s, power outage|s, blackout|s
+gas supply, gas supplies, natural gas, electricity, internet connection|s, mobile connection|s
+communications falter, phone lines, communication|s disrupted, connections are disrupted, internet outage|s
+power cut|s, power outage|s, blackout|s
 fuel, petrol, gasoline, rationing, ration coupons, cut off, cut-off
 refugee|s, displaced, displacement, internally displaced, idps, forcibly displaced, forced displacement
 exodus, flee|s|ing, fled, shelter|s, temporary accommodation, housing for, newly arrived, refuge
@@ -241,7 +247,8 @@ CUES["hum1"] = """
 aid, assistance, supplies, food, water, medical, hospital|s, ambulance|s, truck|s, cargo, goods, convoy
 access, corridor, road, highway, checkpoint, crossing, passage, transit, needs, shortages, reception centre
 reception center, humanitarian situation, living conditions, unblocking, open the road, opening of the road
-reopening, opening, shut, closure, closed, kept shut, keeping shut, women and children, gas pipeline
+reopening, opening, shut, closure, closed, internet, communications, disrupted, kept shut, keeping shut
+women and children, gas pipeline
 block|s|ed|ing
 heating, isolation, isolated, relief, registered
 вывезен*, транспорт*, КПП, пропускн*, дорог*, коридор*
@@ -268,7 +275,8 @@ porte-parole, vlasti, ministarstvo
 CUES["future"] = """
 will, would, could, might, may, threaten|s|ed to, plan|s|ned to, ready to, prepared to, intend|s|ed to, risk of
 possible, potential, fear of, fears of, warned of, threat of, danger of, prevent, avoid, no, not, never, without
-last year's, whether, anniversary of, commemorat|e|ed|ing|ion
+last year's, whether, anniversary of, commemorat|e|ed|ing|ion, end to the, end to, ending the, end the
+stop the, halt the, to stop, to end, cessation of
 """
 
 CUES["not_access"] = """

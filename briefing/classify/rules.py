@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import cues as cue_table
-from .folding import SENTENCE_END
+from .folding import PUNCT, SENTENCE_END
 from .gazetteer import PARTIES, Actor, load
 from .matcher import CUE, ENTITY, Matcher, entity_pattern, expand, lines, words
 
@@ -53,6 +53,9 @@ _NOT_ACTOR_WORDS = """family relatives lawyer lawyers witnesses witness eyewitne
 journalists journalist correspondent analysts analyst experts expert observers media locals villagers doctors people
 activists he she they it we mother father wife son"""
 _NOT_ACTORS = frozenset(_NOT_ACTOR_WORDS.split())
+_ENDS_SIDE_PHRASE = frozenset({"region", "republic", "enclave", "side", "and", "said", "says", "told", "reported",
+                               "stated", "announced", "claimed", "have", "has", "had", "was", "were", "is", "are",
+                               "for", "on", "to", "in", "at", "with", "who", "which", "also"})
 _PLACE_PREPOSITIONS = frozenset({"of", "in", "from", "near", "to", "at", "into", "outside", "around", "across",
                                  "toward", "towards", "via", "through", "visit", "visits", "visited", "visiting"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", ".", "while", "but", "whereas", "meanwhile", "however", '"', "-"})
@@ -182,6 +185,7 @@ def classify(
     def label(span: tuple[int, int]) -> str:
         return " ".join(tokens[span[0] : span[1]])
 
+    verb_starts = {s for kind in ("say", "appeal", "polite", "deny") for s, _ in cue_hits.get(kind, ())}
     # Generic speakers: a side word next to an official noun ("Armenian officials", "the
     # leadership of the breakaway region", "Baku's foreign ministry").
     named_spans = [(m.start, m.end) for m in mentions if m.how == "name"]
@@ -205,8 +209,18 @@ def classify(
                 if sentence[j] != sentence[start]:
                     break
                 if j in side_at:
-                    found = (start, j + 1, side_at[j])
+                    after_side = tokens[j + 1] if j + 1 < n else "."
+                    # "the leadership of the breakaway region" yes; "officials of the Karabakh
+                    # reconstruction programme" no: the side word must end the phrase
+                    if after_side in _ENDS_SIDE_PHRASE or after_side in PUNCT or (j + 1) in verb_starts:
+                        found = (start, j + 1, side_at[j])
                     break
+        if found is None and feed_side and feed_kind in ("official", "state-media"):
+            # an unqualified "the defence ministry", in a side's own official or state outlet, is that side's
+            unqualified = start == 0 or tokens[start - 1] in ("the", ".", ":") or sentence[start - 1] != sentence[start]
+            generic = _SIDE_GENERIC.get(feed_side)
+            if generic and unqualified and end < n and (tokens[end] in (":", ",") or end in verb_starts):
+                found = (start, end, generic)
         if found is None:
             continue
         s, e, actor_id = found
@@ -274,7 +288,10 @@ def classify(
     # colon attribution in the headline (or the summary's start when there is no title)
     head_end = title_end if title_end else min(n, 12)
     for i in range(min(head_end, 12)):
-        if tokens[i] == ":":
+        # "Փաշինյան. ..." — Armenian headlines separate the speaker with a full stop
+        armenian_stop = tokens[i] == "." and title_end and i <= 6 and any(
+            m.start == 0 and m.end == i and m.how != "metonym" for m in speakers_candidates)
+        if tokens[i] == ":" or armenian_stop:
             m = before(i, 10)
             if m is not None and m.how != "metonym":  # "Karabakh: thousands flee" is a topic, not a speaker
                 add_speech(m, i, "colon attribution")
