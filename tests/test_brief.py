@@ -136,6 +136,11 @@ def build_fixture(path: Path) -> Path:
             store.ingest(feeds[feed], [entry], now, [labels], "fixture")
             if now < PREVIOUS_BRIEF_AT:
                 seen_before_brief = brief_sql.max_item_id(store)
+        # the publisher edits a report: the brief shows the new text and says it was edited
+        edited = Entry("art-1", "Stepanakert and villages under intense shelling",
+                       "The InfoCenter reports at least 27 killed, including children.", "https://artsakh.example/1",
+                       at(5, 40))  # fmt: skip
+        store.ingest(feeds["Artsakh InfoCenter"], [edited], at(10, 30))
         [starred] = [i.id for i in store.items() if i.title.startswith("Armenia's defence ministry denies")]
         store.set_flags([starred], starred=True)
         news = feeds["News.am"]
@@ -245,6 +250,10 @@ def test_structure_and_content(fixture_db):
     assert "The previous brief was written 19 Sep 2023 12:30 (Asia/Yerevan)." in body["Since the previous brief"]
     assert "5 of the 12 items here arrived since then" in body["Since the previous brief"]
     assert "· new ·" in events
+    # the publisher's edit shows, and the previous brief's reader learns of it
+    assert "- 09:40 · Stepanakert / Khankendi · edited 14:30 — De facto authorities" in body["Actor statements"]
+    assert "at least 27 killed" in body["Actor statements"] and "civilian casualties" not in text
+    assert "1 earlier item was edited by its publisher since; its line says when." in text
 
 
 def test_empty_sections_say_so_in_one_line(tmp_path):

@@ -115,10 +115,11 @@ def gather(
         previous = sql.previous_brief(store, before=now)
         items = select_items(store, window, filter_text=filter_text, now=now)
         carriers = sql.carriers_for(store, [i.id for i in items])
+        edits = sql.last_edits(store, [i.id for i in items])
         watched = tuple(sql.watched_feeds(store))
         gaps = tuple(sql.feed_gaps(store, window.start, window.end))
     new_after = previous.max_item_id if previous is not None else None
-    stories = group_stories(items, carriers, new_after=new_after)
+    stories = group_stories(items, carriers, new_after=new_after, edits=edits)
     names, sides = actor_names(sorted({a for i in items for a in (i.speaker, *i.actors) if a}))
     data = BriefData(
         window=window,
@@ -158,6 +159,7 @@ def group_stories(
     carriers: dict[int, list[sql.Carrier]],
     *,
     new_after: int | None = None,
+    edits: dict[int, datetime] | None = None,
 ) -> list[Story]:
     """Items → stories, each cited once with all its sources.
 
@@ -171,7 +173,7 @@ def group_stories(
         found = carriers.get(item.id) or [sql.Carrier(item.feed_name, item.side, item.kind, item.first_seen)]
         sources = tuple(dict.fromkeys(Source(c.feed, c.side, c.kind, item.link) for c in found))
         new = new_after is not None and item.id > new_after
-        groups.setdefault(key, []).append(Report(item, sources, new))
+        groups.setdefault(key, []).append(Report(item, sources, new, (edits or {}).get(item.id)))
     stories = [Story(tuple(sorted(rs, key=lambda r: (r.item.published, r.item.id)))) for rs in groups.values()]
     stories.sort(key=lambda s: (s.lead.item.published, s.lead.item.id))
     return stories

@@ -42,6 +42,7 @@ class Report:
     item: StoredItem
     sources: tuple[Source, ...]
     new: bool = False  # arrived after the previous brief was written
+    edited: datetime | None = None  # the publisher changed the title or summary (last time)
 
 
 @dataclass(frozen=True, slots=True)

@@ -250,6 +250,12 @@ class _Renderer:
             text += f"{new} of the {_count(items, 'item')} here arrived since then; their lines are marked new."
         else:
             text += "Nothing here arrived since then."
+        after = d.previous.generated_at
+        edited = sum(1 for s in d.stories for r in s.reports if not r.new and r.edited and r.edited > after)
+        if edited == 1:
+            text += " 1 earlier item was edited by its publisher since; its line says when."
+        elif edited:
+            text += f" {edited} earlier items were edited by their publishers since; their lines say when."
         self._para(text)
 
     # ------------------------------------------------------------------ one line
@@ -269,6 +275,8 @@ class _Renderer:
         if places:
             shown = "; ".join(md.text(p) for p in places[:MAX_PLACES])
             head.append(shown + (f" (+{len(places) - MAX_PLACES})" if len(places) > MAX_PLACES else ""))
+        if lead.edited is not None:
+            head.append(f"edited {self._clock(lead.edited)}")
         if note:
             head.append(note)
         speaker = item.speaker

@@ -85,6 +85,18 @@ def carriers_for(store: Store, item_ids: Sequence[int]) -> dict[int, list[Carrie
     return found
 
 
+def last_edits(store: Store, item_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each of these items was last edited by its publisher (only items that were)."""
+    found: dict[int, datetime] = {}
+    for chunk in _chunks(sorted(set(item_ids)), 500):
+        marks = ",".join("?" * len(chunk))
+        for item_id, changed in store._query(
+            f"SELECT item_id, max(changed_at) FROM item_history WHERE item_id IN ({marks}) GROUP BY item_id", chunk
+        ):
+            found[item_id] = from_iso(changed)
+    return found
+
+
 def feed_gaps(store: Store, since: datetime, until: datetime) -> list[FeedGap]:
     """Feeds with at least one failed poll in [since, until), most failures first."""
     rows = store._query(
