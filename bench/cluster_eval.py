@@ -82,9 +82,9 @@ def evaluate(records: list[dict], *, verbose: bool = False) -> dict[str, float]:
     predicted = {i: story_of_item[item_of[i]] for i in item_of}
     gold = {i: (records[i].get("story") or f"alone-{i}") for i in item_of}
     pairs = list(combinations(sorted(item_of), 2))
-    tp = sum(1 for a, b in pairs if predicted[a] == predicted[b] and gold[a] == gold[b])
-    fp = sum(1 for a, b in pairs if predicted[a] == predicted[b] and gold[a] != gold[b])
-    fn = sum(1 for a, b in pairs if predicted[a] != predicted[b] and gold[a] == gold[b])
+    dated = {i for i in item_of if _published(records[i]) is not None}
+    tp, fp, fn = _counts(pairs, predicted, gold)
+    dtp, dfp, dfn = _counts([(a, b) for a, b in pairs if a in dated and b in dated], predicted, gold)
     if verbose:
         for a, b in pairs:
             same_p, same_g = predicted[a] == predicted[b], gold[a] == gold[b]
@@ -98,7 +98,18 @@ def evaluate(records: list[dict], *, verbose: bool = False) -> dict[str, float]:
         "precision": tp / (tp + fp) if tp + fp else 1.0,
         "recall": tp / (tp + fn) if tp + fn else 1.0,
         "items_per_s": len(item_of) / elapsed if elapsed else 0.0,
+        "dated_items": len(dated),
+        "dated_precision": dtp / (dtp + dfp) if dtp + dfp else 1.0,
+        "dated_recall": dtp / (dtp + dfn) if dtp + dfn else 1.0,
     }
+
+
+def _counts(pairs: list[tuple[int, int]], predicted: dict, gold: dict) -> tuple[int, int, int]:
+    """(true pairs found, false pairs made, true pairs missed)."""
+    tp = sum(1 for a, b in pairs if predicted[a] == predicted[b] and gold[a] == gold[b])
+    fp = sum(1 for a, b in pairs if predicted[a] == predicted[b] and gold[a] != gold[b])
+    fn = sum(1 for a, b in pairs if predicted[a] != predicted[b] and gold[a] == gold[b])
+    return tp, fp, fn
 
 
 def _line(record: dict) -> str:
@@ -112,6 +123,9 @@ def report(name: str, figures: dict[str, float]) -> None:
         f" precision {figures['precision']:.3f}, recall {figures['recall']:.3f};"
         f" {figures['items_per_s']:,.0f} items/s (small database)"
     )
+    if figures["dated_items"] < figures["items"]:
+        print(f"  pairs of dated items only ({figures['dated_items']} items): precision"
+              f" {figures['dated_precision']:.3f}, recall {figures['dated_recall']:.3f}")  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- speed at scale
