@@ -144,12 +144,15 @@ def safe_url(raw: str | None, base: str | None = None) -> str | None:
 
 def canonical_url(url: str) -> str:
     """The form of an http(s) URL used to recognise the same article in different feeds:
-    lower-case scheme and host, no default port, no fragment, no tracking parameters."""
+    lower-case host, no default port, no fragment, no tracking parameters, and http read as
+    https (publishers move to https and rewrite every link and GUID; it is the same article)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port
     netloc = host if port in (None, 80 if scheme == "http" else 443) else f"{host}:{port}"
+    if scheme == "http":
+        scheme = "https"
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
          if not _TRACKING_PARAMS.match(k)]

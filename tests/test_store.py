@@ -73,6 +73,13 @@ def test_same_link_in_two_feeds_is_one_item_with_two_carriers(store):
     assert [name for name, _side, _seen in store.carriers(item_id)] == ["feed 0", "feed 1"]
 
 
+def test_guids_and_links_rewritten_from_http_to_https_are_not_new_items(store):
+    a = feeds(store)["https://a.example/feed"]
+    store.ingest(a, [entry("http://news.example/1", link="http://news.example/1")], T0)
+    again = store.ingest(a, [entry("https://news.example/1", link="https://news.example/1")], T0 + timedelta(hours=1))
+    assert again.new_ids == () and store.count_items() == 1
+
+
 def test_missing_date_uses_first_seen_and_is_marked(store):
     a = feeds(store)["https://a.example/feed"]
     [item_id] = store.ingest(a, [entry("1", published=None)], T0).new_ids

@@ -93,6 +93,8 @@ def test_safe_url_resolves_relative_against_base():
 def test_canonical_url_recognises_copies():
     a = canonical_url("HTTPS://Example.ORG:443/a?utm_source=x&id=5#frag")
     assert a == canonical_url("https://example.org/a?id=5")
+    assert canonical_url("http://example.org:80/a") == canonical_url("https://example.org/a")
+    assert canonical_url("http://example.org:8080/a") != canonical_url("https://example.org:8080/b")
 
 
 def test_fold_handles_azerbaijani_and_keeps_scripts():
