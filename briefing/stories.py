@@ -100,8 +100,11 @@ _CONCEPTS = {
     "displaced": "refugee displaced bezhen peremeshchen qachqin kochkun pakhstakan teghahanv",
     "apology": "apolog izvin =uzr neroghutyun",
     "condolence": "condolen sobolezn bashsagh tsavakts",
-    "talks": "talks negotiat peregovor danishiq banakts",
-    "meeting": "meeting =meets =meet =met vstrech =gorush handitum",
+    "talks": "talks negotiat peregovor danishiq banakts meeting =meets =meet =met vstrech =gorush handip",
+    "delegation": "delegat representativ predstavitel numayende nerkayatsutsich",
+    "army": "=army =armies =troops armed armiy armii voysk voenn military ordu =ordusu banak zorq",
+    "fighting": "fighting hostilit clash boev =boi stolknoven doyush toqqush martakan",
+    "depot": "depot warehouse =sklad anbar pahest",
     "border": "border frontier granits pogranich serhed sahman",
     "checkpoint": "checkpoint crossing propuskn =kpp buraxilish antsaket",
     "fuel": "fuel petrol gasoline toplivo benzin =gsm gorjuch yanacaq vareli",
@@ -481,7 +484,7 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
         return NO
     if _quote_shared(sa.quotes, sb.quotes) and containment >= 0.25:
         return Match(True, 0.9, "same quoted words")
-    entities = len(a.actors & b.actors) + len(places_a & places_b)
+    entities = len(a.actors & b.actors) + len(places_a & places_b) + bool(a.speaker and a.speaker == b.speaker)
     anchors, anchor_jaccard, anchor_containment = _ratio(sa.anchors, sb.anchors)
     la, lb = _language(a.language), _language(b.language)
     translated = (sa.script and sb.script and sa.script != sb.script) or (la and lb and la != lb)
@@ -499,13 +502,13 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
         if jaccard >= 0.2 and containment >= 0.38 and common >= 4 and support and not two_voices:
             return Match(True, jaccard, "alike words, same names, numbers, actors or places")
         return NO
-    if conflict or hours > 24:
+    if conflict or hours > 12:  # a report in another language: a translation follows within hours
         return NO
     if anchors >= 3 and anchor_containment >= 0.5 and (numbers or entities >= 2):
         return Match(True, anchor_jaccard, "same names, numbers and concepts in another language")
     if anchors >= 5 and anchor_containment >= 0.6:
         return Match(True, anchor_jaccard, "same names and concepts in another language")
-    if anchors >= 3 and entities >= 3 and places_a & places_b and hours <= 12:
+    if anchors >= 3 and entities >= 3 and places_a & places_b:
         return Match(True, anchor_jaccard, "same actors and place in another language")
     return NO
     if anchors >= 3 and anchor_containment >= 0.4 and (numbers or entities or anchors >= 4) and hours <= 30:
