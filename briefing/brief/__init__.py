@@ -171,7 +171,9 @@ def group_stories(
         story_id = getattr(item, "story_id", None)
         key = ("s", story_id) if story_id is not None else ("i", item.id)
         found = carriers.get(item.id) or [sql.Carrier(item.feed_name, item.side, item.kind, item.first_seen)]
-        sources = tuple(dict.fromkeys(Source(c.feed, c.side, c.kind, item.link) for c in found))
+        sources = tuple(Source(c.feed, c.side, c.kind, item.link) for c in found)
+        if len(sources) > 1:
+            sources = tuple(dict.fromkeys(sources))
         new = new_after is not None and item.id > new_after
         groups.setdefault(key, []).append(Report(item, sources, new, (edits or {}).get(item.id)))
     stories = [Story(tuple(sorted(rs, key=lambda r: (r.item.published, r.item.id)))) for rs in groups.values()]

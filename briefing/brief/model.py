@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from functools import cached_property
 
 from ..store import StoredItem
 from ..store.briefs import BriefRecord, FeedGap
@@ -45,23 +46,25 @@ class Report:
     edited: datetime | None = None  # the publisher changed the title or summary (last time)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Story:
+    """Derived values are cached: the renderer asks for them once per section a story is in."""
+
     reports: tuple[Report, ...]  # oldest first
 
     @property
     def lead(self) -> Report:
         return self.reports[0]
 
-    @property
+    @cached_property
     def starred(self) -> bool:
         return any(r.item.starred for r in self.reports)
 
-    @property
+    @cached_property
     def new(self) -> bool:
         return any(r.new for r in self.reports)
 
-    @property
+    @cached_property
     def sources(self) -> tuple[Source, ...]:
         seen: dict[tuple[str, str | None], Source] = {}
         for report in self.reports:
@@ -69,20 +72,28 @@ class Story:
                 seen.setdefault((source.feed, source.link), source)
         return tuple(seen.values())
 
-    @property
+    @cached_property
     def feeds(self) -> frozenset[str]:
         return frozenset(s.feed for s in self.sources)
 
-    @property
+    @cached_property
     def sides(self) -> frozenset[str]:
         return frozenset(s.side for s in self.sources if s.side)
 
-    @property
+    @cached_property
     def places(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(p for r in self.reports for p in r.item.places))
 
+    @cached_property
+    def _by_pane(self) -> dict[str, tuple[Report, ...]]:
+        panes: dict[str, list[Report]] = {}
+        for report in self.reports:
+            for pane in report.item.panes:
+                panes.setdefault(pane, []).append(report)
+        return {pane: tuple(reports) for pane, reports in panes.items()}
+
     def in_pane(self, pane: str) -> tuple[Report, ...]:
-        return tuple(r for r in self.reports if pane in r.item.panes)
+        return self._by_pane.get(pane, ())
 
 
 @dataclass(frozen=True, slots=True)
