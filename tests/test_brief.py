@@ -418,6 +418,7 @@ def test_filter_uses_the_dashboards_language(tmp_path):
     text, _ = write_brief(db, CONFIG, day=DAY, as_of=AS_OF, filter_text="side:armenia")
     body = sections(text)
     assert "Filter: side:armenia" in text
+    assert "Watched feeds with nothing matching the filter in this window: APA" in text
     assert "Armenian Government" in body["Actor statements"] and "Azerbaijan MoD" not in text.split("## Sources")[0]
     with pytest.raises(BriefingError):
         write_brief(db, CONFIG, day=DAY, as_of=AS_OF, filter_text="side:mars")

@@ -234,7 +234,8 @@ class _Renderer:
         silent = [(name, side) for name, side in d.watched if name not in counts]
         if silent:
             names = ", ".join(f"{md.text(name)} ({_side_name(side)})" for name, side in sorted(silent, key=_feed_key))
-            self._para(f"Watched feeds with nothing in this window: {names}.")
+            what = "nothing matching the filter" if (d.filter_text or "").strip() else "nothing"
+            self._para(f"Watched feeds with {what} in this window: {names}.")
 
     def _since_previous(self) -> None:
         d = self.data
