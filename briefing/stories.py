@@ -97,7 +97,13 @@ _CONCEPTS = {
     "ceasefire": "ceasefire cessation truce =halt prekrashchen atesh hradadar",
     "decree": "decree =ukaz ukazom =ferman hramanagir",
     "detained": "detain arrest zaderzh arest saxlanil dzerbakal",
-    "displaced": "refugee displaced bezhen peremeshchen qachqin kochkun pakhstakan teghahanv",
+    "displaced": "refugee displaced =fled =flee fleeing exodus bezhen peremeshchen qachqin kochkun pakhstakan "
+                 "teghahanv",
+    "cleansing": "cleansing chistk temizle zhtum",
+    "ethnic": "ethnic etnich etnik azgayin",
+    "former": "former =ex byvsh sabiq naxkin",
+    "un": "=un =bmt =oon =mak",
+    "mission": "mission missiy",
     "apology": "apolog izvin =uzr neroghutyun",
     "condolence": "condolen sobolezn bashsagh tsavakts",
     "talks": "talks negotiat peregovor danishiq banakts meeting =meets =meet =met vstrech =gorush handip",
@@ -153,9 +159,10 @@ _STOP_FOLDED = frozenset(_fold(w) for w in _STOP)
 
 def skeleton(word: str) -> str:
     """A folded word's stem: its first letter and the following consonants, doubles collapsed,
-    "kh" and "x" read as "h" — so spellings and inflections of one word usually meet
-    ("aliyev"/"aliev" → "alv", "ilham"/"ilkham" → "ilhm", "xankendi"/"khankendi" → "hnknd")."""
-    word = word.replace("kh", "h").replace("x", "h").replace("j", "y")
+    every h, kh and x dropped (Russian drops the h of Armenian names, Azerbaijani writes x for
+    kh) — so spellings and inflections of one word usually meet: "aliyev"/"aliev" → "alv",
+    "harutyunyan"/"arutyunyan" → "artn", "xankendi"/"khankendi" → "anknd"."""
+    word = word.replace("kh", "h").replace("x", "h").replace("j", "y").replace("h", "") or word
     out = [word[0]]
     for ch in word[1:]:
         if ch in _VOWELS or ch == out[-1]:
@@ -163,7 +170,7 @@ def skeleton(word: str) -> str:
         out.append(ch)
         if len(out) == SKELETON:
             break
-    return "".join(out)
+    return "".join(out) if len(out) >= 3 else word  # "shusha" → "susa", not "s"
 
 
 _DOMAIN_SKELETONS = frozenset(skeleton(_fold(w)) for w in _DOMAIN)
@@ -199,12 +206,17 @@ def _stem(word: str) -> tuple[int, bool] | None:
 
 
 def _number(token: str) -> str | None:
+    """A number worth matching, rounded to two significant figures from 1,000 up ("65,036" and
+    "more than 65,000" are one figure); small counts and years are everywhere, so None."""
     digits = re.sub(r"\D", "", token)
     if not digits or len(digits) > 9:
         return None
     value = int(digits)
     if value < 10 or 1900 <= value <= 2100:
-        return None  # small counts and years are everywhere
+        return None
+    if value >= 1000:
+        scale = 10 ** (len(digits) - 2)
+        value = round(value / scale) * scale
     return str(value)
 
 
