@@ -412,8 +412,6 @@ def test_actor_names_and_sides_come_from_the_gazetteer():
 
 
 def test_filter_uses_the_dashboards_language(tmp_path):
-    if not hasattr(Store, "search"):
-        pytest.skip("briefing.query / Store.search not landed yet")
     db = build_fixture(tmp_path / "f.db")
     text, _ = write_brief(db, CONFIG, day=DAY, as_of=AS_OF, filter_text="side:armenia")
     body = sections(text)

@@ -12,7 +12,6 @@ generated strictly before its own "generated" time, so rewriting a brief with th
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 from collections.abc import Sequence
@@ -136,21 +135,15 @@ def gather(
 
 
 def select_items(store: Store, window: Window, *, filter_text: str | None, now: datetime) -> list[StoredItem]:
-    """The window's on-topic items that pass the filter, oldest first.
-
-    The filter is the dashboard's language (briefing.query, issue #4) once that module exists;
-    until then the filter text is a plain full-text search.
-    """
+    """The window's on-topic items that pass the filter (the dashboard's language), oldest first."""
     text = (filter_text or "").strip()
     if not text:
         items = store.items(since=window.start, until=window.end, newest_first=False)
-    elif importlib.util.find_spec("briefing.query") is not None and hasattr(store, "search"):
+    else:
         from ..query import parse_filter
 
         flt = parse_filter(text, now=now, tz=window.tz)
         items = store.search(flt, since=window.start, until=window.end, newest_first=False, include_off_topic=False)
-    else:
-        items = store.items(since=window.start, until=window.end, text=text, newest_first=False)
     return [i for i in items if i.on_topic]
 
 
