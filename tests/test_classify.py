@@ -345,3 +345,13 @@ def test_reclassify_in_worker_processes_matches_in_process(tmp_path):
 
 def test_core_classifier_does_not_need_the_project_root_on_path():
     assert "briefing.classify" in sys.modules
+
+
+def test_ethnic_armenian_authorities_are_karabakhs():
+    result = classify("", "Karabakh's ethnic Armenian authorities said they would lay down arms.")
+    assert result.speaker.id == "karabakh-authorities"
+
+
+def test_coordinated_speakers_both_count():
+    result = classify("", "More than 10,000 refugees have arrived, Yerevan and the UN refugee agency said on Monday.")
+    assert {"statements", "reactions", "humanitarian"} <= set(result.panes)

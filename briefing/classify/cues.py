@@ -306,6 +306,7 @@ armenski, armenske
 """,
     "karabakh-authorities": """
 karabakh, nagorno-karabakh, artsakh, breakaway, separatist, separatists, stepanakert, de facto, self-proclaimed
+ethnic armenian, ethnic armenians, karabakh armenian, karabakh armenians, karabakh's, artsakh's
 карабах*, арцах*, сепаратист*, արցախ*, ղարաբաղ*, ստեփանակերտ*, separatci*, qondarma
 """,
     "russia-government": "russian, russia, moscow, russia's, moscow's, kremlin, российск*, россия, ռուսական, rusiya*",

@@ -56,6 +56,8 @@ _NOT_ACTORS = frozenset(_NOT_ACTOR_WORDS.split())
 _ENDS_SIDE_PHRASE = frozenset({"region", "republic", "enclave", "side", "and", "said", "says", "told", "reported",
                                "stated", "announced", "claimed", "have", "has", "had", "was", "were", "is", "are",
                                "for", "on", "to", "in", "at", "with", "who", "which", "also"})
+_CROWD = frozenset({"refugees", "people", "families", "residents", "displaced", "persons", "evacuees", "civilians",
+                    "thousands", "patients", "children"})
 _PLACE_PREPOSITIONS = frozenset({"of", "in", "from", "near", "to", "at", "into", "outside", "around", "across",
                                  "toward", "towards", "via", "through", "visit", "visits", "visited", "visiting"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", ".", "while", "but", "whereas", "meanwhile", "however", '"', "-"})
@@ -151,6 +153,7 @@ def classify(
     region_place = False
     mentions: list[_Mention] = []
     side_at: dict[int, str] = {}
+    side_span: dict[int, int] = {}
     cue_hits: dict[str, list[tuple[int, int]]] = {}
     for start, end, payloads in matcher().scan(tokens):
         for payload in payloads:
@@ -163,8 +166,10 @@ def classify(
                 mentions.append(_Mention(start, end, payload[1], "name"))
             elif what == "metonym":
                 mentions.append(_Mention(start, end, payload[1], "metonym"))
-            else:  # side word
-                side_at[start] = payload[1]
+            else:  # side word, kept at its last token; the longer phrase wins ("ethnic Armenian")
+                if side_span.get(end - 1, 0) < end - start:
+                    side_span[end - 1] = end - start
+                    side_at[end - 1] = payload[1]
     for kind, spans in cue_hits.items():
         if len(spans) > 1:  # within one kind, a cue inside a longer one is the same cue ("aid" in "humanitarian aid")
             spans.sort(key=lambda sp: (sp[0], -sp[1]))
@@ -330,6 +335,14 @@ def classify(
         if m is None:
             m = before(start)
         add_speech(m, start, label((start, end)), kind == "appeal")
+        if m is not None:  # "Yerevan and the head of the UN refugee agency said": both speak
+            j = m.start - 1
+            while j > max(0, m.start - 8) and tokens[j] != "and" and tokens[j] not in PUNCT:
+                j -= 1
+            if j > 0 and tokens[j] == "and":
+                for other in speakers_candidates:
+                    if other.end == j and sentence[other.start] == sentence[start] and not as_place(other):
+                        add_speech(other, start, label((start, end)), kind == "appeal")
     for start, end in cue_hits.get("according", ()):
         add_speech(after(end, 8), start, label((start, end)))
     if not speech:
@@ -362,7 +375,9 @@ def classify(
 
     # ---- diplomacy and third parties' acts ----------------------------------------------------
     side_mentions = [_Mention(p, p + 1, a, "side") for p, a in side_at.items()]
-    meetings = [*cue_hits.get("diplomacy", ()), *cue_hits.get("polite", ())]
+    meetings = [sp for sp in cue_hits.get("diplomacy", ())
+                if not (tokens[sp[0]].startswith("arriv") and _CROWD & set(tokens[max(0, sp[0] - 3) : sp[0]]))]
+    meetings += cue_hits.get("polite", ())  # "refugees arrived" is no visit
     diplomacy = sorted([*meetings, *cue_hits.get("treaty", ())])
     if diplomacy:
         sentences = {sentence[s] for s, _ in diplomacy}
