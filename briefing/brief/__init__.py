@@ -156,12 +156,14 @@ def group_stories(
 ) -> list[Story]:
     """Items → stories, each cited once with all its sources.
 
-    Items that share `story_id` (issue #6) are one story; an item without one is a story of
-    its own. Either way an item's carriers (other feeds with the same article) are its sources.
+    Items of the window that share `story_id` (issue #6) are one story — only those in the
+    window: a brief cites what happened in its window. An item without a story (stored before
+    stories existed and not reclustered) is a story of its own. Either way an item's carriers
+    (other feeds with the same article) are its sources.
     """
     groups: dict[tuple[str, int], list[Report]] = {}
     for item in items:
-        story_id = getattr(item, "story_id", None)
+        story_id = item.story_id
         key = ("s", story_id) if story_id is not None else ("i", item.id)
         found = carriers.get(item.id) or [sql.Carrier(item.feed_name, item.side, item.kind, item.first_seen)]
         sources = tuple(Source(c.feed, c.side, c.kind, item.link) for c in found)

@@ -1,8 +1,8 @@
 """The brief's data, gathered from the store and handed to the pure renderer.
 
-A story is what the brief cites once: one or more reports (items) of the same occurrence, each
-with every feed that carried it. Until stories are stored (issue #6), every item is its own
-story; its carriers (the same article seen in several feeds) are still cited together.
+A story is what the brief cites once: one or more reports (items) of the same occurrence
+(issue #6: items sharing a story_id), each with every feed that carried it (the same article
+seen in several feeds).
 """
 
 from __future__ import annotations
