@@ -50,8 +50,11 @@ class BriefingApp(App[None]):
         self.tz = tz or zone(config.brief.timezone if config else None)
         self.watch_interval = watch_interval  # seconds between "anything new?" checks
         self.filter_debounce = filter_debounce  # seconds: a burst of keys becomes one query
-        self.reader = data.Reader(self.db_path)
-        self.writer = data.Reader(self.db_path, name="briefing-writer")
+        # Three connections, three threads: pane queries (interrupted when stale), the status
+        # line and "anything new?" checks (never stuck behind a slow filter), and flag writes.
+        self.reader = data.Reader(self.db_path, on_error=self._database_trouble)
+        self.status_reader = data.Reader(self.db_path, name="briefing-status", on_error=self._database_trouble)
+        self.writer = data.Reader(self.db_path, name="briefing-writer", on_error=self._database_trouble)
         self.polling = False
         self.saved: list[tuple[str, str]] = []
         self._flags: dict[int, tuple[bool, bool]] = {}
@@ -66,7 +69,12 @@ class BriefingApp(App[None]):
 
     def on_unmount(self) -> None:
         self.reader.close()
+        self.status_reader.close()
         self.writer.close()
+
+    def _database_trouble(self, message: str) -> None:
+        """A reader thread hit a database error: say so, keep the dashboard running."""
+        self.call_from_thread(self.notify, message, title="database", severity="error", markup=False)
 
     @property
     def main(self) -> MainScreen | None:
@@ -105,7 +113,7 @@ class BriefingApp(App[None]):
 
     @work(group="writes")
     async def mark_pane_read(self, flt: data.ParsedFilter, pane: str) -> None:
-        ids = await self.writer.call(data.pane_item_ids, flt, pane)
+        ids = await self.writer.call(data.pane_item_ids, flt, pane) or []
         await self.writer.call(data.set_flags, ids, read=True)
         for item_id in ids:
             flags = self._flags.get(item_id)
@@ -117,18 +125,18 @@ class BriefingApp(App[None]):
 
     @work(group="filters")
     async def load_saved_filters(self) -> None:
-        self.saved = await self.reader.call(data.saved_filters)
+        self.saved = await self.status_reader.call(data.saved_filters) or []
 
     @work(group="writes")
     async def save_filter(self, name: str, text: str) -> None:
         await self.writer.call(data.save_filter, name, text)
-        self.saved = await self.writer.call(data.saved_filters)
+        self.saved = await self.writer.call(data.saved_filters) or []
         self.notify(f"filter saved as {name!r}", timeout=2)
 
     @work(group="writes")
     async def delete_saved_filter(self, name: str) -> None:
         await self.writer.call(data.delete_filter, name)
-        self.saved = await self.writer.call(data.saved_filters)
+        self.saved = await self.writer.call(data.saved_filters) or []
 
     # ------------------------------------------------------------------ poll and brief
 
@@ -175,7 +183,7 @@ class BriefingApp(App[None]):
     async def _poll_if_due(self) -> None:
         if self.polling:
             return
-        due = await self.reader.call(lambda store: store.next_due_at())
+        due = await self.status_reader.call(lambda store: store.next_due_at())
         if due is None or due <= datetime.now(UTC):
             self.poll_now()
 

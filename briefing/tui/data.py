@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,21 +41,50 @@ def _optional(module: str, name: str) -> Any:
 
 
 class Reader:
-    """One thread, one Store: the dashboard's reads queue here, never on the UI thread."""
+    """One thread, one Store: the dashboard's reads queue here, never on the UI thread.
 
-    def __init__(self, db_path: Path, name: str = "briefing-reader"):
+    `call` never raises for database trouble: it returns None and reports the problem through
+    `on_error` (a locked or vanished file becomes a message, not a crash). `interrupt()` stops
+    the statement running now (a filter the user has already typed past); its call returns None.
+    """
+
+    def __init__(self, db_path: Path, name: str = "briefing-reader", on_error: Callable[[str], None] | None = None):
         self.db_path = Path(db_path)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix=name)
         self._store: Store | None = None
+        self._on_error = on_error
+        self._busy = False
 
-    def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        if self._store is None:
-            self._store = Store(self.db_path)
-        return fn(self._store, *args, **kwargs)
+    def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        try:
+            if self._store is None:
+                self._store = Store(self.db_path)
+            self._busy = True
+            try:
+                return fn(self._store, *args, **kwargs)
+            finally:
+                self._busy = False
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc):
+                self._report(f"{self.db_path}: {exc}")
+            return None
+        except (sqlite3.Error, BriefingError) as exc:
+            self._report(f"{self.db_path}: {exc}")
+            return None
 
-    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def _report(self, message: str) -> None:
+        if self._on_error is not None:
+            self._on_error(message)
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, partial(self._run, fn, *args, **kwargs))
+
+    def interrupt(self) -> None:
+        """Abandon the query in flight (sqlite3's interrupt is safe from another thread)."""
+        store = self._store
+        if store is not None and self._busy:
+            store.db.conn.interrupt()
 
     def close(self) -> None:
         def shut() -> None:
@@ -191,6 +221,20 @@ def refresh(
         offset = max(0, top - height)
         windows[pane] = (offset, pane_window(store, flt, pane, offset, height * 3), height * 3)
     return PaneSnapshot(flt.text, counts, windows), places
+
+
+def first_windows(store: Store, flt: ParsedFilter, heights: dict[str, int]) -> PaneSnapshot:
+    """The top of every pane for a new filter, before any count: what the eye needs first.
+    A window that comes back short is the whole pane, so its count is known already."""
+    windows: dict[str, Window] = {}
+    counts: dict[str, int] = {}
+    for pane, height in heights.items():
+        limit = max(1, height) * 2
+        rows = pane_window(store, flt, pane, 0, limit)
+        windows[pane] = (0, rows, limit)
+        if len(rows) < limit:
+            counts[pane] = len(rows)
+    return PaneSnapshot(flt.text, counts, windows)
 
 
 def window_only(store: Store, flt: ParsedFilter, pane: str, offset: int, limit: int) -> Window:

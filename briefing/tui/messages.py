@@ -16,6 +16,15 @@ class PanesLoaded(Message):
     snapshot: PaneSnapshot
     places: dict[str, tuple[int, int]]  # pane → (cursor, top) after keeping place on live updates
     keep: bool  # the rows already held are still right (same data, another window)
+    final: bool = True  # False: some counts are still to come (CountsLoaded)
+
+
+@dataclass
+class CountsLoaded(Message):
+    """The pane counts for a filter whose rows are already on screen."""
+
+    generation: int
+    counts: dict[str, int]
 
 
 @dataclass

@@ -114,7 +114,7 @@ class DetailScreen(BaseScreen):
 
     @work(exclusive=True, group="detail")
     async def load(self) -> None:
-        detail = await self.briefing.reader.call(data.detail, self.item.id)
+        detail = await self.briefing.status_reader.call(data.detail, self.item.id)
         if detail is None:
             self.notify("this item is no longer in the database", severity="warning")
             return

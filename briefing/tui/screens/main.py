@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input
 from ...store import StoredItem
 from .. import data
 from ..commands import bindings
-from ..messages import DataChanged, FilterRejected, PanesLoaded, StatusLoaded
+from ..messages import CountsLoaded, DataChanged, FilterRejected, PanesLoaded, StatusLoaded
 from ..widgets.bars import FilterBar, PaneTab, PaneTabs, StatusLine
 from ..widgets.pane import ItemPane
 from .base import BaseScreen
@@ -86,6 +86,7 @@ class MainScreen(BaseScreen):
     def reload(self, *, keep_place: bool = False) -> None:
         """Counts and visible rows for every pane under the current filter."""
         self.generation += 1
+        self.briefing.reader.interrupt()  # whatever it is computing is stale now
         views = {pane.pane: pane.view() for pane in self.panes} if keep_place else None
         self._load(self.generation, self.filter_text, views, self.counts if keep_place else None)
 
@@ -93,39 +94,68 @@ class MainScreen(BaseScreen):
     async def _load(self, generation: int, text: str, views, old_counts) -> None:
         app = self.briefing
         parsed = await app.reader.call(lambda _store: data.parse(text, now=app.now(), tz=app.tz))
+        if parsed is None or generation != self.generation:
+            return
         if isinstance(parsed, data.FilterProblem):
             self.post_message(FilterRejected(generation, parsed.message, parsed.position))
             return
-        if views is None:
-            views = {pane.pane: (None, 0, 0, pane.scrollable_content_region.height) for pane in self.panes}
-        snapshot, places = await app.reader.call(data.refresh, parsed, views, old_counts)
-        if generation == self.generation:
-            self.filter = parsed
-        self.post_message(PanesLoaded(generation, snapshot, places, keep=False))
+        if views is not None:  # live update: keep every cursor on its item
+            result = await app.reader.call(data.refresh, parsed, views, old_counts)
+            if result is not None and generation == self.generation:
+                self.filter = parsed
+                self.post_message(PanesLoaded(generation, result[0], result[1], keep=False))
+            return
+        # A new filter: the rows first, then the counts they do not already tell.
+        heights = {pane.pane: pane.scrollable_content_region.height for pane in self.panes}
+        first = await app.reader.call(data.first_windows, parsed, heights)
+        if first is None or generation != self.generation:
+            return
+        self.filter = parsed
+        final = len(first.counts) == len(data.PANES)
+        self.post_message(PanesLoaded(generation, first, {}, keep=False, final=final))
+        if not final:
+            counts = await app.reader.call(data.pane_counts, parsed)
+            if counts is not None and generation == self.generation:
+                self.post_message(CountsLoaded(generation, counts))
 
     @on(PanesLoaded)
     def _loaded(self, message: PanesLoaded) -> None:
         if message.generation != self.generation:
             return  # a newer filter or reload is on its way
         snapshot = message.snapshot
-        self.counts = snapshot.counts
         self.applied_text = snapshot.filter_text
         self.query_one(FilterBar).hint(None)
         for pane in self.panes:
             offset, rows, limit = snapshot.windows.get(pane.pane, (0, [], 0))
             rows = [self.briefing.with_flags(item) for item in rows]
+            count = snapshot.counts.get(pane.pane)
+            known = count is not None
+            if count is None:  # still counting: at least what came back
+                count = offset + len(rows)
             if message.keep:
-                pane.set_rows(snapshot.counts.get(pane.pane, 0), offset, rows, limit, keep=True)
+                pane.set_rows(count, offset, rows, limit, keep=True)
                 continue
             cursor, top = message.places.get(pane.pane, (0, 0))
             shift = cursor - pane.cursor if pane.current is not None else 0
-            pane.set_rows(snapshot.counts.get(pane.pane, 0), offset, rows, limit)
+            pane.set_rows(count, offset, rows, limit, counted=known)
             pane.place(cursor, top)
             if shift > 0 and top > 0:
                 pane.new_above += shift
                 pane._set_title()
-        self.query_one(PaneTabs).show(self.counts, self.active)
+        self.counts = {pane.pane: pane.count for pane in self.panes}
+        self.query_one(PaneTabs).show(self.counts, self.active, counting=not message.final)
         self.loaded = True
+        self.refresh_bindings()
+
+    @on(CountsLoaded)
+    def _counted(self, message: CountsLoaded) -> None:
+        if message.generation != self.generation:
+            return
+        for pane in self.panes:
+            if pane.pane in message.counts and not pane.counted:
+                pane.set_count(message.counts[pane.pane])
+        self.counts = {pane.pane: pane.count for pane in self.panes}
+        self.query_one(PaneTabs).show(self.counts, self.active)
         self.refresh_bindings()
 
     @on(FilterRejected)
@@ -142,7 +172,7 @@ class MainScreen(BaseScreen):
     async def _load_window(self, pane: ItemPane, generation: int) -> None:
         offset, limit = pane.wanted()
         snapshot = await self.briefing.reader.call(data.window_only, self.filter, pane.pane, offset, limit)
-        if generation != self.generation:
+        if snapshot is None or generation != self.generation:
             return
         offset, rows, limit = snapshot
         pane.set_rows(pane.count, offset, [self.briefing.with_flags(i) for i in rows], limit, keep=True)
@@ -151,7 +181,9 @@ class MainScreen(BaseScreen):
 
     @work(exclusive=True, group="version")
     async def check_version(self) -> None:
-        version = await self.briefing.reader.call(data.data_version)
+        version = await self.briefing.status_reader.call(data.data_version)
+        if version is None:
+            return
         if self.seen_version is None:
             self.seen_version = version
         elif version != self.seen_version:
@@ -166,8 +198,9 @@ class MainScreen(BaseScreen):
     @work(exclusive=True, group="status")
     async def load_status(self) -> None:
         app = self.briefing
-        status = await app.reader.call(data.status, app.now(), app.tz)
-        self.post_message(StatusLoaded(status))
+        status = await app.status_reader.call(data.status, app.now(), app.tz)
+        if status is not None:
+            self.post_message(StatusLoaded(status))
 
     @on(StatusLoaded)
     def _status_loaded(self, message: StatusLoaded) -> None:

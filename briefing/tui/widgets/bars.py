@@ -27,8 +27,9 @@ class PaneTab(Static):
         super().__init__(id=f"tab-{PANES[index]}", markup=False)
         self.index = index
 
-    def show(self, count: int, active: bool) -> None:
-        self.update(Text(f" {self.index + 1} {PANE_TITLES[PANES[self.index]]} {format_count(count)} "))
+    def show(self, count: int | None, active: bool) -> None:
+        shown = "…" if count is None else format_count(count)
+        self.update(Text(f" {self.index + 1} {PANE_TITLES[PANES[self.index]]} {shown} "))
         self.set_class(active, "-active")
 
     def on_click(self) -> None:
@@ -42,9 +43,12 @@ class PaneTabs(Horizontal):
         for index in range(len(PANES)):
             yield PaneTab(index)
 
-    def show(self, counts: dict[str, int], active: int) -> None:
+    def show(self, counts: dict[str, int], active: int, *, counting: bool = False) -> None:
+        panes = {pane.pane: pane for pane in self.screen.query("ItemPane")}
         for tab in self.query(PaneTab):
-            tab.show(counts.get(PANES[tab.index], 0), tab.index == active)
+            pane = panes.get(PANES[tab.index])
+            known = pane is None or getattr(pane, "counted", True)
+            tab.show(counts.get(PANES[tab.index], 0) if known else None, tab.index == active)
 
 
 class FilterBar(Horizontal):

@@ -63,6 +63,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.count = 0
         self.new_above = 0
         self.capped = False
+        self.counted = True
         self.rows: dict[int, StoredItem] = {}
         self._clock = clock
         self._tz = tz
@@ -73,18 +74,32 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
     # ------------------------------------------------------------------ state from the screen
 
     def _set_title(self) -> None:
-        title = f"{PANE_TITLES[self.pane]} {data.format_count(self.count)}"
+        title = f"{PANE_TITLES[self.pane]} {data.format_count(self.count) if self.counted else '…'}"
         if self.new_above:
             title += f"  ↑{self.new_above} new"
         self.border_title = title
 
-    def set_rows(self, count: int, offset: int, rows: list[StoredItem], limit: int, *, keep: bool = False) -> None:
+    def set_count(self, count: int) -> None:
+        """The count arrived after the rows (a new filter paints its rows first)."""
+        self.counted = True
+        self.capped = data.COUNT_CAP is not None and count >= data.COUNT_CAP
+        highest = max(self.rows, default=-1) + 1
+        self.count = max(count, highest) if self.capped else count
+        self.virtual_size = Size(self.scrollable_content_region.width, self.count)
+        self._set_title()
+        self.refresh()
+
+    def set_rows(
+        self, count: int, offset: int, rows: list[StoredItem], limit: int, *, keep: bool = False, counted: bool = True
+    ) -> None:
         """New counts and a window of rows. `keep` holds the rows already known (same data).
 
         A capped count ("1,000+") is a floor: the pane grows as windows past it come back full.
+        Without `counted`, `count` is provisional (the rows came first) and the title says so.
         """
         if not keep:
             self.rows = {}
+            self.counted = counted
             self.capped = data.COUNT_CAP is not None and count >= data.COUNT_CAP
         for index, item in enumerate(rows):
             self.rows[offset + index] = item
