@@ -605,3 +605,20 @@ async def test_a_story_is_one_row_and_the_item_view_lists_its_reports(tmp_path):
         await pilot.press("n")
         await settle(pilot)
         assert app.screen.item.id == first.id
+
+
+async def test_saved_filter_names_are_not_markup_in_the_palette(db):
+    with Store(db) as store:
+        store.save_filter("[/bold] [red]x", '"[b]" lachin')
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Filter")
+        await settle(pilot)
+        assert "Filter: [/bold] [red]x" in text_of(app)
+        await pilot.press("escape")
+        await pilot.press("f")
+        await settle(pilot)
+        assert "[/bold] [red]x" in text_of(app)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.markup import escape
 from textual.screen import Screen
 
 from ..models import Config
@@ -19,6 +20,7 @@ from ..store import StoredItem
 from ..timespec import zone
 from . import data
 from .commands import action_name, commands_for
+from .format import clean
 from .screens.main import MainScreen
 
 
@@ -131,7 +133,7 @@ class BriefingApp(App[None]):
     async def save_filter(self, name: str, text: str) -> None:
         await self.writer.call(data.save_filter, name, text)
         self.saved = await self.writer.call(data.saved_filters) or []
-        self.notify(f"filter saved as {name!r}", timeout=2)
+        self.notify(f"filter saved as {clean(name)!r}", timeout=2, markup=False)
 
     @work(group="writes")
     async def delete_saved_filter(self, name: str) -> None:
@@ -218,5 +220,7 @@ class BriefingApp(App[None]):
                     yield SystemCommand(command.label, command.description, partial(screen.run_action, action))
             if name == "main":
                 for saved_name, text in self.saved:
-                    yield SystemCommand(f"Filter: {saved_name}", text, partial(screen.apply_filter, text))
+                    # The palette reads titles and help as markup: the user's words are escaped.
+                    yield SystemCommand(f"Filter: {escape(clean(saved_name))}", escape(clean(text)),
+                                        partial(screen.apply_filter, text))  # fmt: skip
         yield SystemCommand("Theme", "Change the colours", self.action_change_theme)
