@@ -622,3 +622,35 @@ async def test_saved_filter_names_are_not_markup_in_the_palette(db):
         await pilot.press("f")
         await settle(pilot)
         assert "[/bold] [red]x" in text_of(app)
+
+
+async def test_item_view_keys(db, monkeypatch):
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        title = "Shelling reported near Stepanakert"
+        await pilot.press("s", "u")
+        await settle(pilot)
+        assert flags(db, title) == (False, True)
+        await pilot.press("r", "s")
+        await settle(pilot)
+        assert flags(db, title) == (True, False)
+        await pilot.press("o", "y")
+        await settle(pilot)
+        assert opened == ["https://am.example/1"] and app.clipboard == "https://am.example/1"
+        body = app.screen.query_one("#detail-body")
+        await pilot.press("j", "j")
+        assert body.scroll_y >= 0  # scrolls when there is more than a screenful; never errs
+        await pilot.press("k", "question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "Close the item view" in text_of(app)
+        await pilot.press("escape", "backspace")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert "★" not in text_of(app)
