@@ -29,6 +29,7 @@ The kinds (the keys of CUES):
 - hum2/1     access, supplies, aid, displacement (strong, weak) → humanitarian
 - official   nouns that make a side word a speaker ("Armenian officials", "Baku's ministry")
 - future     hedges before an act verb ("will", "threatened to"): the act did not happen (yet)
+- not_event  phrases with an act word that report no act ("a detention centre")
 - not_access phrases with an access word that are not about access ("international humanitarian law")
 - offtopic   sport, culture, weather: not about the conflict unless a pane says otherwise
 """
@@ -49,7 +50,8 @@ hail|s|ed
 voice|s|d concern, express|es|ed concern, express|es|ed regret, express|es|ed support, expresse|d alarm
 supports, supported, endorse|s|d, recogni|se|sed|ses|ze|zed|zes, promise|s|d, pledge|s|d, vow|s|ed
 propose|s|d, offers, offered, suggest|s|ed, hope|s|d, believe|s, consider|s, tweet|s|ed, post|ed on, wrote, write|s
-vowed, describe|s|d, unveil|s|ed, summon|s|ed, called it, calls it, branded, labelled, labeled, dubbed
+vowed, describe|s|d, unveil|s|ed, summon|s|ed, called, decree|d, signed a decree, voted to, vote|s to
+ratif|y|ies|ied, called it, calls it, branded, labelled, labeled, dubbed
 characteri|zed|sed
 # Russian
 заявил*, сказал*, сообщил*, отметил*, подчеркнул*, ответил*, указал*, добавил*, утвержда*, обвинил*, обвиня*
@@ -143,6 +145,7 @@ deploy|s|ed|ment, send|s, sent, dispatch|ed|es, launch|es|ed
 impose|s|d sanctions, sanction|s|ed, adopt|s|ed, resolution, ruling, rule|d, order|s|ed, judgment, judgement
 verdict of the court, provisional measures, issued, issue|s, allocate|s|d, provide|s|d, donate|s|d, fund|s|ed
 monitor|s|ed, patrol|s|led, investigate|s|d, investigation, report on, observed, extend|s|ed, mandate
+pass|es|ed a bill, pass|es|ed a resolution, bill, approve|s|d
 вывел*, вывод*, направил*, ввел* санкции, постановил*, резолюци*, решени* суда
 """
 
@@ -169,7 +172,8 @@ demonstrat|ors|ion|ions, rall|y|ies, marched, clashes with police, blocked roads
 exodus, flee|s|ing, fled, evacuate|d the town, бежали, бегут, huyendo, huida, mass departure, left the region
 crossed into armenia
 installed a checkpoint, set up a checkpoint, checkpoint installed, road sign
-prisoner exchange, prisoners exchange, swap, weapons handover, handover of weapons, lay down arms
+prisoner exchange, prisoners exchange, swap, crossed into, crossed the border, leaving the city, left the city
+left their city, предъявил* обвинени*, weapons handover, handover of weapons, lay down arms
 laid down arms, laying down arms, surrender of weapons, handed over, released from captivity, released prisoners
 were released, was released, freed, release of prisoners, release of detainees, bodies, mortal remains
 remains of, exhumed, left the territory, pulled out, withdr|aw|aws|ew|awn|awal, completed the withdrawal
@@ -247,7 +251,8 @@ CUES["hum1"] = """
 aid, assistance, supplies, food, water, medical, hospital|s, ambulance|s, truck|s, cargo, goods, convoy
 access, corridor, road, highway, checkpoint, crossing, passage, transit, needs, shortages, reception centre
 reception center, humanitarian situation, living conditions, unblocking, open the road, opening of the road
-reopening, opening, shut, closure, closed, internet, communications, disrupted, kept shut, keeping shut
+reopening, opening, shut, closure, closed, crossed into, crossed the border, leaving the city, left the city
+internet, communications, disrupted, kept shut, keeping shut
 women and children, gas pipeline
 block|s|ed|ing
 heating, isolation, isolated, relief, registered
@@ -263,7 +268,9 @@ defence ministry, defense ministry, interior ministry, mfa, mod, spokesman, spok
 press secretary, press service, envoy, ambassador, embassy, diplomat|s, representative, side, parliament
 ombudsman, human rights defender, prosecutor, prosecutor general, security council, security service
 border service, information center, info center, infocenter, information headquarters, headquarters
-administration, presidential administration, cabinet, deputy foreign minister, aide, adviser, advisor
+ministry of defence, ministry of defense, ministry of foreign affairs, ministry of internal affairs
+administration, presidential administration, cabinet, lawmakers, deputies, mps, legislators, senators
+deputy foreign minister, aide, adviser, advisor
 власти, правительство, МИД, минобороны, министр*, президент*, премьер*, представител*, посол*, пресс-служб*
 իշխանություն*, կառավարություն*, նախարար*, վարչապետ*, նախագահ*, ԱԳՆ, ներկայացուցիչ*
 hokumet*, prezident*, nazir*, nazirliy*, rehberliy*, rehbərliy*, numayende*, sozcu*
@@ -277,6 +284,10 @@ will, would, could, might, may, threaten|s|ed to, plan|s|ned to, ready to, prepa
 possible, potential, fear of, fears of, warned of, threat of, danger of, prevent, avoid, no, not, never, without
 last year's, whether, anniversary of, commemorat|e|ed|ing|ion, end to the, end to, ending the, end the
 stop the, halt the, to stop, to end, cessation of
+"""
+
+CUES["not_event"] = """
+detention centre, detention center, detention facility, pretrial detention centre, pre-trial detention centre
 """
 
 CUES["not_access"] = """

@@ -178,6 +178,10 @@ def classify(
                 if sp[1] > kept[-1][1]:
                     kept.append(sp)
             cue_hits[kind] = kept
+    for blocker in cue_hits.get("not_event", ()):
+        for kind in ("event1", "event2"):
+            if kind in cue_hits:
+                cue_hits[kind] = [sp for sp in cue_hits[kind] if not (blocker[0] <= sp[0] and sp[1] <= blocker[1])]
     for blocker in cue_hits.get("not_access", ()):
         for kind in ("hum1", "hum2"):
             if kind in cue_hits:
@@ -219,6 +223,15 @@ def classify(
                     # reconstruction programme" no: the side word must end the phrase
                     if after_side in _ENDS_SIDE_PHRASE or after_side in PUNCT or (j + 1) in verb_starts:
                         found = (start, j + 1, side_at[j])
+                    break
+        if found is None and end < n and end in verb_starts and (start == 0 or tokens[start - 1] in ("the", ",")):
+            # "An Azerbaijani soldier was wounded ..., the ministry of defence reported": the ministry
+            # of the side the sentence is about (the nearest party side word before it)
+            for j in range(start - 1, -1, -1):
+                if sentence[j] != sentence[start]:
+                    break
+                if side_at.get(j) in _PARTY_GENERICS:
+                    found = (start, end, side_at[j])
                     break
         if found is None and feed_side and feed_kind in ("official", "state-media"):
             # an unqualified "the defence ministry", in a side's own official or state outlet, is that side's
@@ -332,6 +345,8 @@ def classify(
                 m = after(end, 10)  # "..., said the Kremlin"
         elif prev in _SHARES_SUBJECT:
             m = subject(start)  # "... and called for", "... to call for"
+        elif _verb_final(tokens[end - 1]) and "deye" not in tokens[_sentence_start(start) : start]:
+            m = subject(start)  # Azerbaijani and Armenian put the verb last: the subject opens the sentence
         if m is None:
             m = before(start)
         add_speech(m, start, label((start, end)), kind == "appeal")
@@ -384,6 +399,7 @@ def classify(
         near = {p for s, e in diplomacy for p in range(s - 4, e + 4)}
         taking_part = [m for m in mentions
                        if sentence[m.start] in sentences and actors_by_id[m.actor].type not in NON_SPEAKING
+                       and actors_by_id[m.actor].type not in HUMANITARIAN_TYPES
                        and (m.how != "metonym" or ((m.start in near or m.end - 1 in near) and not as_place(m)))]
         taking_part += [m for m in side_mentions if m.start in near]  # "Armenian and Azerbaijani commissions"
         sides = {actors_by_id[m.actor].side for m in taking_part}
@@ -503,3 +519,8 @@ def _lemma(cue: str) -> str:
         if cue.endswith(suffix) and len(cue) - len(suffix) >= 4:
             return cue[: -len(suffix)]
     return cue
+
+
+def _verb_final(verb: str) -> bool:
+    """Azerbaijani (bildirib, məlumat verib) and Armenian verbs end a subject-object-verb sentence."""
+    return ("\u0530" <= verb[:1] <= "\u058f") or (verb.isascii() and verb.endswith(("ib", "ub")))
