@@ -100,6 +100,14 @@ def test_bundled_news_is_well_formed():
     assert all(0 <= i.minute < news.hours * 60 for i in items)
     assert any(i.revisions for i in items) and any(i.same_as for i in items)
     assert any(not s.items[0].title for s in news.sources)  # a feed without titles
+    assert {s.language for s in news.sources} >= {"en", "ru", "hy", "az"}
+    assert {s.kind for s in news.sources} >= {"state-media", "official", "wire", "humanitarian", "independent"}
+    for i in items:
+        if i.same_as:  # a republished copy points at an earlier original
+            assert news.by_id[i.same_as].minute <= i.minute, i.id
+        assert all(i.minute < at < news.hours * 60 for at, _t, _s in i.revisions), i.id
+    # some revisions land after the demo's default start (36 h), so edits show up live
+    assert any(at > 36 * 60 for i in items for at, _t, _s in i.revisions)
 
 
 def test_fresh_demo_db_replaces_only_an_earlier_demo(news, tmp_path):
