@@ -298,3 +298,13 @@ def test_fast_path_and_feedparser_agree_on_the_corpus(monkeypatch):
         assert (fast.title, fast.link, fast.ttl, fast.error) == (slow.title, slow.link, slow.ttl, slow.error), path
         assert fast.entries == slow.entries, path
     assert read_fast > 80
+
+
+def test_rss_ttl_is_read_on_both_paths(monkeypatch):
+    import briefing.fetch.parse as parse_module
+    from briefing.fetch.fastxml import Unsupported
+
+    body = rss(item("1", "x"), extra="<ttl>60</ttl>")
+    assert parse(body).ttl == 3600
+    monkeypatch.setattr(parse_module, "parse_fast", lambda *a, **k: (_ for _ in ()).throw(Unsupported("off")))
+    assert parse(body).ttl == 3600
