@@ -27,7 +27,8 @@ def test_every_command_has_help(capsys):
         with pytest.raises(SystemExit) as exit_info:
             main([command, "--help"] if command else ["--help"])
         assert exit_info.value.code == 0
-        assert "--db" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "--db" in out and "--config" in out, command
 
 
 def test_parser_knows_every_command():
