@@ -355,3 +355,17 @@ def test_ethnic_armenian_authorities_are_karabakhs():
 def test_coordinated_speakers_both_count():
     result = classify("", "More than 10,000 refugees have arrived, Yerevan and the UN refugee agency said on Monday.")
     assert {"statements", "reactions", "humanitarian"} <= set(result.panes)
+
+
+def test_both_sides_speak_for_both_parties():
+    result = classify("", "Fighting raged along the front line as both sides accused each other of shelling civilians.")
+    assert {"events", "statements"} <= set(result.panes)
+
+
+def test_a_call_to_act_is_not_the_act():
+    assert "events" not in panes("Ankara calls on Armenia to withdraw its troops from the border")
+
+
+def test_a_third_party_speaking_with_both_leaders_is_a_reaction_only():
+    result = classify("", "Antony Blinken spoke with the leaders of Armenia and Azerbaijan and urged restraint.")
+    assert set(result.panes) == {"reactions"}

@@ -44,7 +44,7 @@ states, stated, announce|s|d, declare|s|d, claim|s|ed, assert|s|ed, allege|s|d, 
 tell|s, told, report|s|ed, confirm|s|ed, reveal|s|ed, inform|s|ed, stress|es|ed, note|s|d, add|s|ed
 reiterate|s|d, emphasi|ze|zed|zes|se|sed|ses, underline|s|d, point|s|ed out, explain|s|ed, respond|s|ed
 repl|y|ied|ies, comment|s|ed, acknowledge|s|d, admit|s|ted, warn|s|ed, threaten|s|ed, accuse|s|d
-blame|s|d, reject|s|ed, dismiss|es|ed, condemn|s|ed, denounce|s|d
+blame|s|d, blaming, reject|s|ed, dismiss|es|ed, condemn|s|ed, denounce|s|d
 criticis|e|ed|es, criticiz|e|ed|es, slam|s|med, protest|ed against, deplore|s|d, decr|y|ies|ied
 hail|s|ed
 voice|s|d concern, express|es|ed concern, express|es|ed regret, express|es|ed support, expresse|d alarm
@@ -123,7 +123,8 @@ talk|s, held talks, negotiation|s, negotiate|s|d, negotiating, meets with, meet 
 visit|s|ed|ing, arrive|s|d, discuss|es|ed|ing, received, receives, hosted, hosting, phone call, phoned
 telephone conversation, telephone call, phone conversation, spoke by phone, spoke with, sign|s|ed, signing
 initial|led|ed
-agreed on, agreed to, reached agreement, reached an agreement, mediated, consultations, round of talks
+agreed, agreed on, agreed to, summon|s|ed, with the help of, brokered by, mediated by, mediation of, hosted by
+reached agreement, reached an agreement, mediated, consultations, round of talks
 переговор*, встреч*, встретил*, визит*, телефонн* разговор*, подписал*, переговорах
 բանակցություն*, հանդիպում*, հանդիպել*, այց*, ստորագր*
 danisiq*, gorus*, gorusub, sefer*, telefon danisigi, imzalayib, imzalanib
@@ -172,7 +173,9 @@ demonstrat|ors|ion|ions, rall|y|ies, marched, clashes with police, blocked roads
 exodus, flee|s|ing, fled, evacuate|d the town, бежали, бегут, huyendo, huida, mass departure, left the region
 crossed into armenia
 installed a checkpoint, set up a checkpoint, checkpoint installed, road sign
-prisoner exchange, prisoners exchange, swap, crossed into, crossed the border, leaving the city, left the city
+prisoner exchange, prisoners exchange, swap, cluster munitions, cluster bombs, mined, broke down, collapsed
+handing over, hand over, hands over, handover, raised the flag, raised the national flag, hoisted the flag
+flag-raising, crossed into, crossed the border, leaving the city, left the city
 left their city, предъявил* обвинени*, weapons handover, handover of weapons, lay down arms
 laid down arms, laying down arms, surrender of weapons, handed over, released from captivity, released prisoners
 were released, was released, freed, release of prisoners, release of detainees, bodies, mortal remains
@@ -203,7 +206,7 @@ frappes, attaque, bombardements, exode, Angriff, Verletzte, Beschuss, Flucht, na
 CUES["event1"] = """
 troops, forces, army, military, soldier|s, servicem|an|en, positions, frontline, front line, border, incident
 armed incident, provocation|s, direction, weapons, ammunition, operation, convoy of troops, tanks, armoured
-police, special forces, villages, village, checkpoint, bridge, war, ceasefire, landmine|s
+police, special forces, villages, village, checkpoint, bridge, war, ceasefire, landmine|s, violation|s
 военн*, войск*, позици*, граница, границе, инцидент*, провокаци*, операци*
 զորք*, դիրք*, սահման*, միջադեպ*, սադրանք*
 mövqe*, movqe*, qoşun*, qosun*, serhed*, insident*, texribat*
@@ -224,7 +227,7 @@ fuel, petrol, gasoline, rationing, ration coupons, cut off, cut-off
 refugee|s, displaced, displacement, internally displaced, idps, forcibly displaced, forced displacement
 exodus, flee|s|ing, fled, shelter|s, temporary accommodation, housing for, newly arrived, refuge
 landmine|s, demining, mine clearance, unexploded ordnance, uxo, mine-clearing, unexploded, deminer|s
-cluster munitions, anti-tank mine|s
+ anti-tank mine|s
 anti-personnel mine|s, stepped on a mine, hit a mine, set up a checkpoint, installed a checkpoint
 leave their homes, left their homes, forced to leave, evacuation order, huyen, huyendo, huida, Flucht
 evacue*, koc*, mina partlayisi, հիվանդ*, бежали, бегут
@@ -268,7 +271,8 @@ defence ministry, defense ministry, interior ministry, mfa, mod, spokesman, spok
 press secretary, press service, envoy, ambassador, embassy, diplomat|s, representative, side, parliament
 ombudsman, human rights defender, prosecutor, prosecutor general, security council, security service
 border service, information center, info center, infocenter, information headquarters, headquarters
-ministry of defence, ministry of defense, ministry of foreign affairs, ministry of internal affairs
+charge d'affaires, charge d affaires, ministry of defence, ministry of defense, ministry of foreign affairs
+ministry of internal affairs
 administration, presidential administration, cabinet, lawmakers, deputies, mps, legislators, senators
 deputy foreign minister, aide, adviser, advisor
 власти, правительство, МИД, минобороны, министр*, президент*, премьер*, представител*, посол*, пресс-служб*
@@ -288,10 +292,12 @@ stop the, halt the, to stop, to end, cessation of
 
 CUES["not_event"] = """
 detention centre, detention center, detention facility, pretrial detention centre, pre-trial detention centre
+unexploded cluster munitions, unexploded cluster bombs, unexploded ordnance, unexploded mines
 """
 
 CUES["not_access"] = """
 international humanitarian law, humanitarian law, humanitarian values, humanitarian gesture, humanitarian grounds
+humanitarian ceasefire, humanitarian truce, fuel depot, fuel depot explosion
 """
 
 CUES["offtopic"] = """
@@ -300,6 +306,12 @@ league, tournament, match, goal, goals, weightlifter|s, wrestler|s, boxer|s, ath
 coach, striker, midfielder, world cup, grand prix, formula 1, concert
 festival, album, film festival, box office, recipe, fashion, celebrity, weather forecast, horoscope, lottery
 stock market, earnings, quarterly results, smartphone, iphone, football club, fc, uefa, fifa, eurovision
+"""
+
+# Both parties at once ("both sides accused each other"): a speaker on each side.
+BOTH_SIDES = """
+both sides, the two sides, each other, both countries, the two countries, both parties, the two parties
+both armies, obe storony, обе стороны, стороны обвинили, երկու կողմ*, her iki teref*
 """
 
 # Side words: an adjective or a name that places a generic speaker on a side ("Armenian

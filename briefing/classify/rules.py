@@ -56,6 +56,8 @@ _NOT_ACTORS = frozenset(_NOT_ACTOR_WORDS.split())
 _ENDS_SIDE_PHRASE = frozenset({"region", "republic", "enclave", "side", "and", "said", "says", "told", "reported",
                                "stated", "announced", "claimed", "have", "has", "had", "was", "were", "is", "are",
                                "for", "on", "to", "in", "at", "with", "who", "which", "also"})
+_ONGOING = frozenset({"began", "begun", "begin", "begins", "started", "start", "starts", "continued", "continue",
+                      "continues", "used", "tried", "attempted"})
 _CROWD = frozenset({"refugees", "people", "families", "residents", "displaced", "persons", "evacuees", "civilians",
                     "thousands", "patients", "children"})
 _PLACE_PREPOSITIONS = frozenset({"of", "in", "from", "near", "to", "at", "into", "outside", "around", "across",
@@ -108,6 +110,9 @@ def matcher() -> Matcher:
         for entry in lines(block):
             for pattern in expand(entry):
                 m.add(pattern, ("cue", kind), CUE)
+    for entry in lines(cue_table.BOTH_SIDES):
+        for pattern in expand(entry):
+            m.add(pattern, ("cue", "both"), CUE)
     for actor_id, block in cue_table.SIDE_WORDS.items():
         for entry in lines(block):
             for pattern in expand(entry):
@@ -120,7 +125,7 @@ def matcher() -> Matcher:
 def rules_digest() -> str:
     import hashlib
 
-    text = repr(sorted(cue_table.CUES.items())) + repr(sorted(cue_table.SIDE_WORDS.items()))
+    text = repr(sorted(cue_table.CUES.items())) + repr(sorted(cue_table.SIDE_WORDS.items())) + cue_table.BOTH_SIDES
     return hashlib.sha256(text.encode()).hexdigest()[:8] + load().digest[:8]
 
 
@@ -245,6 +250,9 @@ def classify(
         if any(a < e and s < b for a, b in named_spans):
             continue
         mentions.append(_Mention(s, e, actor_id, "generic"))
+    for start, end in cue_hits.get("both", ()):  # "both sides accused each other": each party speaks
+        mentions.append(_Mention(start, end, "armenia-government", "both"))
+        mentions.append(_Mention(start, end, "azerbaijan-government", "both"))
     mentions.sort(key=lambda m: (m.start, -m.end))
 
     speakers_candidates = [m for m in mentions if actors_by_id[m.actor].type not in NON_SPEAKING]
@@ -343,6 +351,8 @@ def classify(
         if prev in (",", '"') or prev in SENTENCE_END:
             if tokens[end - 1] in _INVERTIBLE:
                 m = after(end, 10)  # "..., said the Kremlin"
+            elif prev == ",":
+                m = subject(start)  # "Blinken calls Aliyev and Pashinyan, urges ...": the headline's subject
         elif prev in _SHARES_SUBJECT:
             m = subject(start)  # "... and called for", "... to call for"
         elif _verb_final(tokens[end - 1]) and "deye" not in tokens[_sentence_start(start) : start]:
@@ -358,9 +368,12 @@ def classify(
                 for other in speakers_candidates:
                     if other.end == j and sentence[other.start] == sentence[start] and not as_place(other):
                         add_speech(other, start, label((start, end)), kind == "appeal")
+    if not speech:
+        for start, end in cue_hits.get("cont", ()):  # "raised the flag, calling it ...": the subject speaks
+            add_speech(subject(start), start, label((start, end)))
     for start, end in cue_hits.get("according", ()):
         add_speech(after(end, 8), start, label((start, end)))
-    if not speech:
+    if not speech and not verb_speech:
         for start, end in cue_hits.get("noun", ()):
             add_speech(before(start) or after(end, 6), start, label((start, end)))
     # the feed speaks for itself: an official feed's "the ministry said" is that side's statement
@@ -386,6 +399,8 @@ def classify(
     hedges |= {e - 1 for _, e in cue_hits.get("future", ())}
 
     def hedged(start: int, reach: int = 3) -> bool:
+        if start > 0 and tokens[start - 1] == "to" and (start < 2 or tokens[start - 2] not in _ONGOING):
+            return True  # "called on Armenia to withdraw", not "began to withdraw"
         return any((start - k) in hedges and sentence[start - k] == sentence[start] for k in range(1, reach + 1))
 
     # ---- diplomacy and third parties' acts ----------------------------------------------------
@@ -402,6 +417,7 @@ def classify(
                        and actors_by_id[m.actor].type not in HUMANITARIAN_TYPES
                        and (m.how != "metonym" or ((m.start in near or m.end - 1 in near) and not as_place(m)))]
         taking_part += [m for m in side_mentions if m.start in near]  # "Armenian and Azerbaijani commissions"
+        taking_part = sorted((m for m in taking_part if m.how != "both"), key=lambda m: m.start)
         sides = {actors_by_id[m.actor].side for m in taking_part}
         third = sides - PARTIES
         cue = label(diplomacy[0])
@@ -410,7 +426,8 @@ def classify(
             for m in taking_part:
                 if actors_by_id[m.actor].side not in PARTIES:
                     speaking.setdefault(m.actor, None)
-        if len(sides & PARTIES) >= 2 and meetings and not all(hedged(s, 5) for s, _ in meetings):
+        party_led = bool(taking_part) and actors_by_id[taking_part[0].actor].side in PARTIES
+        if len(sides & PARTIES) >= 2 and party_led and meetings and not all(hedged(s, 5) for s, _ in meetings):
             why["statements"].append(f"diplomacy between the parties: {label(meetings[0])}")
     for start, end in cue_hits.get("act3", ()):
         m = before(start, 12)
@@ -423,6 +440,14 @@ def classify(
         if who.side not in PARTIES and who.type not in HUMANITARIAN_TYPES:
             why["reactions"].append(f"{label((start, end))} — {who.name} ({who.side})")
             speaking.setdefault(m.actor, None)
+
+    if not why["reactions"] and not speech:
+        first = next((m for m in mentions if m.how in ("name", "generic")), None)
+        if first is not None and first.start <= 3:
+            who = actors_by_id[first.actor]
+            if who.side not in PARTIES and who.type in ("court", "international org", "government"):
+                why["reactions"].append(f"a third party acts: {who.name} ({who.side})")
+                speaking.setdefault(first.actor, None)
 
     # ---- physical acts ------------------------------------------------------------------------
     def object_of_courtesy(start: int) -> bool:
