@@ -213,7 +213,8 @@ def m007_saved_filters(db: Database) -> None:
     """Named filters the journalist saves in the dashboard, and indexes for the filter queries.
 
     A pane is read newest first from a partial index of its on-topic items, which also holds
-    story_id so that counting stories needs no table lookups (see briefing/store/search.py).
+    story_id and feed_id so that counting stories, and side:/source: filters, need no table
+    lookups (see briefing/store/search.py).
     """
     db.executescript(
         """
@@ -222,11 +223,13 @@ def m007_saved_filters(db: Database) -> None:
             text TEXT NOT NULL,                   -- as typed, parsed again when recalled
             saved_at TEXT NOT NULL
         );
-        CREATE INDEX items_events_shown ON items(published, story_id) WHERE pane_events = 1 AND on_topic = 1;
-        CREATE INDEX items_statements_shown ON items(published, story_id) WHERE pane_statements = 1 AND on_topic = 1;
-        CREATE INDEX items_humanitarian_shown ON items(published, story_id)
+        CREATE INDEX items_events_shown ON items(published, story_id, feed_id) WHERE pane_events = 1 AND on_topic = 1;
+        CREATE INDEX items_statements_shown ON items(published, story_id, feed_id)
+            WHERE pane_statements = 1 AND on_topic = 1;
+        CREATE INDEX items_humanitarian_shown ON items(published, story_id, feed_id)
             WHERE pane_humanitarian = 1 AND on_topic = 1;
-        CREATE INDEX items_reactions_shown ON items(published, story_id) WHERE pane_reactions = 1 AND on_topic = 1;
+        CREATE INDEX items_reactions_shown ON items(published, story_id, feed_id)
+            WHERE pane_reactions = 1 AND on_topic = 1;
         CREATE INDEX items_starred ON items(published) WHERE starred = 1;
         """
     )

@@ -32,8 +32,11 @@ if TYPE_CHECKING:
     from . import StoredItem
 
 PANES = ("events", "statements", "humanitarian", "reactions")
-DRIVE_LIMIT = 3000  # a condition matching at most this many items drives the query
+DRIVE_LIMIT = 5000  # a condition matching at most this many items always drives the query
+ESTIMATE_LIMIT = 100_000  # sets are counted up to here to choose between walking and driving
+DRIVE_COST = 2.0  # a row read through a set (lookup + sort) costs about two rows of a pane walk
 NAME_MAX = 60
+CACHE_KIB = 32 * 1024  # the reader's SQLite page cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +68,8 @@ class SearchMixin:
                 continue
             where, params = self._where(flt, plan, "items", pane=pane, include_off_topic=include_off_topic)
             story, story_params = self._story_rep(flt, plan, pane, include_off_topic)
-            sql = f"SELECT count(*) FROM (SELECT 1 FROM items WHERE {where} AND {story} LIMIT {COUNT_CAP})"
+            table = _table(plan, pane, include_off_topic)
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} AND {story} LIMIT {COUNT_CAP})"
             counts[pane] = self._query(sql, [*params, *story_params])[0][0]
         return counts
 
@@ -82,7 +86,7 @@ class SearchMixin:
         where, params = self._where(flt, plan, "items", pane=pane, include_off_topic=include_off_topic)
         story, story_params = self._story_rep(flt, plan, pane, include_off_topic)
         ids = self._query(
-            f"SELECT items.id FROM items WHERE {where} AND {story}"
+            f"SELECT items.id FROM {_table(plan, pane, include_off_topic)} WHERE {where} AND {story}"
             " ORDER BY items.published DESC, items.id DESC LIMIT ? OFFSET ?",
             [*params, *story_params, int(limit), max(0, int(offset))],
         )
@@ -153,6 +157,11 @@ class SearchMixin:
     def _plan(self, flt: Filter) -> _Plan:
         """Resolve feeds, fill the temp match tables and pick a driver — once per filter."""
         conn = self.db.conn
+        if not getattr(self, "_search_ready", False):
+            # Match tables in memory; a page cache big enough for the pane indexes' recent pages.
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self._search_ready = True
         version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
         last = getattr(self, "_last_plan", None)  # one entry: the temp tables hold ITS matches
         if last is not None and last[0] == flt and last[1] == version:
@@ -167,23 +176,46 @@ class SearchMixin:
             impossible = text_hits == 0
         excluded = bool(flt.exclude_text) and not impossible
         excluded = excluded and self._fill_temp("filter_excluded", flt.exclude_text) > 0
+        drive = None
         if not impossible:
             if flt.actors:
-                sizes["actors"] = self._estimate("item_actors", "actor", flt.actors)
+                sizes["actors"] = self._estimate("item_actors", "actor", flt.actors, ESTIMATE_LIMIT)
             if flt.places:
-                sizes["places"] = self._estimate("item_places", "place", flt.places)
+                sizes["places"] = self._estimate("item_places", "place", flt.places, ESTIMATE_LIMIT)
             if feeds:
-                sizes["feeds"] = self._estimate("items", "feed_id", feeds)
+                sizes["feeds"] = self._estimate("items", "feed_id", feeds, DRIVE_LIMIT + 1)
             if flt.starred:
                 sizes["starred"] = self._query(
                     f"SELECT count(*) FROM (SELECT 1 FROM items WHERE starred = 1 LIMIT {DRIVE_LIMIT + 1})"
                 )[0][0]
             impossible = any(size == 0 for size in sizes.values())
-        small = sorted((size, name) for name, size in sizes.items() if size <= DRIVE_LIMIT)
-        plan = _Plan(impossible, feeds, no_feeds, text_hits, excluded, small[0][1] if small else None)
+            drive = None if impossible else self._driver(sizes, feeds)
+        plan = _Plan(impossible, feeds, no_feeds, text_hits, excluded, drive)
         version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
         self._last_plan = (flt, version, plan)
         return plan
+
+    def _driver(self, sizes: dict[str, int], feeds: tuple[int, ...] | None) -> str | None:
+        """Walk the pane, or drive from the smallest set? Walking reads about COUNT_CAP / density
+        rows (conditions taken as independent); driving reads the whole set and sorts it."""
+        if not sizes:
+            return None
+        total = max(1, self._query("SELECT max(id) FROM items")[0][0] or 1)
+        density = 1.0
+        for name, size in sizes.items():
+            if name != "feeds":
+                density *= min(1.0, size / total)
+        if feeds is not None:
+            known = max(1, self._query("SELECT count(*) FROM feeds")[0][0])
+            density *= len(feeds) / known
+        # feeds and starred are counted only up to DRIVE_LIMIT: candidates only when below it
+        known = [(size, name) for name, size in sizes.items() if name in ("text", "actors", "places")]
+        known += [(size, name) for name, size in sizes.items() if size <= DRIVE_LIMIT]
+        if not known:
+            return None
+        size, name = min(known)
+        walk = min(total, COUNT_CAP / max(density, 1e-9))
+        return name if size <= DRIVE_LIMIT or (size < ESTIMATE_LIMIT and size * DRIVE_COST < walk) else None
 
     def _feed_sets(self, flt: Filter) -> tuple[tuple[int, ...] | None, tuple[int, ...]]:
         if not (flt.sides or flt.exclude_sides or flt.sources or flt.exclude_sources):
@@ -207,10 +239,10 @@ class SearchMixin:
         cursor = conn.execute(f"INSERT INTO temp.{table} SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (match,))
         return cursor.rowcount
 
-    def _estimate(self, table: str, column: str, values: Sequence[Any]) -> int:
+    def _estimate(self, table: str, column: str, values: Sequence[Any], limit: int) -> int:
         marks = ",".join("?" * len(values))
         return self._query(
-            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {column} IN ({marks}) LIMIT {DRIVE_LIMIT + 1})",
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {column} IN ({marks}) LIMIT {int(limit)})",
             list(values),
         )[0][0]
 
@@ -306,6 +338,15 @@ class SearchMixin:
             f" AND (i2.published, i2.id) > (items.published, items.id) AND {where}))",
             params,
         )
+
+
+def _table(plan: _Plan, pane: str, include_off_topic: bool) -> str:
+    """Walking a pane: its partial index (m007) holds published and story_id, so the walk and the
+    story probe need no table lookups. Named, because a file without ANALYZE statistics would
+    otherwise be read through the older (pane, published) index and every row looked up."""
+    if plan.drive is None and not include_off_topic:
+        return f"items INDEXED BY items_{pane}_shown"
+    return "items"
 
 
 def _lang_patterns(languages: Sequence[str]) -> list[str]:
