@@ -15,6 +15,7 @@ The kinds (the keys of CUES):
 - say        reporting verbs: the speaker is the nearest actor before it ("Aliyev said")
 - polite     apologies, thanks, condolences: speech whose object is not reported as news
              ("apologised for the deaths" reports the apology, not the deaths)
+- arrival    arrivals: a population movement (an event) when refugees or a crowd are the ones arriving
 - deny       denials: speech, and the act it denies is not reported as having happened
 - appeal     reporting verbs that ask something of someone (call on, urge, demand): as `say`, and
              they make even a humanitarian agency's words a reaction
@@ -71,7 +72,8 @@ xeber verib, aciqlama verib
 ha detto, hanno detto, ha dichiarato, ha affermato, ha sottolineato, ha aggiunto, ha annunciato, ha accusato
 ha condannato, ha denunciato, dice, dicono, afferma, dichiara, dijo, dijeron, afirmó, declaró, anunció, acusó
 condenó, denunció, a déclaré, a dit, a affirmé, a annoncé, a accusé, a dénoncé, a condamné, zegt, zei, zeggen
-verklaarde, verklaart, sagte, sagt, erklärte, erklärt, warnte, kritisierte, rekao, rekla, izjavio, izjavila
+verklaarde, verklaart, sagte, sagt, erklärte, erklärt, warnte, kritisierte, agree|s|d to, rekao, rekla, izjavio
+izjavila
 """
 
 CUES["polite"] = """
@@ -82,9 +84,15 @@ condolence|s, offer|s|ed condolences, express|es|ed condolences, mourn|s|ed, pa|
 uzr istedi, uzr isteyib, tebrik edib, tesekkur edib
 """
 
+CUES["arrival"] = """
+arrive|d|s, have arrived, has arrived, arriving, arrivati, arrivate, llegado, llegaron, aangekomen, angekommen, arrives
+arrivés, stiglo, stigli, прибыл*, прибывают, прибывать, ժամանել*, ժամանած*, çatıb, catib, gəlib, gelib
+"""
+
 CUES["deny"] = """
 den|y|ies|ied, denying, reject|s|ed the claim|s, refute|s|d, dismiss|es|ed reports, dismiss|es|ed claims
-опроверг*, отверг*, հերքել*, հերքեց*, tekzib edib, tekzib etdi, yalanladi
+опроверг*, отверг*, հերքել*, հերքեց*, negó, negaron, nego, ha negato, ontkende, dementierte, a démenti, tekzib edib
+tekzib etdi, yalanladi
 """
 
 CUES["appeal"] = """
@@ -106,7 +114,7 @@ according to, cited by, citing, quoted by, quoting, as reported by, in the words
 по словам, по данным, как сообщает, как сообщил*, как заявил*, со ссылкой на
 ըստ, համաձայն
 -na gore, -in sozlerine gore, melumatina gore
-secondo, volgens, según, selon, laut, prema
+secondo, volgens, según, selon, laut, prema, nach Angaben, nach angaben
 """
 
 CUES["noun"] = """
@@ -123,7 +131,8 @@ talk|s, held talks, negotiation|s, negotiate|s|d, negotiating, meets with, meet 
 visit|s|ed|ing, arrive|s|d, discuss|es|ed|ing, received, receives, hosted, hosting, phone call, phoned
 telephone conversation, telephone call, phone conversation, spoke by phone, spoke with, sign|s|ed, signing
 initial|led|ed
-agreed, agreed on, agreed to, summon|s|ed, with the help of, brokered by, mediated by, mediation of, hosted by
+agreed, agreed on, agreed to, summon|s|ed, russian-mediated, russian-brokered, us-brokered, eu-brokered
+with the help of, brokered by, mediated by, mediation of, hosted by
 reached agreement, reached an agreement, mediated, consultations, round of talks
 переговор*, встреч*, встретил*, визит*, телефонн* разговор*, подписал*, переговорах
 բանակցություն*, հանդիպում*, հանդիպել*, այց*, ստորագր*
@@ -187,7 +196,7 @@ troop|s buildup, mobili|zation|sation|zed|sed, military exercise|s, drill|s, sho
 боев*, боях, взрыв*, подрыв*, мина, мины, миной, захват*, взял* под контроль, задержан*, арестован*
 суд над, приговор*
 наступлени*, под контроль, акци* протеста, митинг*, демонстрант*, протестующ*, огонь, открыл* огонь, поджог*
-беженц*, исход, исхода, покинул*, эвакуаци*
+исход, исхода, покинул*, эвакуаци*, поднял* флаг
 # Armenian
 կրակ*, հրետակոծ*, գնդակոծ*, հարձակ*, զոհ*, սպանվ*, վիրավոր*, պայթյուն*, պայթ*, անօդաչու*
 ձերբակալ*, գերի*, մարտեր*, մարտական*, ռազմական գործողություն*, օդային տագնապ*, բողոքի ակցիա*
@@ -198,9 +207,9 @@ partlayis*, partlay*, mina partlayisi, ele kecir*, azad edil*, hebs*, saxlanil*,
 antiterror*, dron*, pua*
 # Italian, Spanish, Dutch, French, German, Croatian
 colpi, esplosion*, esplosioni, bombardament*, attacco, uccis*, morti, feriti, scontri, combattimenti
-profughi, fuga, fuggiti, ataque, muertos, heridos, explosiones, bombardeo*, combates, huyen, huida
+fuga, fuggiti, ataque, muertos, heridos, explosiones, bombardeo*, bombardear, combates, huyen, huida, geflohen
 aanval, doden, gewonden, explosies, beschietingen, gevlucht, vluchten, inval, offensief, tués, blessés
-frappes, attaque, bombardements, exode, Angriff, Verletzte, Beschuss, Flucht, napad, ubijen*, izbjegl*
+frappes, attaque, bombardements, exode, Angriff, Verletzte, Beschuss, Flucht, napad, ubijen*, izbjegli, pobjegli
 """
 
 CUES["event1"] = """
@@ -246,7 +255,7 @@ mina qurban*
 # Italian, Spanish, Dutch, French, German, Croatian
 umanitari*, blocco, profughi, rifugiati, sfollati, humanitaria*, bloqueo, refugiados, desplazados, humanitaire*
 blocus, réfugiés, déplacés, humanitaire, blokkade, vluchtelingen, ontheemden, ontheemd, humanitair*
-Blockade, Flüchtlinge, humanitäre*, izbjeglic*, izbjeglica, humanitarn*, blokad*
+Blockade, Flüchtlinge, humanitäre*, izbjeglic*, izbjeglica, humanitarn*, blokad*, geflohen
 bienes y servicios esenciales, beni essenziali
 """
 
@@ -279,7 +288,9 @@ deputy foreign minister, aide, adviser, advisor
 իշխանություն*, կառավարություն*, նախարար*, վարչապետ*, նախագահ*, ԱԳՆ, ներկայացուցիչ*
 hokumet*, prezident*, nazir*, nazirliy*, rehberliy*, rehbərliy*, numayende*, sozcu*
 governo, gobierno, regering, Regierung, premier, ministro, presidente, ministerie, woordvoerder
-autorita, autoridades, autorites, autoriteiten, Behörden, ministero, ministerio, ministere, portavoce, portavoz
+autorita, autoridades, autorites, autoriteiten, Behörden, außenministerium*, verteidigungsministerium*
+regierung*, ministerie van defensie, ministerie van buitenlandse zaken, ministero, ministerio, ministere, portavoce
+portavoz
 porte-parole, vlasti, ministarstvo
 """
 
@@ -319,10 +330,12 @@ both armies, obe storony, обе стороны, стороны обвинили
 # the actor id a generic speaker of that side resolves to.
 SIDE_WORDS: dict[str, str] = {
     "azerbaijan-government": """
+aserbaidschanisch*, azerbeidzjaans*
 azerbaijani, azerbaijanis, azeri, azeris, azerbaijan, baku, azerbaijan's, baku's, azerbaycan*, azerbaycanli
 азербайджанск*, азербайджан*, баку, ադրբեջան*, բաքու*, azero, azera, azere, azeri, azerbaiyano, azerbeidzjaanse
 """,
     "armenia-government": """
+armenisch*, armeens*, armeense, armeensche
 armenian, armenia, yerevan, armenia's, yerevan's, армянск*, армени*, ереван*, հայաստան*, հայկական, երևան*
 ermeni*, ermenistan*, irevan*, armeno, armena, armeni, armene, armenio, armenias, armeense, armenische, armenienne
 armenski, armenske

@@ -51,7 +51,8 @@ _PASSIVE_VERBS = frozenset({"accused", "blamed", "charged", "condemned", "critic
 # Subjects of a reporting verb who are not actors in the conflict's sense ("his family said").
 _NOT_ACTOR_WORDS = """family relatives lawyer lawyers witnesses witness eyewitnesses residents sources source reporters
 journalists journalist correspondent analysts analyst experts expert observers media locals villagers doctors people
-activists he she they it we mother father wife son"""
+activists mother father wife son"""
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we"})
 _NOT_ACTORS = frozenset(_NOT_ACTOR_WORDS.split())
 _ENDS_SIDE_PHRASE = frozenset({"region", "republic", "enclave", "side", "and", "said", "says", "told", "reported",
                                "stated", "announced", "claimed", "have", "has", "had", "was", "were", "is", "are",
@@ -345,6 +346,9 @@ def classify(
         if kind in ("polite", "deny"):
             polite_at.append(start)
         m = None
+        if prev in _PRONOUNS:
+            add_speech(subject(start), start, label((start, end)), kind == "appeal")  # "Azerbaijan ... what it called"
+            continue
         if prev in _NOT_ACTORS and not any(x.end == start for x in mentions):
             add_speech(None, start, "")  # "his family said", "witnesses told": someone, not an actor
             continue
@@ -453,6 +457,11 @@ def classify(
     def object_of_courtesy(start: int) -> bool:
         return any(p < start and sentence[p] == sentence[start] for p in polite_at)
 
+    crowd_at = {p for sp in cue_hits.get("hum2", ()) for p in range(sp[0], sp[1])}
+    crowd_at |= {i for i, t in enumerate(tokens) if t in _CROWD}
+    for start, end in cue_hits.get("arrival", ()):  # "74,000 refugees have arrived": a population movement
+        if any(p in crowd_at and sentence[p] == sentence[start] for p in range(max(0, start - 6), start)):
+            cue_hits.setdefault("event2", []).append((start, end))
     strong_events: list[str] = []
     weak_events: list[str] = []
     for kind, found in (("event2", strong_events), ("event1", weak_events)):
