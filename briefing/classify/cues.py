@@ -182,7 +182,8 @@ demonstrat|ors|ion|ions, rall|y|ies, marched, clashes with police, blocked roads
 exodus, flee|s|ing, fled, evacuate|d the town, бежали, бегут, huyendo, huida, mass departure, left the region
 crossed into armenia
 installed a checkpoint, set up a checkpoint, checkpoint installed, road sign
-prisoner exchange, prisoners exchange, swap, cluster munitions, cluster bombs, mined, broke down, collapsed
+prisoner exchange, prisoners exchange, swap, set up new posts, set up posts, new posts, occupying
+cluster munitions, cluster bombs, mined, broke down, collapsed
 handing over, hand over, hands over, handover, raised the flag, raised the national flag, hoisted the flag
 flag-raising, crossed into, crossed the border, leaving the city, left the city
 left their city, предъявил* обвинени*, weapons handover, handover of weapons, lay down arms
@@ -297,7 +298,8 @@ porte-parole, vlasti, ministarstvo
 CUES["future"] = """
 will, would, could, might, may, threaten|s|ed to, plan|s|ned to, ready to, prepared to, intend|s|ed to, risk of
 possible, potential, fear of, fears of, warned of, threat of, danger of, prevent, avoid, no, not, never, without
-last year's, whether, anniversary of, commemorat|e|ed|ing|ion, end to the, end to, ending the, end the
+last year's, whether, preparing, planning, plotting, offered to, offers to, anniversary of, commemorat|e|ed|ing|ion
+end to the, end to, ending the, end the
 stop the, halt the, to stop, to end, cessation of
 """
 
@@ -346,6 +348,7 @@ ethnic armenian, ethnic armenians, karabakh armenian, karabakh armenians, karaba
 карабах*, арцах*, сепаратист*, արցախ*, ղարաբաղ*, ստեփանակերտ*, separatci*, qondarma
 """,
     "russia-government": "russian, russia, moscow, russia's, moscow's, kremlin, российск*, россия, ռուսական, rusiya*",
+    "georgia-government": "georgian, georgia, tbilisi, грузинск*, грузия",
     "turkey-government": "turkish, turkey, ankara, türkiye, turkey's, турецк*, турция, թուրքական, türk, turk",
     "iran-government": "iranian, iran, tehran, iran's, иранск*, иран, իրանական, iran*",
     "germany-government": "german, germany, berlin, germany's, немецк*, германи*, deutsche, deutschen",

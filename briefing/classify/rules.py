@@ -336,15 +336,15 @@ def classify(
     for start, end, kind in verbs:
         prev = tokens[start - 1] if start else "."
         nxt = tokens[end] if end < n else "."
-        if prev in _BE or (nxt in _PASSIVE_NEXT and tokens[end - 1] in _PASSIVE_VERBS):
+        if prev in _BE or (nxt in _PASSIVE_NEXT and tokens[end - 1] in _PASSIVE_VERBS) or nxt == "as":
             continue  # passive: "was reported by", "a man accused of" — not this subject speaking
         earlier = last_verb_end.get(sentence[start])
         if earlier is not None and not any(t in _CLAUSE_BREAK for t in tokens[earlier:start]):
             continue  # reported speech inside reported speech: "X said Y had denied ..." is X's
         last_verb_end[sentence[start]] = end
         verb_speech = True
-        if kind in ("polite", "deny"):
-            polite_at.append(start)
+        if kind in ("polite", "deny", "appeal"):
+            polite_at.append(start)  # what is asked for, apologised for or denied is not reported as done
         m = None
         if prev in _PRONOUNS:
             add_speech(subject(start), start, label((start, end)), kind == "appeal")  # "Azerbaijan ... what it called"
