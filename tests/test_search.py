@@ -13,6 +13,7 @@ from briefing.cli import main
 from briefing.models import Config, Entry, FeedConfig
 from briefing.query import COUNT_CAP, FilterError, parse_filter
 from briefing.store import Store
+from briefing.store.search import SearchMixin
 
 NOW = datetime(2023, 9, 20, 12, 0, tzinfo=UTC)
 ALIYEV = Actor("ilham-aliyev", "Ilham Aliyev", "azerbaijan", "government")
@@ -43,8 +44,11 @@ ITEMS = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def store(db_path):
+@pytest.fixture(params=["planned", "walk"])
+def store(request, db_path, monkeypatch):
+    """Every test twice: as planned (small sets drive the queries) and walking the panes."""
+    if request.param == "walk":
+        monkeypatch.setattr(SearchMixin, "_driver", lambda self, sizes, feeds: None)
     s = Store(db_path)
     s.sync_feeds(Config(feeds=tuple(FeedConfig(name=n, url=f"https://f{i}.example/rss", side=side, language=lang)
                                     for i, (n, side, lang) in enumerate(FEEDS))))  # fmt: skip
@@ -258,3 +262,21 @@ def test_cli_bad_filter_is_one_line_and_exit_2(store, db_path):
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and 'unknown field "sid:"' in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_small_sets_drive_the_query_and_the_empty_filter_walks(store):
+    store.pane_counts(flt("stepanakert"))
+    planned = store._last_plan[2]
+    assert planned.text_hits == 2 and planned.drive in ("text", None)  # None: the walking variant
+    store.pane_counts(flt(""))
+    assert store._last_plan[2].drive is None
+
+
+def test_a_newer_poll_is_seen_at_once(store):
+    """The plan is cached per filter, but never across a write."""
+    assert window(store, "Goris", "events") == []
+    feed = store.active_feeds()[0]
+    entry = Entry(guid="new", title="Convoy reaches Goris", summary="Goris.", link="https://n.example/new",
+                  published=NOW)  # fmt: skip
+    store.ingest(feed, [entry], NOW, [label("events")], "test")
+    assert window(store, "Goris", "events") == ["Convoy reaches Goris"]
