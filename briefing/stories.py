@@ -368,6 +368,17 @@ class Signature:
         )  # fmt: skip
 
     @staticmethod
+    def keys_from_blob(blob: bytes | None) -> tuple[int, ...]:
+        """Only the band keys: what filing an item needs, without decoding the rest."""
+        try:
+            if not blob or blob[0] != _BLOB_VERSION:
+                return ()
+            n_keys = struct.unpack_from(_HEAD, blob)[-1]
+            return tuple(array("q", blob[len(blob) - 8 * n_keys :])) if n_keys else ()
+        except (struct.error, ValueError, TypeError, IndexError):
+            return ()
+
+    @staticmethod
     def day_from_blob(blob: bytes | None) -> int | None:
         """The day the item's keys were filed under (see store.stories)."""
         try:
@@ -461,9 +472,13 @@ def _language(lang: str | None) -> str | None:
 
 
 def worth_comparing(a: Signature, b: Signature) -> bool:
-    """A cheap first look: `same_story` never says yes to two items sharing fewer than three
-    words and fewer than three names, concepts or numbers (the same link aside)."""
-    return len(a.tokens & b.tokens) >= 3 or len(a.anchors & b.anchors) >= 3
+    """A cheap first look: `same_story` never says yes in one language to items sharing fewer
+    than three words or a quarter of the shorter's, nor across languages to items sharing fewer
+    than three names, concepts or numbers (the same link aside)."""
+    common = len(a.tokens & b.tokens)
+    if common >= 3 and common * 4 >= min(len(a.tokens), len(b.tokens)):
+        return True
+    return len(a.anchors & b.anchors) >= 3
 
 
 def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS) -> Match:

@@ -16,9 +16,12 @@ one story written — the same on day 300 as on day 1.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..stories import WINDOW_HOURS, Candidate, Signature, same_story, signature, worth_comparing
@@ -49,48 +52,97 @@ def _day_start(day: int) -> str:
 
 
 class BandIndex:
-    """A writer's LSH index over the stored signatures, loaded a day at a time."""
+    """A process's LSH index over one database's stored items, loaded a day at a time and caught
+    up with items written since (by any connection) through the primary key: band key → item ids,
+    and for each item what the decision reads, decoded only when it becomes a candidate.
 
-    def __init__(self) -> None:
+    Story ids here are hints for ranking; the story an item joins is read from the database."""
+
+    def __init__(self, last_id: int) -> None:
         self.days: dict[int, dict[int, list[int]]] = {}
-        self.signatures: dict[int, Signature] = {}
-        self.version: int | None = None
+        self.rows: dict[int, tuple] = {}  # item → (blob, published, link_key, feed_id, speaker, language)
+        self.items: dict[int, Candidate] = {}  # decoded rows, and items written by this process
+        self.labels: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self.story: dict[int, int] = {}
+        self.last_id = last_id
+        self.lock = threading.Lock()
 
-    def check(self, conn: sqlite3.Connection) -> None:
-        """Forget everything when another connection has committed since we loaded."""
-        version = conn.execute("PRAGMA data_version").fetchone()[0]
-        if version != self.version:
-            self.days.clear()
-            self.signatures.clear()
-            self.version = version
+    def catch_up(self, conn: sqlite3.Connection) -> None:
+        """File the items other connections wrote since we last looked (a primary-key range)."""
+        newest = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
+        if newest <= self.last_id:
+            return
+        rows = conn.execute(
+            f"SELECT {_ROW} FROM items WHERE id > ? AND id <= ? AND signature IS NOT NULL AND story_id IS NOT NULL",
+            (self.last_id, newest),
+        ).fetchall()
+        self.last_id = newest
+        self._file(conn, rows)
 
     def day(self, conn: sqlite3.Connection, day: int) -> dict[int, list[int]]:
         index = self.days.get(day)
         if index is None:
             index = self.days[day] = {}
             rows = conn.execute(
-                "SELECT id, signature FROM items WHERE published >= ? AND published < ? AND signature IS NOT NULL"
-                " ORDER BY id",
+                f"SELECT {_ROW} FROM items WHERE published >= ? AND published < ?"
+                " AND signature IS NOT NULL AND story_id IS NOT NULL ORDER BY id",
                 (_day_start(day), _day_start(day + 1)),
-            )
-            for item_id, blob in rows:
-                sig = self.signatures.get(item_id) or Signature.from_blob(blob)
-                if sig is not None:
-                    self.signatures[item_id] = sig
-                    for key in sig.keys:
-                        index.setdefault(key, []).append(item_id)
+            ).fetchall()
+            self._file(conn, rows)
             if len(self.days) > KEEP_DAYS:
-                self._evict(conn, keep=day)
+                self._evict(keep=day)
         return index
 
-    def _evict(self, conn: sqlite3.Connection, keep: int) -> None:
+    def _file(self, conn: sqlite3.Connection, rows: list[tuple]) -> None:
+        """Index stored rows whose day is loaded (other days are read when first needed)."""
+        fresh = [row for row in rows if row[0] not in self.rows and row[0] not in self.items]
+        if not fresh:
+            return
+        ids = [row[0] for row in fresh]
+        actors: dict[int, set[str]] = {}
+        places: dict[int, set[str]] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            for item_id, actor in conn.execute(f"SELECT item_id, actor FROM item_actors WHERE item_id IN ({marks})",
+                                               part):  # fmt: skip
+                actors.setdefault(item_id, set()).add(actor)
+            for item_id, place in conn.execute(f"SELECT item_id, place FROM item_places WHERE item_id IN ({marks})",
+                                               part):  # fmt: skip
+                places.setdefault(item_id, set()).add(place)
+        for item_id, blob, story_id, published, link_key, feed_id, speaker, language in fresh:
+            index = self.days.get(day_of(published))
+            if index is None:
+                continue
+            keys = Signature.keys_from_blob(blob)
+            self.rows[item_id] = (blob, published, link_key, feed_id, speaker, language)
+            self.labels[item_id] = (frozenset(actors.get(item_id, ())), frozenset(places.get(item_id, ())))
+            self.story[item_id] = story_id
+            for key in keys:
+                index.setdefault(key, []).append(item_id)
+
+    def _evict(self, keep: int) -> None:
         far = max(self.days, key=lambda d: abs(d - keep))
         for ids in self.days.pop(far).values():
             for item_id in ids:
-                self.signatures.pop(item_id, None)
+                for table in (self.rows, self.items, self.labels, self.story):
+                    table.pop(item_id, None)
 
-    def candidates(self, conn: sqlite3.Connection, sig: Signature, day: int) -> list[int]:
-        """Items filed under any of `sig`'s keys within the window, most keys shared first."""
+    def item(self, item_id: int) -> Candidate | None:
+        found = self.items.get(item_id)
+        if found is None and item_id in self.rows:
+            blob, published, link_key, feed_id, speaker, language = self.rows.pop(item_id)
+            sig = Signature.from_blob(blob)
+            if sig is None:
+                return None
+            actors, places = self.labels.pop(item_id, (frozenset(), frozenset()))
+            found = self.items[item_id] = Candidate(sig, _from_iso(published), link_key, feed_id, speaker,
+                                                    actors, places, language)  # fmt: skip
+        return found
+
+    def candidates(self, conn: sqlite3.Connection, sig: Signature, day: int) -> list[tuple[int, int, Candidate]]:
+        """(story hint, item id, item) for the items filed under any of `sig`'s keys within the
+        window that are worth comparing, most keys shared first."""
         shared: Counter[int] = Counter()
         for d in range(day - _DAYS, day + _DAYS + 1):
             index = self.day(conn, d)
@@ -98,23 +150,37 @@ class BandIndex:
                 ids = index.get(key)
                 if ids:
                     shared.update(ids[-PER_KEY:])
-        return [item_id for item_id, _ in shared.most_common(MAX_CANDIDATES)]
+        found = []
+        for item_id, _ in shared.most_common(MAX_CANDIDATES):
+            other = self.item(item_id)
+            if other is not None and worth_comparing(sig, other.signature):
+                found.append((self.story.get(item_id, 0), item_id, other))
+        return found
 
-    def add(self, item_id: int, day: int, sig: Signature) -> None:
-        self.signatures[item_id] = sig
+    def add(self, item_id: int, story_id: int, day: int, item: Candidate) -> None:
+        self.items[item_id] = item
+        self.story[item_id] = story_id
+        self.last_id = max(self.last_id, item_id)
         index = self.days.get(day)
         if index is not None:
-            for key in sig.keys:
+            for key in item.signature.keys:
                 index.setdefault(key, []).append(item_id)
 
-    def remove(self, item_id: int, day: int, sig: Signature) -> None:
-        self.signatures.pop(item_id, None)
+    def remove(self, item_id: int, day: int) -> None:
+        item = self.item(item_id)
+        for table in (self.rows, self.items, self.labels, self.story):
+            table.pop(item_id, None)
         index = self.days.get(day)
-        if index is not None:
-            for key in sig.keys:
+        if item is not None and index is not None:
+            for key in item.signature.keys:
                 ids = index.get(key)
                 if ids and item_id in ids:
                     ids.remove(item_id)
+
+
+_ROW = "id, signature, story_id, published, link_key, feed_id, speaker, language"
+_INDEXES: dict[str, BandIndex] = {}
+_INDEXES_LOCK = threading.Lock()
 
 
 class StoriesMixin:
@@ -149,15 +215,26 @@ class StoriesMixin:
 
     # ------------------------------------------------------------------ writing (inside a transaction)
 
-    def _band_index(self) -> BandIndex:
-        index = self.__dict__.get("_story_bands")
-        if index is None:
-            index = self.__dict__["_story_bands"] = BandIndex()
+    def _band_index(self, catch_up: bool = True) -> BandIndex:
+        """This database's index, shared by every Store of the process (the poller opens one per
+        poll), caught up with what other connections wrote."""
+        key = self.__dict__.get("_story_index_key")
+        if key is None:
+            key = self.__dict__["_story_index_key"] = str(Path(self.path).resolve())
+        with _INDEXES_LOCK:
+            index = _INDEXES.get(key)
+            if index is None:
+                newest = self.db.conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
+                index = _INDEXES[key] = BandIndex(newest)
+        if catch_up:
+            with index.lock:
+                index.catch_up(self.db.conn)
         return index
 
     def _stories_forget(self) -> None:
-        """After a rollback: what the index learnt in the transaction never happened."""
-        self.__dict__.pop("_story_bands", None)
+        """After a rollback or a rebuild: what the index holds may never have happened."""
+        with _INDEXES_LOCK:
+            _INDEXES.pop(str(Path(self.path).resolve()), None)
 
     def _choose_story(
         self,
@@ -178,21 +255,31 @@ class StoriesMixin:
         places = frozenset(getattr(label, "places", ()))
         new = Candidate(sig, when, link_key, feed_id, speaker, actors, places, language)
         index = self._band_index()
-        index.check(conn)
-        matched: dict[int, float] = {}
-        for story_id, other in _candidates(conn, index, sig, day_of(when), need_entities=bool(actors or places)):
-            if story_id in matched:
-                continue  # one yes is enough to join a story
-            verdict = same_story(new, other)
-            if verdict.same:
-                matched[story_id] = verdict.score
+        self.__dict__["_story_new"] = new
+        hinted: set[int] = set()
+        same: list[int] = []
+        with index.lock:
+            for hint, item_id, other in index.candidates(conn, sig, day_of(when)):
+                if hint in hinted:
+                    continue  # one yes is enough to join a story
+                if same_story(new, other).same:
+                    hinted.add(hint)
+                    same.append(item_id)
+        matched: set[int] = set()
+        if same:  # the stories they are in now (another writer may have merged some)
+            marks = ",".join("?" * len(same))
+            found = conn.execute(f"SELECT story_id FROM items WHERE id IN ({marks}) AND story_id IS NOT NULL", same)
+            matched = {row[0] for row in found}
         if not matched:
-            return conn.execute(
+            created = conn.execute(
                 "INSERT INTO stories (first_item, latest_item, first_published, last_published, size, sources, sides)"
                 " VALUES (0, 0, ?, ?, 0, 0, '')",
                 (published, published),
             ).lastrowid
+            self.__dict__["_story_created"] = created
+            return created
         story_id = min(matched)  # the oldest story keeps its id: deterministic for recluster
+        self.__dict__["_story_merged"] = len(matched) > 1
         for other in sorted(s for s in matched if s != story_id):
             conn.execute("UPDATE items SET story_id = ? WHERE story_id = ?", (story_id, other))
             conn.execute(
@@ -208,17 +295,43 @@ class StoriesMixin:
         self, conn: sqlite3.Connection, story_id: int, item_id: int, feed_id: int, published: str, sig: Signature
     ) -> None:
         """The item is written with its story: file it in the index and bring the story up to date."""
-        self._band_index().add(item_id, day_of(_from_iso(published)), sig)
-        conn.execute("INSERT OR IGNORE INTO story_feeds (story_id, feed_id) VALUES (?, ?)", (story_id, feed_id))
-        size = conn.execute("SELECT size FROM stories WHERE id = ?", (story_id,)).fetchone()[0]
-        if size == 0:  # a story of its own: nothing to add up
+        new = self.__dict__.pop("_story_new", None)
+        if new is None or new.signature is not sig:
+            new = Candidate(sig, _from_iso(published), None, feed_id)
+        index = self._band_index(catch_up=False)  # the item just written is ours, not news
+        with index.lock:
+            index.add(item_id, story_id, day_of(new.published), new)
+        merged = self.__dict__.pop("_story_merged", False)
+        added = conn.execute(
+            "INSERT OR IGNORE INTO story_feeds (story_id, feed_id) VALUES (?, ?)", (story_id, feed_id)
+        ).rowcount
+        if merged:
+            _refresh_story(conn, story_id)
+            return
+        if self.__dict__.pop("_story_created", None) == story_id:  # a story of its own: nothing to add up
             conn.execute(
                 "UPDATE stories SET first_item = ?, latest_item = ?, size = 1, sources = 1,"
                 " sides = coalesce((SELECT side FROM feeds WHERE id = ?), '') WHERE id = ?",
                 (item_id, item_id, feed_id, story_id),
             )
-        else:
-            _refresh_story(conn, story_id)
+            return
+        # one more item: the aggregates move by comparison (all right-hand sides see the old row)
+        conn.execute(
+            """
+            UPDATE stories SET
+                size = size + 1,
+                first_item = CASE WHEN size = 0 OR :p < first_published OR (:p = first_published AND :i < first_item)
+                                  THEN :i ELSE first_item END,
+                first_published = CASE WHEN size = 0 THEN :p ELSE min(first_published, :p) END,
+                latest_item = CASE WHEN size = 0 OR :p > last_published OR (:p = last_published AND :i > latest_item)
+                                   THEN :i ELSE latest_item END,
+                last_published = CASE WHEN size = 0 THEN :p ELSE max(last_published, :p) END
+            WHERE id = :s
+            """,
+            {"p": published, "i": item_id, "s": story_id},
+        )
+        if added:
+            _refresh_sources(conn, story_id)
 
     def _story_carrier(self, conn: sqlite3.Connection, item_id: int, feed_id: int) -> None:
         """Another feed carried an item we have: one more source for its story."""
@@ -237,13 +350,14 @@ class StoriesMixin:
         row = conn.execute("SELECT signature, published, story_id FROM items WHERE id = ?", (item_id,)).fetchone()
         if row is None:
             return
-        index = self._band_index()
-        old, old_day = Signature.from_blob(row[0]), Signature.day_from_blob(row[0])
-        if old is not None and old_day is not None:
-            index.remove(item_id, old_day, old)
         day = day_of(_from_iso(row[1]))
         conn.execute("UPDATE items SET signature = ? WHERE id = ?", (sig.to_blob(day), item_id))
-        index.add(item_id, day, sig)
+        index = self._band_index(catch_up=False)
+        with index.lock:
+            known = index.item(item_id)
+            if known is not None and row[2] is not None:
+                index.remove(item_id, day_of(known.published))
+                index.add(item_id, row[2], day, replace(known, signature=sig, published=_from_iso(row[1])))
         if row[2] is not None:
             _refresh_story(conn, row[2])
 
@@ -340,47 +454,6 @@ def _stored_labels(conn: sqlite3.Connection, ids: list[int], speakers: dict[int,
     for item_id, place in conn.execute(f"SELECT item_id, place FROM item_places WHERE item_id IN ({marks})", ids):
         places.setdefault(item_id, []).append(place)
     return {i: _Label(speakers.get(i), actors.get(i, ()), places.get(i, ())) for i in ids}
-
-
-def _candidates(
-    conn: sqlite3.Connection, index: BandIndex, sig: Signature, day: int, *, need_entities: bool
-) -> list[tuple[int, Candidate]]:
-    """(story id, candidate) for the indexed items worth comparing with `sig`."""
-    worth = [
-        (item_id, other)
-        for item_id in index.candidates(conn, sig, day)
-        if (other := index.signatures.get(item_id)) is not None and worth_comparing(sig, other)
-    ]
-    if not worth:
-        return []
-    ids = [item_id for item_id, _ in worth]
-    marks = ",".join("?" * len(ids))
-    rows = {
-        row[0]: row
-        for row in conn.execute(
-            "SELECT id, story_id, published, link_key, feed_id, speaker, language FROM items"
-            f" WHERE id IN ({marks}) AND story_id IS NOT NULL",
-            ids,
-        )
-    }
-    actors: dict[int, set[str]] = {}
-    places: dict[int, set[str]] = {}
-    if need_entities:
-        for cid, actor in conn.execute(f"SELECT item_id, actor FROM item_actors WHERE item_id IN ({marks})", ids):
-            actors.setdefault(cid, set()).add(actor)
-        for cid, place in conn.execute(f"SELECT item_id, place FROM item_places WHERE item_id IN ({marks})", ids):
-            places.setdefault(cid, set()).add(place)
-    found = []
-    for item_id, other in worth:
-        row = rows.get(item_id)
-        if row is None:
-            continue
-        _, story_id, published, link_key, feed_id, speaker, language = row
-        found.append((story_id, Candidate(
-            other, _from_iso(published), link_key, feed_id, speaker,
-            frozenset(actors.get(item_id, ())), frozenset(places.get(item_id, ())), language,
-        )))  # fmt: skip
-    return found
 
 
 def _refresh_story(conn: sqlite3.Connection, story_id: int) -> None:
