@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -185,6 +186,24 @@ def test_an_edit_keeps_the_story_and_files_the_new_words(store):
     assert edited.story_id is not None and Signature.from_blob(blob) == signature(*APOLOGY_AZ)
     store.ingest(wire, [entry("w1", APOLOGY_WIRE, T0)], T0)  # matches what it says now
     assert len({i.story_id for i in store.items()}) == 1
+
+
+def test_items_another_process_wrote_are_found(store, db_path):
+    az, wire, _ = feeds(store)
+    store.ingest(az, [entry("a0", MIRZOYAN_KLAAR, T0)], T0)  # this process's index now exists
+    script = (
+        "import sys; from datetime import datetime, UTC; from briefing.store import Store;"
+        "from briefing.models import Entry;"
+        "s = Store(sys.argv[1]); feed = [f for f in s.active_feeds() if f.name == 'Azertac'][0];"
+        "s.ingest(feed, [Entry('a1', sys.argv[2], sys.argv[3], 'https://x.example/a1',"
+        " datetime(2023, 9, 21, 12, tzinfo=UTC))], datetime(2023, 9, 21, 12, tzinfo=UTC)); s.close()"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(db_path), *APOLOGY_AZ], capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    store.ingest(wire, [entry("w1", APOLOGY_WIRE, T0 + timedelta(minutes=30))], T0)
+    items = {i.title: i for i in store.items()}
+    assert items[APOLOGY_WIRE[0]].story_id == items[APOLOGY_AZ[0]].story_id
 
 
 def load_fixture() -> list[dict]:
