@@ -232,6 +232,15 @@ class Terms:
     numbers: frozenset[str]
 
 
+@lru_cache(maxsize=200_000)
+def _word_token(raw: str) -> tuple[int, bool] | None:
+    """A word as written → (its token, whether it is an anchor: a concept or a capitalised name)."""
+    stemmed = _stem(_fold(raw))
+    if stemmed is None:
+        return None
+    return stemmed[0], stemmed[1] or raw[0].isupper()
+
+
 def terms(text: str) -> Terms:
     """The content of a text as tokens; names (capitalised words), concepts and numbers are
     also its anchors, which is what a report in another language shares with it."""
@@ -247,12 +256,12 @@ def terms(text: str) -> Terms:
                 tokens.add(token)
                 anchors.add(token)
             continue
-        stemmed = _stem(_fold(raw))
+        stemmed = _word_token(raw)
         if stemmed is None:
             continue
-        token, concept = stemmed
+        token, anchor = stemmed
         tokens.add(token)
-        if concept or raw[0].isupper():
+        if anchor:
             anchors.add(token)
     return Terms(frozenset(tokens), frozenset(anchors), frozenset(numbers))
 
@@ -269,16 +278,17 @@ def quotes(text: str) -> tuple[frozenset[int], ...]:
 
 def script(text: str) -> str:
     """The script most letters are in: "latin", "cyrillic", "armenian" (or "" for none)."""
-    counts = {"latin": 0, "cyrillic": 0, "armenian": 0}
-    for ch in text[:400]:
-        if "a" <= ch.lower() <= "z" or "\u00c0" <= ch <= "\u024f":
-            counts["latin"] += 1
-        elif "\u0400" <= ch <= "\u04ff":
-            counts["cyrillic"] += 1
-        elif "\u0530" <= ch <= "\u058f":
-            counts["armenian"] += 1
+    sample = text[:400]
+    counts = {name: len(pattern.findall(sample)) for name, pattern in _SCRIPT_LETTERS.items()}
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ""
+
+
+_SCRIPT_LETTERS = {
+    "latin": re.compile("[A-Za-z\u00c0-\u024f]"),
+    "cyrillic": re.compile("[\u0400-\u04ff]"),
+    "armenian": re.compile("[\u0530-\u058f]"),
+}
 
 
 # ----------------------------------------------------------------------------- MinHash / LSH
