@@ -20,7 +20,7 @@ the dashboard runs four counts and four windows on every keystroke. How:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,7 @@ class _Plan:
     text_hits: int | None  # rows in temp.filter_hits (None: no positive text)
     excluded: bool  # temp.filter_excluded holds items to leave out
     drive: str | None  # "text", "actors", "places", "feeds", "starred" or None (walk the pane)
+    drive_size: int = 0
 
 
 class SearchMixin:
@@ -66,8 +67,7 @@ class SearchMixin:
             if plan.impossible:
                 counts[pane] = 0
                 continue
-            source, params = self._pane_rows(flt, plan, pane, include_off_topic)
-            counts[pane] = self._query(f"SELECT count(*) FROM (SELECT 1 {source} LIMIT {COUNT_CAP})", params)[0][0]
+            counts[pane] = len(self._pane_ids(flt, plan, pane, include_off_topic))
         return counts
 
     def pane_window(
@@ -80,14 +80,19 @@ class SearchMixin:
         plan = self._plan(flt)
         if plan.impossible or limit <= 0:
             return []
-        source, params = self._pane_rows(flt, plan, pane, include_off_topic)
-        ids = self._query(
-            f"SELECT items.id {source} ORDER BY items.published DESC, items.id DESC LIMIT ? OFFSET ?",
-            [*params, int(limit), max(0, int(offset))],
-        )
+        offset, limit = max(0, int(offset)), int(limit)
+        first = self._pane_ids(flt, plan, pane, include_off_topic)
+        if offset + limit <= len(first) or len(first) < COUNT_CAP:
+            ids = first[offset : offset + limit]
+        else:  # beyond the first COUNT_CAP stories: walk again to the offset
+            source, params = self._pane_rows(flt, plan, pane, include_off_topic)
+            ids = [row[0] for row in self._query(
+                f"SELECT items.id {source} ORDER BY items.published DESC, items.id DESC LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )]  # fmt: skip
         if not ids:
             return []
-        order = {row[0]: n for n, row in enumerate(ids)}
+        order = {item_id: n for n, item_id in enumerate(ids)}
         rows = self._query(
             f"SELECT {_ITEM_COLUMNS} FROM items JOIN feeds ON feeds.id = items.feed_id"
             f" WHERE items.id IN ({','.join('?' * len(order))})",
@@ -111,6 +116,8 @@ class SearchMixin:
         plan = self._plan(flt)
         if plan.impossible:
             return []
+        if plan.drive and plan.drive_size > DRIVE_LIMIT and (since or until or flt.since or flt.until):
+            plan = replace(plan, drive=None)  # a time window (the brief's day) is the cheaper walk
         where, params = self._where(
             flt, plan, "items", pane=None, include_off_topic=include_off_topic, since=since, until=until
         )
@@ -185,9 +192,7 @@ class SearchMixin:
                 )[0][0]
             impossible = any(size == 0 for size in sizes.values())
             drive = None if impossible else self._driver(sizes, feeds)
-        plan = _Plan(impossible, feeds, no_feeds, text_hits, excluded, drive)
-        if drive is not None:
-            self._fill_rows(flt, plan)
+        plan = _Plan(impossible, feeds, no_feeds, text_hits, excluded, drive, sizes.get(drive, 0) if drive else 0)
         version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
         self._last_plan = (flt, version, plan)
         return plan
@@ -327,11 +332,29 @@ class SearchMixin:
             terms.append(f"NOT EXISTS (SELECT 1 FROM temp.filter_excluded h WHERE h.id = {a}.id)")
         return " AND ".join(terms) or "1", params
 
+    def _pane_ids(self, flt: Filter, plan: _Plan, pane: str, include_off_topic: bool) -> list[int]:
+        """The newest COUNT_CAP stories of a pane (their representative item ids), read once per
+        filter: the count is their number and the first windows are slices of them."""
+        cache = self.__dict__.setdefault("_ids_cache", {})
+        key = (pane, include_off_topic)
+        if cache.get("plan") is not plan:
+            cache.clear()
+            cache["plan"] = plan
+        if key not in cache:
+            source, params = self._pane_rows(flt, plan, pane, include_off_topic)
+            cache[key] = [row[0] for row in self._query(
+                f"SELECT items.id {source} ORDER BY items.published DESC, items.id DESC LIMIT {COUNT_CAP}", params
+            )]  # fmt: skip
+        return cache[key]
+
     def _pane_rows(self, flt: Filter, plan: _Plan, pane: str, include_off_topic: bool) -> tuple[str, list[Any]]:
         """`FROM ... WHERE ...` selecting, as `items`, one row per story of `pane` matching `flt`."""
         from . import PANE_COLUMNS
 
         if plan.drive is not None:  # temp.filter_rows holds exactly the matching items
+            if getattr(self, "_rows_plan", None) is not plan:
+                self._fill_rows(flt, plan)
+                self._rows_plan = plan
             flag = PANE_COLUMNS[pane]
             topic = "" if include_off_topic else " AND {0}.on_topic = 1"
             shown = f"{{0}}.{flag} = 1{topic}"
