@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -246,3 +248,18 @@ def test_filters_are_hashable_values():
 def test_format_count():
     assert format_count(12) == "12"
     assert format_count(COUNT_CAP) == f"{COUNT_CAP:,}+"
+
+
+def test_add_words_narrows_with_plain_words():
+    from briefing.query import add_words
+
+    flt = add_words(parse("side:az -shelling"), "sid:x AT&T")
+    assert flt.text == '"sid x" AND "AT T"' and flt.exclude_text == '"shelling"*' and flt.sides == ("azerbaijan",)
+    assert add_words(parse("x"), "  ") == parse("x")
+
+
+def test_the_filter_language_never_imports_textual():
+    code = "import sys, briefing.query, briefing.store.search; print('textual' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
