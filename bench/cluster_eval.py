@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import tempfile
@@ -180,20 +181,24 @@ def speed(n_items: int, n_ingest: int, db: Path) -> None:
         feeds = [f for f in store.active_feeds() if f.name.startswith("Fresh")]
         rng = random.Random(time.time_ns())  # new words each run: the database may hold earlier runs'
         entries = _fresh_entries(rng, end - timedelta(hours=24), n_ingest, run=f"run{time.time_ns()}")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         sigs = [signature(e.title, e.summary) for e in entries]
-        sign_time = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        sign_time, sign_cpu = time.perf_counter() - t0, time.process_time() - c0
         new = 0
+        t0, c0 = time.perf_counter(), time.process_time()
         for start in range(0, len(entries), 40):
             batch = entries[start : start + 40]
             result = store.ingest(feeds[(start // 40) % len(feeds)], batch, end, signatures=sigs[start : start + 40])
             new += len(result.new_ids)
-        write_time = time.perf_counter() - t0
+        write_time, write_cpu = time.perf_counter() - t0, time.process_time() - c0
         stories, grouped, _ = store.story_counts()
-    print(f"ingest with clustering at {stored:,} stored items: {new:,} new items in {write_time:.1f} s"
-          f" = {new / write_time:,.0f} items/s in the writer; signatures (parse workers) {n_ingest / sign_time:,.0f}"
-          f" items/s per core; end to end on one core {n_ingest / (write_time + sign_time):,.0f} items/s")  # fmt: skip
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"ingest with clustering at {stored:,} stored items ({new:,} new, feeds of 40, load average {load:.1f}"
+          f" on {os.cpu_count()} cores):")
+    print(f"  writer (Store.ingest, signatures given): {new / write_time:,.0f} items/s wall,"
+          f" {new / write_cpu:,.0f} items per CPU second")
+    print(f"  signatures (the parse workers' share): {n_ingest / sign_time:,.0f} items/s wall,"
+          f" {n_ingest / sign_cpu:,.0f} items per CPU second")
     print(f"  {stories:,} stories, {grouped:,} of several items")
 
 

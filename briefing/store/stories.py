@@ -29,8 +29,8 @@ from ..stories import WINDOW_HOURS, Candidate, Signature, same_story, signature,
 if TYPE_CHECKING:
     from . import StoredItem
 
-MAX_CANDIDATES = 32  # compared with a new item, most keys shared first
-PER_KEY = 24  # newest items taken per key: a bound however crowded a bucket gets
+MAX_CANDIDATES = 20  # compared with a new item, most keys shared first
+PER_KEY = 16  # newest items taken per key: a bound however crowded a bucket gets
 KEEP_DAYS = 12  # days of index a writer keeps in memory
 RECLUSTER_BATCH = 2000
 _DAYS = int(WINDOW_HOURS // 24) + 1
