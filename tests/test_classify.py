@@ -369,3 +369,8 @@ def test_a_call_to_act_is_not_the_act():
 def test_a_third_party_speaking_with_both_leaders_is_a_reaction_only():
     result = classify("", "Antony Blinken spoke with the leaders of Armenia and Azerbaijan and urged restraint.")
     assert set(result.panes) == {"reactions"}
+
+
+def test_missing_title_or_summary_values():
+    assert classify(None, None).panes == ()  # type: ignore[arg-type]
+    assert "events" in classify(None, "Shelling hit Martuni overnight.").panes  # type: ignore[arg-type]

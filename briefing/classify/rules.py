@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from . import cues as cue_table
 from .folding import PUNCT, SENTENCE_END
@@ -25,6 +26,7 @@ from .gazetteer import PARTIES, Actor, load
 from .matcher import CUE, ENTITY, Matcher, entity_pattern, expand, lines, words
 
 PANES = ("events", "statements", "humanitarian", "reactions")
+TITLE_CHARS = 400  # a hostile feed's 1 MB "title" costs no more than a headline
 SUMMARY_CHARS = 700  # the lead: headlines and first sentences carry the decision (GDELT's root event)
 SPEAKER_WINDOW = 16  # how far before a reporting verb its subject may start
 NON_SPEAKING = frozenset({"media"})
@@ -142,18 +144,14 @@ def classify(
     """Label one item. Pure: the same text and feed metadata always give the same labels."""
     gaz = load()
     actors_by_id = gaz.actors
-    title_tokens = words(title) if title else []
+    title_tokens = words(title[:TITLE_CHARS]) if title else []
     summary_tokens = words(summary[:SUMMARY_CHARS]) if summary else []
     tokens = [*title_tokens, ".", *summary_tokens] if title_tokens else summary_tokens
     title_end = len(title_tokens)
     n = len(tokens)
 
-    sentence = [0] * n
-    sid = 0
-    for i, tok in enumerate(tokens):
-        sentence[i] = sid
-        if tok in SENTENCE_END:
-            sid += 1
+    # sentence number of every token (a token ending a sentence belongs to it)
+    sentence = [0, *accumulate(map(SENTENCE_END.__contains__, tokens[:-1]))] if n else []
 
     places: dict[str, None] = {}
     region_place = False
@@ -457,9 +455,11 @@ def classify(
     def object_of_courtesy(start: int) -> bool:
         return any(p < start and sentence[p] == sentence[start] for p in polite_at)
 
-    crowd_at = {p for sp in cue_hits.get("hum2", ()) for p in range(sp[0], sp[1])}
-    crowd_at |= {i for i, t in enumerate(tokens) if t in _CROWD}
-    for start, end in cue_hits.get("arrival", ()):  # "74,000 refugees have arrived": a population movement
+    arrivals = cue_hits.get("arrival", ())
+    crowd_at = {p for sp in cue_hits.get("hum2", ()) for p in range(sp[0], sp[1])} if arrivals else set()
+    if arrivals:
+        crowd_at |= {i for i, t in enumerate(tokens) if t in _CROWD}
+    for start, end in arrivals:  # "74,000 refugees have arrived": a population movement
         if any(p in crowd_at and sentence[p] == sentence[start] for p in range(max(0, start - 6), start)):
             cue_hits.setdefault("event2", []).append((start, end))
     strong_events: list[str] = []
