@@ -229,7 +229,7 @@ def first_windows(store: Store, flt: ParsedFilter, heights: dict[str, int]) -> P
     windows: dict[str, Window] = {}
     counts: dict[str, int] = {}
     for pane, height in heights.items():
-        limit = max(1, height) * 2
+        limit = max(1, height) + 1  # one more than fits: a short answer means the pane is all here
         rows = pane_window(store, flt, pane, 0, limit)
         windows[pane] = (0, rows, limit)
         if len(rows) < limit:

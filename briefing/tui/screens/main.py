@@ -7,6 +7,8 @@ generation. Live updates keep the item under the cursor where it is on screen.
 
 from __future__ import annotations
 
+from time import monotonic
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid
@@ -21,6 +23,8 @@ from ..messages import CountsLoaded, DataChanged, FilterRejected, PanesLoaded, S
 from ..widgets.bars import FilterBar, PaneTab, PaneTabs, StatusLine
 from ..widgets.pane import ItemPane
 from .base import BaseScreen
+
+STATUS_EVERY = 3.0  # seconds: the least time between two status-line reads during a poll
 
 
 class MainScreen(BaseScreen):
@@ -40,6 +44,8 @@ class MainScreen(BaseScreen):
         self._debounce: Timer | None = None
         self.loaded = False
         self.applied_text = ""  # the filter text the panes show now
+        self._status_at = 0.0
+        self._status_timer: Timer | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -64,8 +70,7 @@ class MainScreen(BaseScreen):
     def on_mount(self) -> None:
         self.watch_active(self.active)
         self.pane.focus()
-        self.reload()
-        self.load_status()
+        self.reload()  # the status line follows the first paint: the panes come first
         self.check_version()  # the baseline: later changes are what others commit
         self.set_interval(self.briefing.watch_interval, self.check_version)
         self.set_interval(30, self._tick)
@@ -144,7 +149,9 @@ class MainScreen(BaseScreen):
                 pane._set_title()
         self.counts = {pane.pane: pane.count for pane in self.panes}
         self.query_one(PaneTabs).show(self.counts, self.active, counting=not message.final)
-        self.loaded = True
+        if not self.loaded:
+            self.loaded = True
+            self.load_status()
         self.refresh_bindings()
 
     @on(CountsLoaded)
@@ -193,10 +200,19 @@ class MainScreen(BaseScreen):
     @on(DataChanged)
     def _data_changed(self, message: DataChanged) -> None:
         self.reload(keep_place=True)
-        self.load_status()
+        # A poll commits feed by feed: the status line (feed health is the costly read) is
+        # refreshed at most every few seconds, and once more when the burst is over.
+        if self._status_timer is not None:
+            self._status_timer.stop()
+        wait = STATUS_EVERY - (monotonic() - self._status_at)
+        if wait <= 0:
+            self.load_status()
+        else:
+            self._status_timer = self.set_timer(wait, self.load_status)
 
     @work(exclusive=True, group="status")
     async def load_status(self) -> None:
+        self._status_at = monotonic()
         app = self.briefing
         status = await app.status_reader.call(data.status, app.now(), app.tz)
         if status is not None:
