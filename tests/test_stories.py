@@ -206,6 +206,18 @@ def test_items_another_process_wrote_are_found(store, db_path):
     assert items[APOLOGY_WIRE[0]].story_id == items[APOLOGY_AZ[0]].story_id
 
 
+def test_a_database_made_afresh_under_the_same_name_starts_empty(db_path):
+    for text in (APOLOGY_AZ, APOLOGY_WIRE):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        with Store(db_path) as store:
+            store.sync_feeds(Config(feeds=FEEDS))
+            az, wire, _ = feeds(store)
+            store.ingest(az, [entry("a0", MIRZOYAN_APPEAL, T0), entry("a1", MIRZOYAN_KLAAR, T0)], T0)
+            store.ingest(wire, [entry("w1", text, T0)], T0)
+            assert [(i.story_size, i.story_sources) for i in store.items()] == [(1, 1)] * 3
+
+
 def load_fixture() -> list[dict]:
     return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
 

@@ -70,7 +70,10 @@ class BandIndex:
     def catch_up(self, conn: sqlite3.Connection) -> None:
         """File the items other connections wrote since we last looked (a primary-key range)."""
         newest = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
-        if newest <= self.last_id:
+        if newest < self.last_id:  # fewer items than we knew: not the database we indexed
+            self.__init__(newest)  # type: ignore[misc]
+            return
+        if newest == self.last_id:
             return
         rows = conn.execute(
             f"SELECT {_ROW} FROM items WHERE id > ? AND id <= ? AND signature IS NOT NULL AND story_id IS NOT NULL",
@@ -218,9 +221,7 @@ class StoriesMixin:
     def _band_index(self, catch_up: bool = True) -> BandIndex:
         """This database's index, shared by every Store of the process (the poller opens one per
         poll), caught up with what other connections wrote."""
-        key = self.__dict__.get("_story_index_key")
-        if key is None:
-            key = self.__dict__["_story_index_key"] = str(Path(self.path).resolve())
+        key = self._story_index_key()
         with _INDEXES_LOCK:
             index = _INDEXES.get(key)
             if index is None:
@@ -231,10 +232,17 @@ class StoriesMixin:
                 index.catch_up(self.db.conn)
         return index
 
+    def _story_index_key(self) -> str:
+        key = self.__dict__.get("_story_index_id")
+        if key is None:  # the file, not the name: a database made afresh under one name is another
+            path = Path(self.path).resolve()
+            key = self.__dict__["_story_index_id"] = f"{path}:{path.stat().st_ino}"
+        return key
+
     def _stories_forget(self) -> None:
         """After a rollback or a rebuild: what the index holds may never have happened."""
         with _INDEXES_LOCK:
-            _INDEXES.pop(str(Path(self.path).resolve()), None)
+            _INDEXES.pop(self._story_index_key(), None)
 
     def _choose_story(
         self,
