@@ -1,20 +1,24 @@
 """The SQL behind the filter language: pane counts and windows, search, saved filters.
 
 `Store` inherits `SearchMixin`. Every query here must stay fast at a million items, because
-the dashboard runs four counts and four windows on every keystroke. How:
+the dashboard counts four panes and reads a window of each on every keystroke. How:
 
-- A pane is read newest first from a partial index on (published, story_id) for on-topic
-  items of that pane (migration m007); other conditions are cheap per-row probes (primary
-  keys of item_actors / item_places, a feed-id set), so a window of 30 stops after a few rows.
-- Full-text matches are computed ONCE per filter into a temp table that all eight queries
-  probe by primary key (an FTS5 MATCH with a rowid constraint rescans its doclist on every
-  call, and a prefix term merges all its doclists, so running MATCH per query is too slow).
-- When one condition selects few items (a rare word, a minor place, a quiet source, the
-  starred items), the query is driven from that set instead and sorted: cheaper than walking
-  a pane past thousands of non-matching rows.
-- Counts count stories and stop at COUNT_CAP ("1,000+").
+- Per filter, a plan is made once (and kept until the filter or the data changes): feed ids
+  for side:/source:, full-text matches in a temp table (an FTS5 MATCH with a rowid constraint
+  rescans its doclist on every call, and a prefix term merges all its doclists, so running
+  MATCH inside each query is too slow), and the sizes of the actor/place/word sets.
+- Walking: a pane is read newest first from its partial index (on-topic items of the pane,
+  holding published, story_id and feed_id: migration m007); other conditions are probes by
+  primary key. Cost about COUNT_CAP / density rows a pane.
+- Driving: when a set is small against that (a rare word, a minor place, an actor), its items
+  are read once through the narrow `items_facets` index into temp.filter_rows, and all four
+  panes are counted and windowed inside that small table.
+- One read per pane: the newest COUNT_CAP stories' ids; the count is their number ("1,000+"),
+  the first windows are slices of them.
 - One row per story: an item is shown only if no newer item of its story matches the filter
   in the same pane (a probe on the (story_id, published) index). NULL story_id is a singleton.
+- Worst case: a very common word whose matches almost never fall in a pane walks that whole
+  pane (bench/query.py shows it).
 """
 
 from __future__ import annotations
