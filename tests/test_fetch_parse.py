@@ -140,7 +140,8 @@ def test_javascript_and_file_links_are_dropped():
 @pytest.mark.parametrize(
     "date",
     ["Tue, 31 Dec 9999 00:00:00 GMT", "3000-01-01T00:00:00Z", "0000-00-00T00:00:00Z", "1252245600",
-     "not a date", "mer, 16 nov 2022 10:00:00 +0100"],
+     "not a date", "mer, 16 nov 2022 10:00:00 +0100", "Fri, 31 Dec 9999 23:00:00 -1200",
+     "Mon, 01 Jan 0001 00:00:00 +1200"],
 )
 def test_absurd_or_unparseable_dates_become_unknown(date):
     [entry] = parse(rss(item("1", "x", date=date))).entries
@@ -308,3 +309,11 @@ def test_rss_ttl_is_read_on_both_paths(monkeypatch):
     assert parse(body).ttl == 3600
     monkeypatch.setattr(parse_module, "parse_fast", lambda *a, **k: (_ for _ in ()).throw(Unsupported("off")))
     assert parse(body).ttl == 3600
+
+
+@pytest.mark.parametrize("stamp", ["9999-12-31T23:00:00-12:00", "0001-01-01T00:00:00+12:00"])
+def test_atom_dates_out_of_range_become_unknown(stamp):
+    body = (f'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id><title>x</title>'
+            f"<published>{stamp}</published></entry></feed>").encode()
+    [entry] = parse(body).entries
+    assert entry.published is None

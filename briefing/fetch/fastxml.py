@@ -44,7 +44,7 @@ _CHARSET = re.compile(r"charset\s*=\s*\"?([A-Za-z0-9._-]+)", re.I)
 _UTF8 = {"utf-8", "utf8", "us-ascii", "ascii"}
 _RFC822 = re.compile(
     r"^\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+)?\d{1,2}\s+"
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(?P<year>\d{4})\s+\d{1,2}:\d{2}(?::\d{2})?"
     r"\s*(?:[+-]\d{4}|GMT|UTC?|Z|[ECMP][SD]T)?\s*$",
     re.I,
 )
@@ -322,7 +322,9 @@ def _date(value: str | None, parse) -> datetime | None:
 
 
 def _rfc822(value: str) -> datetime:
-    if not _RFC822.match(value):
+    match = _RFC822.match(value)
+    # a year like 0001 would be read as two digits (2001); far years overflow: feedparser decides
+    if not match or not 1900 <= int(match.group("year")) <= 2999:
         raise Unsupported(f"date {value[:40]!r}")
     parts = parsedate_tz(value)
     if parts is None:
@@ -330,9 +332,9 @@ def _rfc822(value: str) -> datetime:
     offset = parts[9] or 0
     try:
         naive = datetime(*parts[:6])
-    except ValueError:
+        return datetime.fromtimestamp(naive.replace(tzinfo=UTC).timestamp() - offset, UTC)
+    except (ValueError, OverflowError, OSError):
         raise Unsupported(f"date {value[:40]!r}") from None
-    return datetime.fromtimestamp(naive.replace(tzinfo=UTC).timestamp() - offset, UTC)
 
 
 def _iso(value: str) -> datetime:
@@ -340,6 +342,6 @@ def _iso(value: str) -> datetime:
         raise Unsupported(f"date {value[:40]!r}")
     try:
         when = datetime.fromisoformat(value.strip().replace("z", "Z").replace("Z", "+00:00").replace("t", "T"))
-    except ValueError:
+        return when.astimezone(UTC).replace(microsecond=0)
+    except (ValueError, OverflowError):
         raise Unsupported(f"date {value[:40]!r}") from None
-    return when.astimezone(UTC).replace(microsecond=0)

@@ -85,6 +85,8 @@ def parse_feed(
         fast = parse_fast(body, content_type=content_type, content_language=content_language)
     except Unsupported:
         fast = None  # anything unusual: feedparser reads it, as it reads everything
+    except Exception:  # a fast-path bug must not cost a feed its entries: feedparser still reads it
+        fast = None
     if fast is not None:
         language = fast["language"] or content_language or default_language
         entries = _entries(fast["entries"][:MAX_ENTRIES], base=url, language=language, now=now)
