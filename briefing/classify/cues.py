@@ -178,7 +178,7 @@ troop movements, drove into, troops enter|ed, forces enter|ed, army enter|ed, re
 resettle|d|ment, leave their homes, left their homes, forced to leave, eviction|s, evacuation order, koc*
 began returning
 raid|s|ed, protests, protesters, protestors, staged a protest, held a protest, street protest|s
-demonstrat|ors|ion|ions, rall|y|ies, marched, clashes with police, blocked roads
+demonstrat|ors|ion|ions, rall|y|ies|ied, marched, clashes with police, blocked roads
 exodus, flee|s|ing, fled, evacuate|d the town, бежали, бегут, huyendo, huida, mass departure, left the region
 crossed into armenia
 installed a checkpoint, set up a checkpoint, checkpoint installed, road sign
@@ -229,7 +229,7 @@ blockade, blockaded, blockading, blocking the corridor, blocked the corridor, bl
 siege, besieged, under siege, starvation, starving, famine, malnutrition, shortage|s, scarcity, scarce
 aid convoy, aid truck|s, aid delivery, aid deliveries, relief supplies, food aid, food supplies
 food and medicine, medicine|s, medical supplies, medical evacuation|s, evacuate|d|s patients, patients
-evacuat|ed|es|ion|ions|ing, transfer of patients, critically ill, baby food, infant formula, insulin
+evacuat|e|ed|es|ion|ions|ing, transfer of patients, critically ill, baby food, infant formula, insulin
 gas supply, gas supplies, natural gas, electricity, internet connection|s, mobile connection|s
 communications falter, phone lines, communication|s disrupted, connections are disrupted, internet outage|s
 power cut|s, power outage|s, blackout|s
@@ -298,7 +298,9 @@ porte-parole, vlasti, ministarstvo
 CUES["future"] = """
 will, would, could, might, may, threaten|s|ed to, plan|s|ned to, ready to, prepared to, intend|s|ed to, risk of
 possible, potential, fear of, fears of, warned of, threat of, danger of, prevent, avoid, no, not, never, without
-last year's, whether, preparing, planning, plotting, offered to, offers to, anniversary of, commemorat|e|ed|ing|ion
+last year's, whether, claims of, claim of, allegations of, allegation of, accusations of, statement about
+claims that, allegations that, affected by, preparing, planning, plotting, offered to, offers to, anniversary of
+commemorat|e|ed|ing|ion
 end to the, end to, ending the, end the
 stop the, halt the, to stop, to end, cessation of
 """

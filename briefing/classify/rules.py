@@ -205,7 +205,8 @@ def classify(
     for start, end in cue_hits.get("official", ()):
         found = None
         j, steps = start - 1, 0
-        while j >= 0 and steps < 3 and sentence[j] == sentence[start]:
+        # at most one word between: "Azerbaijan's presidential aide"
+        while j >= 0 and steps < 2 and sentence[j] == sentence[start]:
             if j in side_at:
                 found = (j, end, side_at[j])
                 break
