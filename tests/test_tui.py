@@ -654,3 +654,30 @@ async def test_item_view_keys(db, monkeypatch):
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert "★" not in text_of(app)
+
+
+async def test_a_capped_count_grows_as_you_scroll(tmp_path):
+    from briefing.tui import data
+
+    if data.COUNT_CAP is None or data.COUNT_CAP > 2000:
+        pytest.skip("the store does not cap pane counts")
+    extra = data.COUNT_CAP + 46
+    db = build_db(tmp_path / "big.db", extra=extra)
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = main_screen(app).panes[0]
+        assert pane.border_title.startswith(f"Events {data.COUNT_CAP:,}+")
+        for _ in range(6):  # each G reaches further until the true end is known
+            await pilot.press("G")
+            await settle(pilot)
+        from briefing.query import parse_filter
+
+        with Store(db) as store:  # one row a story: a few made-up titles do cluster
+            rows = store.pane_window(parse_filter(""), "events", offset=0, limit=10 * extra)
+        assert len(rows) > data.COUNT_CAP
+        assert pane.count == len(rows)
+        assert pane.current.id == rows[-1].id
+        await pilot.press("g")
+        await settle(pilot)
+        assert pane.current.title == "Shelling reported near Stepanakert"

@@ -75,11 +75,15 @@ def build_db(path: Path, items=ITEMS, *, now: datetime = NOW, extra: int = 0) ->
     with Store(path) as store:
         store.sync_feeds(config(), now=now)
         feeds = store.active_feeds()
-        rows = list(items)
-        for n in range(extra):
-            rows.append((n % 3, 60 * 24 * 3 + n * 7, f"Older report {n}: {_words(n)}", "Background.",
-                         f"https://old.example/{n}", label("events", "statements")))
-        for feed_index, minutes, title, summary, link, labels in rows:
+        batches: dict[int, tuple[list[Entry], list[Classification]]] = {}
+        for n in range(extra):  # older filler, one transaction a feed
+            entries, labels = batches.setdefault(n % 3, ([], []))
+            entries.append(Entry(guid=f"old-{n}", title=f"Older report {n}: {_words(n)}", summary="Background.",
+                                 link=f"https://old.example/{n}", published=now - timedelta(minutes=60 * 72 + n * 7)))
+            labels.append(label("events", "statements"))
+        for feed_index, (entries, labels) in batches.items():
+            store.ingest(feeds[feed_index], entries, now - timedelta(days=2), labels, "test")
+        for feed_index, minutes, title, summary, link, labels in items:
             entry = Entry(guid=f"{feed_index}-{title}", title=title, summary=summary, link=link,
                           published=now - timedelta(minutes=minutes))
             store.ingest(feeds[feed_index], [entry], now - timedelta(minutes=minutes - 1), [labels], "test")
