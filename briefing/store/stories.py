@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 MAX_CANDIDATES = 20  # compared with a new item, most keys shared first
 PER_KEY = 16  # newest items taken per key: a bound however crowded a bucket gets
+BIG_STORY = 40  # from this size a story takes only close copies, and merges stay below twice it
 KEEP_DAYS = 12  # days of index a writer keeps in memory
 RECLUSTER_BATCH = 2000
 _DAYS = int(WINDOW_HOURS // 24) + 1
@@ -265,19 +266,27 @@ class StoriesMixin:
         index = self._band_index()
         self.__dict__["_story_new"] = new
         hinted: set[int] = set()
-        same: list[int] = []
+        same: dict[int, float] = {}
         with index.lock:
             for hint, item_id, other in index.candidates(conn, sig, day_of(when)):
                 if hint in hinted:
                     continue  # one yes is enough to join a story
-                if same_story(new, other).same:
+                verdict = same_story(new, other)
+                if verdict.same:
                     hinted.add(hint)
-                    same.append(item_id)
+                    same[item_id] = verdict.score
         matched: set[int] = set()
-        if same:  # the stories they are in now (another writer may have merged some)
+        if same:  # the stories they are in now (another writer may have merged some), and their sizes
             marks = ",".join("?" * len(same))
-            found = conn.execute(f"SELECT story_id FROM items WHERE id IN ({marks}) AND story_id IS NOT NULL", same)
-            matched = {row[0] for row in found}
+            found = conn.execute(
+                f"SELECT items.id, items.story_id, stories.size FROM items JOIN stories ON stories.id = items.story_id"
+                f" WHERE items.id IN ({marks})",
+                list(same),
+            ).fetchall()
+            # A big story takes only close copies: a chain of middling matches must not grow without end.
+            matched = {story for item_id, story, size in found if size < BIG_STORY or same[item_id] >= 0.6}
+            if sum(size for _, story, size in found if story in matched) > 2 * BIG_STORY:
+                matched = {max(found, key=lambda row: (same[row[0]], -row[1]))[1]}  # join the best; merge nothing
         if not matched:
             created = conn.execute(
                 "INSERT INTO stories (first_item, latest_item, first_published, last_published, size, sources, sides)"
