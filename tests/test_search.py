@@ -280,3 +280,14 @@ def test_a_newer_poll_is_seen_at_once(store):
                   published=NOW)  # fmt: skip
     store.ingest(feed, [entry], NOW, [label("events")], "test")
     assert window(store, "Goris", "events") == ["Convoy reaches Goris"]
+
+
+def test_one_keystroke_plans_and_reads_once(store, monkeypatch):
+    calls = []
+    original = SearchMixin._feed_sets
+    monkeypatch.setattr(SearchMixin, "_feed_sets", lambda self, f: calls.append(f) or original(self, f))
+    query = flt("stepanakert side:armenia")
+    store.pane_counts(query)
+    for pane in ("events", "statements", "humanitarian", "reactions"):
+        store.pane_window(query, pane, offset=0, limit=30)
+    assert len(calls) == 1

@@ -223,6 +223,13 @@ class SearchMixin:
         walk = min(total, COUNT_CAP / max(density, 1e-9))
         return name if size <= DRIVE_LIMIT or (size < ESTIMATE_LIMIT and size * DRIVE_COST < walk) else None
 
+    def _own_writes_seen(self) -> None:
+        """Filling temp tables counts as changes on this connection: not a reason to re-plan."""
+        if self._last_plan is not None:
+            conn = self.db.conn
+            version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+            self._last_plan = (self._last_plan[0], version, self._last_plan[2])
+
     def _feed_sets(self, flt: Filter) -> tuple[tuple[int, ...] | None, tuple[int, ...]]:
         if not (flt.sides or flt.exclude_sides or flt.sources or flt.exclude_sources):
             return None, ()
@@ -359,6 +366,7 @@ class SearchMixin:
             if getattr(self, "_rows_plan", None) is not plan:
                 self._fill_rows(flt, plan)
                 self._rows_plan = plan
+                self._own_writes_seen()
             flag = PANE_COLUMNS[pane]
             topic = "" if include_off_topic else " AND {0}.on_topic = 1"
             shown = f"{{0}}.{flag} = 1{topic}"
