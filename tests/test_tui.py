@@ -6,7 +6,7 @@ import webbrowser
 from datetime import UTC
 
 import pytest
-from test_tui_support import NOW, add_item, build_db, config
+from test_tui_support import NOW, add_item, build_db, config, settle
 
 from briefing.store import Store
 from briefing.tui.app import BriefingApp
@@ -29,14 +29,6 @@ def make_app(db, tmp_path=None, **kwargs) -> BriefingApp:
     kwargs.setdefault("watch_interval", 3600)
     kwargs.setdefault("filter_debounce", 0)
     return BriefingApp(db, config(tmp_path), **kwargs)
-
-
-async def settle(pilot) -> None:
-    """Let every worker finish and every message land (no sleeping)."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def main_screen(app) -> MainScreen:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC
 
 import pytest
-from test_tui_support import NOW, build_db, config
+from test_tui_support import NOW, build_db, config, settle
 
 from briefing.tui.app import BriefingApp
 
@@ -22,15 +22,10 @@ def app(tmp_path):
 
 def settled(*keys: str):
     async def run_before(pilot) -> None:
-        for _ in range(3):
-            await pilot.pause()
-            await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         if keys:
             await pilot.press(*keys)
-            for _ in range(3):
-                await pilot.pause()
-                await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+            await settle(pilot)
 
     return run_before
 

@@ -96,3 +96,15 @@ def add_item(path: Path, title: str, *, minutes_ago: float = 1, panes=("events",
         entry = Entry(guid=f"new-{title}", title=title, summary="", link=f"https://new.example/{abs(hash(title))}",
                       published=now - timedelta(minutes=minutes_ago))
         return store.ingest(feed, [entry], now, [label(*panes)], "test").new_ids[0]
+
+
+async def settle(pilot) -> None:
+    """Let every worker finish and every message land, until the panes hold what they show."""
+    for _ in range(50):
+        for _ in range(2):
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
+        screen = pilot.app.main
+        if screen is None or screen.settled:
+            break
+    await pilot.pause()

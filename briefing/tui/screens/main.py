@@ -111,7 +111,8 @@ class MainScreen(BaseScreen):
                 self.post_message(PanesLoaded(generation, result[0], result[1], keep=False))
             return
         # A new filter: the rows first, then the counts they do not already tell.
-        heights = {pane.pane: pane.scrollable_content_region.height for pane in self.panes}
+        # Before the first layout a pane's height is 0: the screen's height is a safe guess.
+        heights = {pane.pane: pane.scrollable_content_region.height or self.size.height for pane in self.panes}
         first = await app.reader.call(data.first_windows, parsed, heights)
         if first is None or generation != self.generation:
             return
@@ -153,6 +154,11 @@ class MainScreen(BaseScreen):
             self.loaded = True
             self.load_status()
         self.refresh_bindings()
+
+    @property
+    def settled(self) -> bool:
+        """Every pane counted and its visible rows held (tests and benchmarks wait for this)."""
+        return self.loaded and all(pane.counted and not pane.missing_rows() for pane in self.panes)
 
     @on(CountsLoaded)
     def _counted(self, message: CountsLoaded) -> None:

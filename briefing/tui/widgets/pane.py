@@ -220,12 +220,16 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
             star=get("item-pane--star"),
         )
 
+    def missing_rows(self) -> bool:
+        """Does the viewport show rows this pane does not hold yet?"""
+        top = int(self.scroll_y)
+        last = min(self.count, top + self.scrollable_content_region.height)
+        return any(index not in self.rows for index in range(top, last))
+
     def _ask_if_missing(self) -> None:
         height = self.scrollable_content_region.height
         top = int(self.scroll_y)
-        last = min(self.count, top + height)
-        missing = any(index not in self.rows for index in range(top, last))
-        if missing and self._asked != (top, height):
+        if self.missing_rows() and self._asked != (top, height):
             self._asked = (top, height)
             self.post_message(self.WindowWanted(self))
 
