@@ -374,3 +374,8 @@ def test_a_third_party_speaking_with_both_leaders_is_a_reaction_only():
 def test_missing_title_or_summary_values():
     assert classify(None, None).panes == ()  # type: ignore[arg-type]
     assert "events" in classify(None, "Shelling hit Martuni overnight.").panes  # type: ignore[arg-type]
+
+
+def test_a_third_party_condemning_an_act_is_a_reaction_a_party_claiming_it_is_also_an_event():
+    assert panes("France condemns the shelling of Stepanakert") == {"reactions"}
+    assert panes("Armenia condemns the shelling of Jermuk by Azerbaijani troops") == {"statements", "events"}

@@ -47,7 +47,7 @@ reiterate|s|d, emphasi|ze|zed|zes|se|sed|ses, underline|s|d, point|s|ed out, exp
 repl|y|ied|ies, comment|s|ed, acknowledge|s|d, admit|s|ted, warn|s|ed, threaten|s|ed, accuse|s|d
 blame|s|d, blaming, reject|s|ed, dismiss|es|ed, condemn|s|ed, denounce|s|d
 criticis|e|ed|es, criticiz|e|ed|es, slam|s|med, protest|ed against, deplore|s|d, decr|y|ies|ied
-hail|s|ed
+hail|s|ed, condemning, denouncing, criticising, criticizing, deploring
 voice|s|d concern, express|es|ed concern, express|es|ed regret, express|es|ed support, expresse|d alarm
 supports, supported, endorse|s|d, recogni|se|sed|ses|ze|zed|zes, promise|s|d, pledge|s|d, vow|s|ed
 propose|s|d, offers, offered, suggest|s|ed, hope|s|d, believe|s, consider|s, tweet|s|ed, post|ed on, wrote, write|s

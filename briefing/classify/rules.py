@@ -59,6 +59,8 @@ _NOT_ACTORS = frozenset(_NOT_ACTOR_WORDS.split())
 _ENDS_SIDE_PHRASE = frozenset({"region", "republic", "enclave", "side", "and", "said", "says", "told", "reported",
                                "stated", "announced", "claimed", "have", "has", "had", "was", "were", "is", "are",
                                "for", "on", "to", "in", "at", "with", "who", "which", "also"})
+_CONDEMNING = ("condemn", "denounc", "criticis", "criticiz", "deplor", "decr", "slam", "осуди", "դատապարտ", "pisle",
+               "qina", "condann", "conden", "veroordee", "verurteil")  # folded stems
 _ONGOING = frozenset({"began", "begun", "begin", "begins", "started", "start", "starts", "continued", "continue",
                       "continues", "used", "tried", "attempted"})
 _CROWD = frozenset({"refugees", "people", "families", "residents", "displaced", "persons", "evacuees", "civilians",
@@ -363,6 +365,8 @@ def classify(
         if m is None:
             m = before(start)
         add_speech(m, start, label((start, end)), kind == "appeal")
+        if m is not None and tokens[start].startswith(_CONDEMNING) and actors_by_id[m.actor].side not in PARTIES:
+            polite_at.append(start)  # a third party condemning an act: a reaction; the act is its object
         if m is not None:  # "Yerevan and the head of the UN refugee agency said": both speak
             j = m.start - 1
             while j > max(0, m.start - 8) and tokens[j] != "and" and tokens[j] not in PUNCT:
