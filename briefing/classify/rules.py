@@ -231,7 +231,8 @@ def classify(
                     if after_side in _ENDS_SIDE_PHRASE or after_side in PUNCT or (j + 1) in verb_starts:
                         found = (start, j + 1, side_at[j])
                     break
-        if found is None and end < n and end in verb_starts and (start == 0 or tokens[start - 1] in ("the", ",")):
+        unqualified = start == 0 or tokens[start - 1] in ("the", ",") or (start > 1 and tokens[start - 2] == "the")
+        if found is None and end < n and end in verb_starts and unqualified:
             # "An Azerbaijani soldier was wounded ..., the ministry of defence reported": the ministry
             # of the side the sentence is about (the nearest party side word before it)
             for j in range(start - 1, -1, -1):
