@@ -375,7 +375,8 @@ class Store(StoriesMixin, SearchMixin):
                 else:
                     continue
                 if label is not None:
-                    _write_labels(conn, item_id, label, rules_version)
+                    fresh = bool(new_ids) and new_ids[-1] == item_id
+                    _write_labels(conn, item_id, label, rules_version, fresh=fresh)
         return IngestResult(tuple(new_ids), tuple(updated_ids))
 
     @staticmethod
@@ -618,7 +619,11 @@ class Labels(Protocol):
     def places(self) -> tuple[str, ...]: ...
 
 
-def _write_labels(conn: sqlite3.Connection, item_id: int, label: Labels, rules_version: str | None) -> None:
+def _write_labels(
+    conn: sqlite3.Connection, item_id: int, label: Labels, rules_version: str | None, *, fresh: bool = False
+) -> None:
+    """Store an item's labels. `fresh`: the item was inserted in this transaction, so it has no
+    old actors or places to clear (a poll labels thousands of new items; each skipped statement counts)."""
     flags = [int(pane in label.panes) for pane in PANE_COLUMNS]
     speaker = label.speaker
     conn.execute(
@@ -630,14 +635,17 @@ def _write_labels(conn: sqlite3.Connection, item_id: int, label: Labels, rules_v
         (*flags, int(label.on_topic), speaker.id if speaker else None, speaker.side if speaker else None,
          json.dumps({pane: list(cues) for pane, cues in label.why}, ensure_ascii=False), rules_version, item_id),
     )  # fmt: skip
-    conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
-    conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
-    conn.executemany(
-        "INSERT OR IGNORE INTO item_actors (item_id, actor) VALUES (?, ?)", [(item_id, a.id) for a in label.actors]
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO item_places (item_id, place) VALUES (?, ?)", [(item_id, p) for p in label.places]
-    )
+    if not fresh:
+        conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
+        conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
+    if label.actors:
+        conn.executemany(
+            "INSERT OR IGNORE INTO item_actors (item_id, actor) VALUES (?, ?)", [(item_id, a.id) for a in label.actors]
+        )
+    if label.places:
+        conn.executemany(
+            "INSERT OR IGNORE INTO item_places (item_id, place) VALUES (?, ?)", [(item_id, p) for p in label.places]
+        )
 
 
 _WORD = re.compile(r"\w+")
