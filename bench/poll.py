@@ -223,6 +223,7 @@ def main() -> int:
           f"{cold.new_items / cold_time:,.0f} items/s)")
     print(f"warm poll:  {warm_time:6.2f} s  ({warm.count(Outcome.NOT_MODIFIED)} not modified)")
     print(f"peak memory: {memory.peak / 2**20:.0f} MB (briefing and its parse workers)")
+    print("load average: {:.1f} {:.1f} {:.1f} (other work on the machine slows every figure)".format(*os.getloadavg()))
     if args.phases:
         phases(args.feeds, args.items)
     if failed:
