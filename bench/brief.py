@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -94,6 +95,11 @@ def main() -> None:
     if built and not args.keep:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
+    if args.keep and db.parent == workdir:
+        out.unlink(missing_ok=True)
+        print(f"kept {db} (pass it as --db next time)")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
     print(f"target < 1000 ms: {'met' if statistics.median(runs) < 1 else 'NOT met'}")
 
 
