@@ -131,7 +131,8 @@ talk|s, held talks, negotiation|s, negotiate|s|d, negotiating, meets with, meet 
 visit|s|ed|ing, arrive|s|d, discuss|es|ed|ing, received, receives, hosted, hosting, phone call, phoned
 telephone conversation, telephone call, phone conversation, spoke by phone, spoke with, sign|s|ed, signing
 initial|led|ed
-agreed, agreed on, agreed to, summon|s|ed, russian-mediated, russian-brokered, us-brokered, eu-brokered
+agreed, agreed on, agreed to, summon|s|ed, letter to, sent a letter, wrote to, appeal|s|ed to, russian-mediated
+russian-brokered, us-brokered, eu-brokered
 with the help of, brokered by, mediated by, mediation of, hosted by
 reached agreement, reached an agreement, mediated, consultations, round of talks
 переговор*, встреч*, встретил*, визит*, телефонн* разговор*, подписал*, переговорах

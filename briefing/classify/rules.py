@@ -429,7 +429,7 @@ def classify(
         sides = {actors_by_id[m.actor].side for m in taking_part}
         third = sides - PARTIES
         cue = label(diplomacy[0])
-        if third:
+        if third and not all(hedged(s, 5) for s, _ in diplomacy):  # "would not take part in its summit"
             why["reactions"].append(f"diplomacy with a third party: {cue}")
             for m in taking_part:
                 if actors_by_id[m.actor].side not in PARTIES:
