@@ -49,7 +49,7 @@ def run(item: dict):
 
 def evaluate(items: list[dict], show_errors: bool = False) -> dict:
     counts = {pane: [0, 0, 0] for pane in PANES}  # tp, fp, fn
-    actor = [0, 0, 0]  # found, known to the gazetteer, named
+    actor = [0, 0, 0, 0, 0]  # found, known to the gazetteer, named, named in the excerpt and known, found of those
     place = [0, 0, 0, 0, 0]  # found, known, named, named in the excerpt, found of those
     off_topic = 0
     topic = {(True, True): 0, (True, False): 0, (False, True): 0, (False, False): 0}  # (expected, judged)
@@ -69,10 +69,12 @@ def evaluate(items: list[dict], show_errors: bool = False) -> dict:
                 counts[pane][2] += 1
         ids = {a.id for a in result.actors} | ({result.speaker.id} if result.speaker else set())
         text = " " + " ".join(words((item.get("title") or "") + " . " + (item.get("summary") or ""))) + " "
-        for _name, hit, known, _in_text in _lookups(item.get("actors", []), find_actors, ids, text):
+        for _name, hit, known, in_text in _lookups(item.get("actors", []), find_actors, ids, text):
             actor[0] += hit
             actor[1] += known
             actor[2] += 1
+            actor[3] += in_text and known
+            actor[4] += hit and in_text and known
         missed_places = []
         for name, hit, known, in_text in _lookups(item.get("places", []), find_places, set(result.places), text):
             place[0] += hit
@@ -102,10 +104,11 @@ def evaluate(items: list[dict], show_errors: bool = False) -> dict:
         "macro_f1": sum(s[2] for s in scores.values()) / len(scores),
         "actor_recall": actor[0] / actor[2] if actor[2] else 1.0,
         "actor_recall_known": actor[0] / actor[1] if actor[1] else 1.0,
+        "actor_recall_in_text": actor[4] / actor[3] if actor[3] else 1.0,
         "place_recall": place[0] / place[2] if place[2] else 1.0,
         "place_recall_known": place[0] / place[1] if place[1] else 1.0,
         "place_recall_in_text": place[4] / place[3] if place[3] else 1.0,
-        "counts": (actor[2], actor[1], place[2], place[1], place[3]),
+        "counts": (actor[2], actor[1], place[2], place[1], place[3], actor[3]),
         "off_topic": off_topic,
         "topic": topic,
     }
@@ -140,10 +143,12 @@ def report(path: Path, show_errors: bool) -> None:
     print(f"{'pane':<14}{'precision':>10}{'recall':>9}{'F1':>8}{'support':>9}")
     for pane, (p, r, f, support) in result["panes"].items():
         print(f"{pane:<14}{p:>10.3f}{r:>9.3f}{f:>8.3f}{support:>9}")
-    actor_total, actor_known, place_total, place_known, place_in_text = result["counts"]
+    actor_total, actor_known, place_total, place_known, place_in_text, actor_in_text = result["counts"]
     print(f"macro-F1        {result['macro_f1']:.3f}")
     print(f"actor recall    {result['actor_recall']:.3f} of {actor_total} named"
           f"   ({result['actor_recall_known']:.3f} of the {actor_known} the gazetteer knows)")  # fmt: skip
+    print(f"actor recall    {result['actor_recall_in_text']:.3f} of the {actor_in_text} known and written as such"
+          " in the excerpt")
     print(f"place recall    {result['place_recall']:.3f} of {place_total} named"
           f"   ({result['place_recall_known']:.3f} of the {place_known} the gazetteer knows)")  # fmt: skip
     print(f"place recall    {result['place_recall_in_text']:.3f} of the {place_in_text} named in the excerpt itself"
