@@ -10,6 +10,12 @@ The order follows ../shared/PANES.md ("Deciding, in order"):
    third party's own acts about the conflict (withdrawing troops, a court's order) → *reactions*.
 The feed's own side and kind (feeds.toml) fill in only where the text is silent.
 
+What a reporting verb governs is not reported as done: a denial, an appeal ("called on Armenia
+to withdraw"), an apology, a third party's condemnation, a plan or an offer. The speaker is the
+actor in subject position: before the verb in English, opening the sentence in verb-final
+Azerbaijani and Armenian, after it in "..., said the Kremlin"; a city or country name speaks
+only as a subject ("Baku said"), never as a place ("in Baku"); "X and Y said" are two speakers.
+
 Everything is decided from token positions found by the precompiled matcher; nothing here
 touches I/O, so the same function labels items at ingest and in `briefing reclassify`.
 """
