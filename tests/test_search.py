@@ -291,3 +291,23 @@ def test_one_keystroke_plans_and_reads_once(store, monkeypatch):
     for pane in ("events", "statements", "humanitarian", "reactions"):
         store.pane_window(query, pane, offset=0, limit=30)
     assert len(calls) == 1
+
+
+def test_random_hostile_filters_either_parse_and_run_or_explain(store):
+    """Whatever is typed, the answer is rows or a FilterError — never an SQLite error."""
+    import random
+
+    rng = random.Random(7)
+    pieces = ['"', "-", "+", "@", ":", "*", "(", ")", "&", "'", "\\", "%", "_", "^", "..", " ", "side:", "place:",
+              "actor:", "source:", "lang:", "@today", "@6h", "NEAR", "OR", "NOT", "AND", "ı", "Ստ", "Сте", "\x00",
+              "\x1b[2J", "shelling", "az", "2023-09-19", "C++", "AT&T", "{", "}", "[", "]", ";", "--"]  # fmt: skip
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        try:
+            query = parse_filter(text, now=NOW, tz=UTC, places=lambda n: (STEPANAKERT,), actors=lambda n: ("x",))
+        except FilterError as exc:
+            assert exc.position is None or 0 <= exc.position <= len(text)
+            continue
+        store.pane_counts(query)
+        store.pane_window(query, "events", offset=0, limit=5)
+        store.search(query, limit=5)
