@@ -149,7 +149,7 @@ class MainScreen(BaseScreen):
                 pane.new_above += shift
                 pane._set_title()
         self.counts = {pane.pane: pane.count for pane in self.panes}
-        self.query_one(PaneTabs).show(self.counts, self.active, counting=not message.final)
+        self.query_one(PaneTabs).show(self.counts, self.active)
         if not self.loaded:
             self.loaded = True
             self.load_status()

@@ -43,7 +43,8 @@ class PaneTabs(Horizontal):
         for index in range(len(PANES)):
             yield PaneTab(index)
 
-    def show(self, counts: dict[str, int], active: int, *, counting: bool = False) -> None:
+    def show(self, counts: dict[str, int], active: int) -> None:
+        """Counts a pane is still working out show as "…"."""
         panes = {pane.pane: pane for pane in self.screen.query("ItemPane")}
         for tab in self.query(PaneTab):
             pane = panes.get(PANES[tab.index])

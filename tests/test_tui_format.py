@@ -1,0 +1,56 @@
+"""The pure parts of the dashboard's look: times, badges, story labels, one row."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from briefing.store import StoredItem
+from briefing.tui.format import RowStyles, clean, row_text, side_badge, story_label, when
+
+NOW = datetime(2023, 9, 20, 12, 0, tzinfo=UTC)
+
+
+def item(**kw) -> StoredItem:
+    base = dict(id=1, title="Title", summary="", link=None, published=NOW - timedelta(minutes=5),
+                date_estimated=False, first_seen=NOW, language=None, author=None, feed_id=1, feed_name="APA",
+                side="azerbaijan", kind=None, read=False, starred=False)  # fmt: skip
+    base.update(kw)
+    return StoredItem(**base)
+
+
+def test_times_are_relative_today_and_dated_otherwise_in_the_desk_zone():
+    assert when(NOW - timedelta(seconds=20), NOW, UTC).endswith("now")
+    assert when(NOW - timedelta(minutes=12), NOW, UTC) == "11:48    12m"
+    assert when(NOW - timedelta(hours=3), NOW, UTC) == "09:00     3h"
+    assert when(NOW - timedelta(days=1), NOW, UTC) == "19 Sep 12:00"
+    assert when(NOW - timedelta(days=400), NOW, UTC) == "16 Aug 2022"
+    yerevan = ZoneInfo("Asia/Yerevan")  # UTC+4: 22:00 UTC on the 19th is already the 20th there
+    assert when(datetime(2023, 9, 19, 22, 0, tzinfo=UTC), NOW, yerevan).startswith("02:00")
+    assert all(len(when(NOW - timedelta(minutes=m), NOW, UTC)) == 12 for m in (0, 5, 300, 3000, 600_000))
+
+
+def test_side_badges_and_story_labels():
+    assert [side_badge(s) for s in ("armenia", "azerbaijan", "karabakh", "international", None)] == [
+        "AM", "AZ", "KA", "INTL", "··"]  # fmt: skip
+    assert story_label(item()) == ""
+    assert story_label(item(story_size=7, story_sides=("armenia", "azerbaijan", "international"))) == "×7 · AM AZ INTL"
+
+
+def test_clean_strips_every_control_character():
+    assert clean("a\x1b[31mb\x07c\x9b2Jd\nnext\tline") == "abcd next line"  # whole sequences go
+
+
+def test_a_row_fits_its_width_and_keeps_markup_as_text():
+    for width in (40, 78, 120):
+        text = row_text(item(title="Breaking [/bold] news " * 5, places=("Lachin corridor",)), now=NOW, tz=UTC,
+                        width=width, styles=RowStyles())  # fmt: skip
+        assert text.cell_len == width
+        assert "Breaking [/bold] news"[: width - 35] in text.plain
+    wide = row_text(item(places=("Lachin corridor",), actors=("un",)), now=NOW, tz=UTC, width=120,
+                    styles=RowStyles())  # fmt: skip
+    assert wide.plain.startswith("● 11:55     5m AZ   APA")
+    assert wide.plain.rstrip().endswith("@Lachin corridor #un")
+    assert row_text(item(read=True, starred=True), now=NOW, tz=UTC, width=80, styles=RowStyles()).plain.startswith(
+        "  11:55")
+    assert "★" in row_text(item(starred=True), now=NOW, tz=UTC, width=80, styles=RowStyles()).plain
