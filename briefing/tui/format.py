@@ -62,7 +62,7 @@ def when(published: datetime, now: datetime, tz: tzinfo) -> str:
         return f"{local:%H:%M} {rel:>6}"
     if local.year == today.year:
         return f"{local:%d %b %H:%M}"
-    return f"{local:%d %b %Y}"
+    return f"{local:%d %b %Y} "
 
 
 def ago(when_: datetime | None, now: datetime) -> str:
