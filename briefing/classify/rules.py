@@ -140,77 +140,134 @@ def rules_digest() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8] + load().digest[:8]
 
 
-def classify(
-    title: str,
-    summary: str,
-    *,
-    feed_side: str | None = None,
-    feed_kind: str | None = None,
-    feed_tags: tuple[str, ...] = (),
-    language: str | None = None,
-) -> Classification:
-    """Label one item. Pure: the same text and feed metadata always give the same labels."""
-    gaz = load()
-    actors_by_id = gaz.actors
-    title_tokens = words(title[:TITLE_CHARS]) if title else []
-    summary_tokens = words(summary[:SUMMARY_CHARS]) if summary else []
-    tokens = [*title_tokens, ".", *summary_tokens] if title_tokens else summary_tokens
-    title_end = len(title_tokens)
-    n = len(tokens)
+Speech = tuple[int, str, str, bool]  # (token position, actor id, cue, is it an appeal?)
 
-    # sentence number of every token (a token ending a sentence belongs to it)
-    sentence = [0, *accumulate(map(SENTENCE_END.__contains__, tokens[:-1]))] if n else []
 
-    places: dict[str, None] = {}
-    region_place = False
-    mentions: list[_Mention] = []
-    side_at: dict[int, str] = {}
-    side_span: dict[int, int] = {}
-    cue_hits: dict[str, list[tuple[int, int]]] = {}
-    for start, end, payloads in matcher().scan(tokens):
-        for payload in payloads:
-            what = payload[0]
-            if what == "cue":
-                cue_hits.setdefault(payload[1], []).append((start, end))
-            elif what == "place":
-                places[payload[1]] = None
-            elif what == "actor":
-                mentions.append(_Mention(start, end, payload[1], "name"))
-            elif what == "metonym":
-                mentions.append(_Mention(start, end, payload[1], "metonym"))
-            else:  # side word, kept at its last token; the longer phrase wins ("ethnic Armenian")
-                if side_span.get(end - 1, 0) < end - start:
+class _Reading:
+    """An item as the rules see it: its tokens and sentences, and the names and cues found where.
+
+    The helpers answer the questions every rule asks: who is the subject before this verb, who
+    follows it, is this act hedged ("would", "called on ... to withdraw"), is this name a place.
+    """
+
+    def __init__(self, title: str, summary: str) -> None:
+        self.actors = load().actors
+        title_tokens = words(title[:TITLE_CHARS]) if title else []
+        summary_tokens = words(summary[:SUMMARY_CHARS]) if summary else []
+        tokens = [*title_tokens, ".", *summary_tokens] if title_tokens else summary_tokens
+        self.tokens = tokens
+        self.title_end = len(title_tokens)
+        self.n = n = len(tokens)
+        # sentence number of every token (a token ending a sentence belongs to it)
+        self.sentence = [0, *accumulate(map(SENTENCE_END.__contains__, tokens[:-1]))] if n else []
+        self.places: dict[str, None] = {}
+        self.mentions: list[_Mention] = []
+        self.side_at: dict[int, str] = {}  # last token of a side word → that side's generic actor
+        side_span: dict[int, int] = {}
+        cues: dict[str, list[tuple[int, int]]] = {}
+        for start, end, payloads in matcher().scan(tokens):
+            for payload in payloads:
+                what = payload[0]
+                if what == "cue":
+                    cues.setdefault(payload[1], []).append((start, end))
+                elif what == "place":
+                    self.places[payload[1]] = None
+                elif what in ("actor", "metonym"):
+                    self.mentions.append(_Mention(start, end, payload[1], "name" if what == "actor" else "metonym"))
+                elif side_span.get(end - 1, 0) < end - start:  # a side word; the longer phrase wins
                     side_span[end - 1] = end - start
-                    side_at[end - 1] = payload[1]
-    for kind, spans in cue_hits.items():
-        if len(spans) > 1:  # within one kind, a cue inside a longer one is the same cue ("aid" in "humanitarian aid")
-            spans.sort(key=lambda sp: (sp[0], -sp[1]))
-            kept = [spans[0]]
-            for sp in spans[1:]:
-                if sp[1] > kept[-1][1]:
-                    kept.append(sp)
-            cue_hits[kind] = kept
-    for blocker in cue_hits.get("not_event", ()):
-        for kind in ("event1", "event2"):
-            if kind in cue_hits:
-                cue_hits[kind] = [sp for sp in cue_hits[kind] if not (blocker[0] <= sp[0] and sp[1] <= blocker[1])]
-    for blocker in cue_hits.get("not_access", ()):
-        for kind in ("hum1", "hum2"):
-            if kind in cue_hits:
-                cue_hits[kind] = [sp for sp in cue_hits[kind] if not (blocker[0] <= sp[0] and sp[1] <= blocker[1])]
-    for name in places:
-        if name not in _non_region_places():
-            region_place = True
-            break
+                    self.side_at[end - 1] = payload[1]
+        for kind, spans in cues.items():  # within a kind, a cue inside a longer one is that cue ("humanitarian aid")
+            if len(spans) > 1:
+                spans.sort(key=lambda sp: (sp[0], -sp[1]))
+                kept = [spans[0]]
+                for sp in spans[1:]:
+                    if sp[1] > kept[-1][1]:
+                        kept.append(sp)
+                cues[kind] = kept
+        for blocker_kind, kinds in (("not_event", ("event1", "event2")), ("not_access", ("hum1", "hum2"))):
+            for a, b in cues.get(blocker_kind, ()):  # "a detention centre", "international humanitarian law"
+                for kind in kinds:
+                    if kind in cues:
+                        cues[kind] = [sp for sp in cues[kind] if not (a <= sp[0] and sp[1] <= b)]
+        self.cues = cues
+        self.verb_starts = {s for kind in ("say", "appeal", "polite", "deny") for s, _ in cues.get(kind, ())}
+        future = cues.get("future", ())
+        self.hedges = {s for s, _ in future} | {e - 1 for _, e in future}
+        self.candidates: list[_Mention] = []  # possible speakers, set once the generic ones are known
 
-    def label(span: tuple[int, int]) -> str:
-        return " ".join(tokens[span[0] : span[1]])
+    def side(self, actor_id: str) -> str:
+        return self.actors[actor_id].side
 
-    verb_starts = {s for kind in ("say", "appeal", "polite", "deny") for s, _ in cue_hits.get(kind, ())}
-    # Generic speakers: a side word next to an official noun ("Armenian officials", "the
-    # leadership of the breakaway region", "Baku's foreign ministry").
-    named_spans = [(m.start, m.end) for m in mentions if m.how == "name"]
-    for start, end in cue_hits.get("official", ()):
+    def label(self, span: tuple[int, int]) -> str:
+        return " ".join(self.tokens[span[0] : span[1]])
+
+    def same_sentence(self, a: int, b: int) -> bool:
+        return self.sentence[a] == self.sentence[b]
+
+    def sentence_start(self, pos: int) -> int:
+        while pos > 0 and self.sentence[pos - 1] == self.sentence[pos]:
+            pos -= 1
+        return pos
+
+    def as_place(self, m: _Mention) -> bool:
+        """"in Baku", "residents of Stepanakert": a metonym after a preposition is a place."""
+        return m.how == "metonym" and m.start > 0 and self.tokens[m.start - 1] in _PLACE_PREPOSITIONS
+
+    def subject_like(self, m: _Mention, pos: int) -> bool:
+        """A metonym ("Baku", "Armenia") speaks only as a subject: right before the verb."""
+        if m.how != "metonym":
+            return True
+        if self.as_place(m):
+            return False
+        between = self.tokens[m.end : pos]
+        if between and between[-1] == ",":
+            between = between[:-1]
+        return len(between) <= 3 and not any(t in _NOT_IN_SUBJECT for t in between)
+
+    def before(self, pos: int, window: int = SPEAKER_WINDOW) -> _Mention | None:
+        """The nearest possible speaker ending before `pos` in its sentence: a verb's subject."""
+        best = None
+        for m in self.candidates:
+            if m.end > pos:
+                break
+            if m.start >= pos - window and self.same_sentence(m.start, pos) and self.subject_like(m, pos):
+                best = m
+        return best
+
+    def after(self, pos: int, window: int) -> _Mention | None:
+        """The first possible speaker (not a metonym) from `pos` on: "..., said the Kremlin"."""
+        for m in self.candidates:
+            if m.start >= pos + window:
+                break
+            if m.start >= pos and self.same_sentence(m.start, pos) and m.how != "metonym":
+                return m
+        return None
+
+    def subject(self, pos: int) -> _Mention | None:
+        """The first actor of the sentence, when a verb shares its subject ("X ..., but added")."""
+        for m in self.candidates:
+            if m.end > pos:
+                return None
+            if self.same_sentence(m.start, pos) and (m.how != "metonym" or m.start == self.sentence_start(m.start)):
+                return m
+        return None
+
+    def hedged(self, start: int, reach: int = 3) -> bool:
+        """Is the act at `start` only planned, feared, denied, or asked for ("would", "to withdraw")?"""
+        tokens = self.tokens
+        if start > 0 and tokens[start - 1] == "to" and (start < 2 or tokens[start - 2] not in _ONGOING):
+            return True  # "called on Armenia to withdraw", not "began to withdraw"
+        return any((start - k) in self.hedges and self.same_sentence(start - k, start) for k in range(1, reach + 1))
+
+
+def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None) -> None:
+    """Speakers without a name: a side word next to an official noun ("Armenian officials", "the
+    leadership of the breakaway region", "Baku's foreign ministry"), "both sides", and an
+    unqualified "the ministry" whose side the sentence or the feed gives."""
+    tokens, n, side_at, sentence = r.tokens, r.n, r.side_at, r.sentence
+    named_spans = [(m.start, m.end) for m in r.mentions if m.how == "name"]
+    for start, end in r.cues.get("official", ()):
         found = None
         j, steps = start - 1, 0
         # at most one word between: "Azerbaijan's presidential aide"
@@ -234,11 +291,11 @@ def classify(
                     after_side = tokens[j + 1] if j + 1 < n else "."
                     # "the leadership of the breakaway region" yes; "officials of the Karabakh
                     # reconstruction programme" no: the side word must end the phrase
-                    if after_side in _ENDS_SIDE_PHRASE or after_side in PUNCT or (j + 1) in verb_starts:
+                    if after_side in _ENDS_SIDE_PHRASE or after_side in PUNCT or (j + 1) in r.verb_starts:
                         found = (start, j + 1, side_at[j])
                     break
         unqualified = start == 0 or tokens[start - 1] in ("the", ",") or (start > 1 and tokens[start - 2] == "the")
-        if found is None and end < n and end in verb_starts and unqualified:
+        if found is None and end < n and end in r.verb_starts and unqualified:
             # "An Azerbaijani soldier was wounded ..., the ministry of defence reported": the ministry
             # of the side the sentence is about (the nearest party side word before it)
             for j in range(start - 1, -1, -1):
@@ -251,155 +308,115 @@ def classify(
             # an unqualified "the defence ministry", in a side's own official or state outlet, is that side's
             unqualified = start == 0 or tokens[start - 1] in ("the", ".", ":") or sentence[start - 1] != sentence[start]
             generic = _SIDE_GENERIC.get(feed_side)
-            if generic and unqualified and end < n and (tokens[end] in (":", ",") or end in verb_starts):
+            if generic and unqualified and end < n and (tokens[end] in (":", ",") or end in r.verb_starts):
                 found = (start, end, generic)
         if found is None:
             continue
         s, e, actor_id = found
-        if any(a < e and s < b for a, b in named_spans):
-            continue
-        mentions.append(_Mention(s, e, actor_id, "generic"))
-    for start, end in cue_hits.get("both", ()):  # "both sides accused each other": each party speaks
-        mentions.append(_Mention(start, end, "armenia-government", "both"))
-        mentions.append(_Mention(start, end, "azerbaijan-government", "both"))
-    mentions.sort(key=lambda m: (m.start, -m.end))
+        if not any(a < e and s < b for a, b in named_spans):
+            r.mentions.append(_Mention(s, e, actor_id, "generic"))
+    for start, end in r.cues.get("both", ()):  # "both sides accused each other": each party speaks
+        r.mentions.append(_Mention(start, end, "armenia-government", "both"))
+        r.mentions.append(_Mention(start, end, "azerbaijan-government", "both"))
+    r.mentions.sort(key=lambda m: (m.start, -m.end))
+    r.candidates = [m for m in r.mentions if r.actors[m.actor].type not in NON_SPEAKING]
 
-    speakers_candidates = [m for m in mentions if actors_by_id[m.actor].type not in NON_SPEAKING]
 
-    def as_place(m: _Mention) -> bool:
-        """"in Baku", "residents of Stepanakert": a metonym after a preposition is a place."""
-        return m.how == "metonym" and m.start > 0 and tokens[m.start - 1] in _PLACE_PREPOSITIONS
+def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> tuple[list[Speech], list[int], bool]:
+    """Who says something, where: (speech acts, positions of verbs whose object is not reported as
+    done — denials, appeals, apologies, a third party's condemnation —, was there a reporting verb)."""
+    tokens, n = r.tokens, r.n
+    speech: list[Speech] = []
+    governed: list[int] = []
 
-    def subject_like(m: _Mention, pos: int) -> bool:
-        """A metonym ("Baku", "Armenia") speaks only as a subject: right before the verb."""
-        if m.how != "metonym":
-            return True
-        if as_place(m):
-            return False
-        between = tokens[m.end : pos]
-        if between and between[-1] == ",":
-            between = between[:-1]
-        return len(between) <= 3 and not any(t in _NOT_IN_SUBJECT for t in between)
-
-    def before(pos: int, window: int = SPEAKER_WINDOW) -> _Mention | None:
-        best = None
-        for m in speakers_candidates:
-            if m.end > pos:
-                break
-            if m.start >= pos - window and sentence[m.start] == sentence[pos] and subject_like(m, pos):
-                best = m
-        return best
-
-    def subject(pos: int) -> _Mention | None:
-        """The first actor of the sentence, when a verb shares its subject ("X ..., but added")."""
-        for m in speakers_candidates:
-            if m.end > pos:
-                return None
-            if sentence[m.start] == sentence[pos] and (m.how != "metonym" or m.start == _sentence_start(m.start)):
-                return m
-        return None
-
-    def _sentence_start(pos: int) -> int:
-        while pos > 0 and sentence[pos - 1] == sentence[pos]:
-            pos -= 1
-        return pos
-
-    def after(pos: int, window: int) -> _Mention | None:
-        for m in speakers_candidates:
-            if m.start >= pos and m.start < pos + window and sentence[m.start] == sentence[pos] and m.how != "metonym":
-                return m
-            if m.start >= pos + window:
-                break
-        return None
-
-    # ---- speech acts ------------------------------------------------------------------------
-    speech: list[tuple[int, str, str, bool]] = []  # (position, actor id, cue, appeal?)
-    polite_at: list[int] = []
-
-    def add_speech(m: _Mention | None, pos: int, cue: str, appeal: bool = False) -> None:
+    def add(m: _Mention | None, pos: int, cue: str, appeal: bool = False) -> None:
         if m is not None:
             speech.append((pos, m.actor, cue, appeal))
 
     # colon attribution in the headline (or the summary's start when there is no title)
-    head_end = title_end if title_end else min(n, 12)
+    head_end = r.title_end if r.title_end else min(n, 12)
     for i in range(min(head_end, 12)):
         # "Փաշինյան. ..." — Armenian headlines separate the speaker with a full stop
-        armenian_stop = tokens[i] == "." and title_end and i <= 6 and any(
-            m.start == 0 and m.end == i and m.how != "metonym" for m in speakers_candidates)
+        armenian_stop = tokens[i] == "." and r.title_end and i <= 6 and any(
+            m.start == 0 and m.end == i and m.how != "metonym" for m in r.candidates)
         if tokens[i] == ":" or armenian_stop:
-            m = before(i, 10)
+            m = r.before(i, 10)
             if m is not None and m.how != "metonym":  # "Karabakh: thousands flee" is a topic, not a speaker
-                add_speech(m, i, "colon attribution")
+                add(m, i, "colon attribution")
             break
     # dash attribution at the end of a headline ("... - Kremlin", "... – Amnesty International")
-    if title_end:
-        for i in range(title_end - 1, max(title_end - 8, 0), -1):
+    if r.title_end:
+        for i in range(r.title_end - 1, max(r.title_end - 8, 0), -1):
             if tokens[i] == "-":
-                add_speech(after(i + 1, 8), i, "dash attribution")
+                add(r.after(i + 1, 8), i, "dash attribution")
                 break
     verb_speech = False
     verbs = sorted((start, end, kind) for kind in ("say", "appeal", "polite", "deny")
-                   for start, end in cue_hits.get(kind, ()))  # fmt: skip
-    last_verb_end = {}  # sentence → where the last accepted reporting verb ended
+                   for start, end in r.cues.get(kind, ()))  # fmt: skip
+    last_verb_end: dict[int, int] = {}  # sentence → where the last accepted reporting verb ended
     for start, end, kind in verbs:
         prev = tokens[start - 1] if start else "."
         nxt = tokens[end] if end < n else "."
         if prev in _BE or (nxt in _PASSIVE_NEXT and tokens[end - 1] in _PASSIVE_VERBS) or nxt == "as":
             continue  # passive: "was reported by", "a man accused of" — not this subject speaking
-        earlier = last_verb_end.get(sentence[start])
+        earlier = last_verb_end.get(r.sentence[start])
         if earlier is not None and not any(t in _CLAUSE_BREAK for t in tokens[earlier:start]):
             continue  # reported speech inside reported speech: "X said Y had denied ..." is X's
-        last_verb_end[sentence[start]] = end
+        last_verb_end[r.sentence[start]] = end
         verb_speech = True
+        cue, appeal = r.label((start, end)), kind == "appeal"
         if kind in ("polite", "deny", "appeal"):
-            polite_at.append(start)  # what is asked for, apologised for or denied is not reported as done
-        m = None
+            governed.append(start)  # what is asked for, apologised for or denied is not reported as done
         if prev in _PRONOUNS:
-            add_speech(subject(start), start, label((start, end)), kind == "appeal")  # "Azerbaijan ... what it called"
+            add(r.subject(start), start, cue, appeal)  # "Azerbaijan ... what it called"
             continue
-        if prev in _NOT_ACTORS and not any(x.end == start for x in mentions):
-            add_speech(None, start, "")  # "his family said", "witnesses told": someone, not an actor
-            continue
+        if prev in _NOT_ACTORS and not any(x.end == start for x in r.mentions):
+            continue  # "his family said", "witnesses told": someone, not an actor
+        m = None
         if prev in (",", '"') or prev in SENTENCE_END:
             if tokens[end - 1] in _INVERTIBLE:
-                m = after(end, 10)  # "..., said the Kremlin"
+                m = r.after(end, 10)  # "..., said the Kremlin"
             elif prev == ",":
-                m = subject(start)  # "Blinken calls Aliyev and Pashinyan, urges ...": the headline's subject
+                m = r.subject(start)  # "Blinken calls Aliyev and Pashinyan, urges ...": the headline's subject
         elif prev in _SHARES_SUBJECT:
-            m = subject(start)  # "... and called for", "... to call for"
-        elif _verb_final(tokens[end - 1]) and "deye" not in tokens[_sentence_start(start) : start]:
-            m = subject(start)  # Azerbaijani and Armenian put the verb last: the subject opens the sentence
+            m = r.subject(start)  # "... and called for", "... to call for"
+        elif _verb_final(tokens[end - 1]) and "deye" not in tokens[r.sentence_start(start) : start]:
+            m = r.subject(start)  # Azerbaijani and Armenian put the verb last: the subject opens the sentence
         if m is None:
-            m = before(start)
-        add_speech(m, start, label((start, end)), kind == "appeal")
-        if m is not None and tokens[start].startswith(_CONDEMNING) and actors_by_id[m.actor].side not in PARTIES:
-            polite_at.append(start)  # a third party condemning an act: a reaction; the act is its object
-        if m is not None:  # "Yerevan and the head of the UN refugee agency said": both speak
-            j = m.start - 1
-            while j > max(0, m.start - 8) and tokens[j] != "and" and tokens[j] not in PUNCT:
-                j -= 1
-            if j > 0 and tokens[j] == "and":
-                for other in speakers_candidates:
-                    if other.end == j and sentence[other.start] == sentence[start] and not as_place(other):
-                        add_speech(other, start, label((start, end)), kind == "appeal")
+            m = r.before(start)
+        if m is None:
+            continue
+        add(m, start, cue, appeal)
+        if tokens[start].startswith(_CONDEMNING) and r.side(m.actor) not in PARTIES:
+            governed.append(start)  # a third party condemning an act: a reaction; the act is its object
+        j = m.start - 1  # "Yerevan and the head of the UN refugee agency said": both speak
+        while j > max(0, m.start - 8) and tokens[j] != "and" and tokens[j] not in PUNCT:
+            j -= 1
+        if j > 0 and tokens[j] == "and":
+            for other in r.candidates:
+                if other.end == j and r.same_sentence(other.start, start) and not r.as_place(other):
+                    add(other, start, cue, appeal)
     if not speech:
-        for start, end in cue_hits.get("cont", ()):  # "raised the flag, calling it ...": the subject speaks
-            add_speech(subject(start), start, label((start, end)))
-    for start, end in cue_hits.get("according", ()):
-        add_speech(after(end, 8), start, label((start, end)))
+        for start, end in r.cues.get("cont", ()):  # "raised the flag, calling it ...": the subject speaks
+            add(r.subject(start), start, r.label((start, end)))
+    for start, end in r.cues.get("according", ()):
+        add(r.after(end, 8), start, r.label((start, end)))
     if not speech and not verb_speech:
-        for start, end in cue_hits.get("noun", ()):
-            add_speech(before(start) or after(end, 6), start, label((start, end)))
+        for start, end in r.cues.get("noun", ()):
+            add(r.before(start) or r.after(end, 6), start, r.label((start, end)))
     # the feed speaks for itself: an official feed's "the ministry said" is that side's statement
-    if not speech and feed_kind == "official" and feed_side and (verb_speech or cue_hits.get("noun")):
+    if not speech and feed_kind == "official" and feed_side and (verb_speech or r.cues.get("noun")):
         generic = _SIDE_GENERIC.get(feed_side)
         if generic:
             speech.append((0, generic, f"official feed ({feed_side})", False))
+    return speech, governed, verb_speech
 
-    why: dict[str, list[str]] = {pane: [] for pane in PANES}
-    speaking: dict[str, None] = {}
+
+def _route_speech(r: _Reading, speech: list[Speech], why: dict[str, list[str]], speaking: dict[str, None]) -> None:
+    """A party speaking → statements; a third party → reactions; a humanitarian agency reporting
+    its own work → humanitarian (unless it appeals to someone)."""
     for _pos, actor_id, cue, appeal in sorted(speech):
-        who = actors_by_id[actor_id]
+        who = r.actors[actor_id]
         speaking[actor_id] = None
         reason = f"{cue} — {who.name} ({who.side})"
         if who.side in PARTIES:
@@ -409,95 +426,96 @@ def classify(
         else:
             why["humanitarian"].append(reason)
 
-    hedges = {s for s, _ in cue_hits.get("future", ())}
-    hedges |= {e - 1 for _, e in cue_hits.get("future", ())}
 
-    def hedged(start: int, reach: int = 3) -> bool:
-        if start > 0 and tokens[start - 1] == "to" and (start < 2 or tokens[start - 2] not in _ONGOING):
-            return True  # "called on Armenia to withdraw", not "began to withdraw"
-        return any((start - k) in hedges and sentence[start - k] == sentence[start] for k in range(1, reach + 1))
-
-    # ---- diplomacy and third parties' acts ----------------------------------------------------
-    side_mentions = [_Mention(p, p + 1, a, "side") for p, a in side_at.items()]
-    meetings = [sp for sp in cue_hits.get("diplomacy", ())
+def _diplomacy(r: _Reading, why: dict[str, list[str]], speaking: dict[str, None]) -> list[tuple[int, int]]:
+    """Talks between the parties → statements; with a third party → reactions. Returns the cues."""
+    tokens = r.tokens
+    meetings = [sp for sp in r.cues.get("diplomacy", ())
                 if not (tokens[sp[0]].startswith("arriv") and _CROWD & set(tokens[max(0, sp[0] - 3) : sp[0]]))]
-    meetings += cue_hits.get("polite", ())  # "refugees arrived" is no visit
-    diplomacy = sorted([*meetings, *cue_hits.get("treaty", ())])
-    if diplomacy:
-        sentences = {sentence[s] for s, _ in diplomacy}
-        near = {p for s, e in diplomacy for p in range(s - 4, e + 4)}
-        taking_part = [m for m in mentions
-                       if sentence[m.start] in sentences and actors_by_id[m.actor].type not in NON_SPEAKING
-                       and actors_by_id[m.actor].type not in HUMANITARIAN_TYPES
-                       and (m.how != "metonym" or ((m.start in near or m.end - 1 in near) and not as_place(m)))]
-        taking_part += [m for m in side_mentions if m.start in near]  # "Armenian and Azerbaijani commissions"
-        taking_part = sorted((m for m in taking_part if m.how != "both"), key=lambda m: m.start)
-        sides = {actors_by_id[m.actor].side for m in taking_part}
-        third = sides - PARTIES
-        cue = label(diplomacy[0])
-        if third and not all(hedged(s, 5) for s, _ in diplomacy):  # "would not take part in its summit"
-            why["reactions"].append(f"diplomacy with a third party: {cue}")
-            for m in taking_part:
-                if actors_by_id[m.actor].side not in PARTIES:
-                    speaking.setdefault(m.actor, None)
-        party_led = bool(taking_part) and actors_by_id[taking_part[0].actor].side in PARTIES
-        if len(sides & PARTIES) >= 2 and party_led and meetings and not all(hedged(s, 5) for s, _ in meetings):
-            why["statements"].append(f"diplomacy between the parties: {label(meetings[0])}")
-    for start, end in cue_hits.get("act3", ()):
-        m = before(start, 12)
+    meetings += r.cues.get("polite", ())  # "refugees arrived" is no visit; an apology to Putin is diplomacy
+    diplomacy = sorted([*meetings, *r.cues.get("treaty", ())])
+    if not diplomacy:
+        return diplomacy
+    sentences = {r.sentence[s] for s, _ in diplomacy}
+    near = {p for s, e in diplomacy for p in range(s - 4, e + 4)}
+    taking_part = [m for m in r.mentions
+                   if r.sentence[m.start] in sentences and r.actors[m.actor].type not in NON_SPEAKING
+                   and r.actors[m.actor].type not in HUMANITARIAN_TYPES and m.how != "both"
+                   and (m.how != "metonym" or ((m.start in near or m.end - 1 in near) and not r.as_place(m)))]
+    taking_part += [_Mention(p, p + 1, a, "side") for p, a in r.side_at.items() if p in near]  # "Armenian and
+    taking_part.sort(key=lambda m: m.start)  # Azerbaijani commissions"
+    sides = {r.side(m.actor) for m in taking_part}
+    third = sides - PARTIES
+    if third and not all(r.hedged(s, 5) for s, _ in diplomacy):  # "would not take part in its summit"
+        why["reactions"].append(f"diplomacy with a third party: {r.label(diplomacy[0])}")
+        for m in taking_part:
+            if r.side(m.actor) not in PARTIES:
+                speaking.setdefault(m.actor, None)
+    party_led = bool(taking_part) and r.side(taking_part[0].actor) in PARTIES  # not "Blinken spoke with both leaders"
+    if len(sides & PARTIES) >= 2 and party_led and meetings and not all(r.hedged(s, 5) for s, _ in meetings):
+        why["statements"].append(f"diplomacy between the parties: {r.label(meetings[0])}")
+    return diplomacy
+
+
+def _third_party_acts(r: _Reading, speech: list[Speech], why: dict[str, list[str]], speaking: dict[str, None]) -> None:
+    """A third party's own acts about the conflict (withdrawing troops, a court's order) → reactions."""
+    side_words = [_Mention(p, p + 1, a, "side") for p, a in r.side_at.items()]
+    for start, end in r.cues.get("act3", ()):
+        m = r.before(start, 12)
         if m is None:  # "a column of Russian military vehicles withdrew": the side word is the subject
-            near = [x for x in side_mentions if start - 8 <= x.start < start and sentence[x.start] == sentence[start]]
+            near = [x for x in side_words if start - 8 <= x.start < start and r.same_sentence(x.start, start)]
             m = max(near, key=lambda x: x.start) if near else None
         if m is None:
             continue
-        who = actors_by_id[m.actor]
+        who = r.actors[m.actor]
         if who.side not in PARTIES and who.type not in HUMANITARIAN_TYPES:
-            why["reactions"].append(f"{label((start, end))} — {who.name} ({who.side})")
+            why["reactions"].append(f"{r.label((start, end))} — {who.name} ({who.side})")
             speaking.setdefault(m.actor, None)
-
-    if not why["reactions"] and not speech:
-        first = next((m for m in mentions if m.how in ("name", "generic")), None)
+    if not why["reactions"] and not speech:  # "ICJ to hear Armenia's case": a court or government opens the item
+        first = next((m for m in r.mentions if m.how in ("name", "generic")), None)
         if first is not None and first.start <= 3:
-            who = actors_by_id[first.actor]
+            who = r.actors[first.actor]
             if who.side not in PARTIES and who.type in ("court", "international org", "government"):
                 why["reactions"].append(f"a third party acts: {who.name} ({who.side})")
                 speaking.setdefault(first.actor, None)
 
-    # ---- physical acts ------------------------------------------------------------------------
-    def object_of_courtesy(start: int) -> bool:
-        return any(p < start and sentence[p] == sentence[start] for p in polite_at)
 
-    arrivals = cue_hits.get("arrival", ())
-    crowd_at = {p for sp in cue_hits.get("hum2", ()) for p in range(sp[0], sp[1])} if arrivals else set()
-    if arrivals:
-        crowd_at |= {i for i, t in enumerate(tokens) if t in _CROWD}
-    for start, end in arrivals:  # "74,000 refugees have arrived": a population movement
-        if any(p in crowd_at and sentence[p] == sentence[start] for p in range(max(0, start - 6), start)):
-            cue_hits.setdefault("event2", []).append((start, end))
-    strong_events: list[str] = []
-    weak_events: list[str] = []
-    for kind, found in (("event2", strong_events), ("event1", weak_events)):
-        for span in cue_hits.get(kind, ()):
-            if not hedged(span[0]) and not object_of_courtesy(span[0]):
-                found.append(label(span))
-    if strong_events:
-        why["events"].extend(dict.fromkeys(strong_events + weak_events))
-        claimants = [actors_by_id[a] for a in speaking if actors_by_id[a].side in PARTIES]
+def _events(r: _Reading, governed: list[int], why: dict[str, list[str]], speaking: dict[str, None]) -> None:
+    """Physical acts reported as done → events; when a party reports them, "claimed by" says so."""
+    cues = r.cues
+    arrivals = cues.get("arrival", ())
+    if arrivals:  # "74,000 refugees have arrived": a population movement
+        crowd_at = {p for sp in cues.get("hum2", ()) for p in range(sp[0], sp[1])}
+        crowd_at |= {i for i, t in enumerate(r.tokens) if t in _CROWD}
+        for start, end in arrivals:
+            if any(p in crowd_at and r.same_sentence(p, start) for p in range(max(0, start - 6), start)):
+                cues.setdefault("event2", []).append((start, end))
+    found: dict[str, list[str]] = {"event2": [], "event1": []}
+    for kind, labels in found.items():
+        for span in cues.get(kind, ()):
+            governed_by_speech = any(p < span[0] and r.same_sentence(p, span[0]) for p in governed)
+            if not r.hedged(span[0]) and not governed_by_speech:
+                labels.append(r.label(span))
+    if found["event2"]:  # a strong cue decides; weak ones ("troops", "border") only add reasons
+        why["events"].extend(dict.fromkeys(found["event2"] + found["event1"]))
+        claimants = [r.actors[a] for a in speaking if r.side(a) in PARTIES]
         if claimants:
             why["events"].append("claimed by " + ", ".join(a.name for a in claimants))
 
-    # ---- humanitarian access -----------------------------------------------------------------
-    strong = [label(span) for span in cue_hits.get("hum2", ())]
-    weak = [label(span) for span in cue_hits.get("hum1", ())]
-    for name in places:
+
+def _access(r: _Reading, feed_kind: str | None, why: dict[str, list[str]]) -> None:
+    """Access, supplies, aid, displacement → humanitarian: one strong cue or two distinct weak ones."""
+    strong = [r.label(span) for span in r.cues.get("hum2", ())]
+    weak = [r.label(span) for span in r.cues.get("hum1", ())]
+    for name in r.places:
         weight = ACCESS_PLACES.get(name)
         if weight == 2:
             strong.append(name)
         elif weight == 1:
             weak.append(name)
-    for m in mentions:
-        if actors_by_id[m.actor].type in HUMANITARIAN_TYPES or m.actor in ("unhcr", "un-ocha"):
-            weak.append(actors_by_id[m.actor].name)
+    for m in r.mentions:
+        if r.actors[m.actor].type in HUMANITARIAN_TYPES or m.actor in ("unhcr", "un-ocha"):
+            weak.append(r.actors[m.actor].name)
     if feed_kind == "humanitarian":
         weak.append("humanitarian feed")
     if strong or len({_lemma(w) for w in weak}) >= 2:
@@ -505,41 +523,57 @@ def classify(
     elif why["humanitarian"]:  # a humanitarian agency speaking, but no access cue: its words are news
         why["humanitarian"].extend(dict.fromkeys(weak))
 
-    # ---- on topic -----------------------------------------------------------------------------
-    party_mention = any(actors_by_id[m.actor].side in PARTIES or m.actor in REGION_ACTORS for m in mentions)
-    party_word = any(actor_id in _PARTY_GENERICS for actor_id in side_at.values())
-    panes_found = [pane for pane in PANES if why[pane]]
-    region = region_place or party_mention or party_word
-    on_topic = region or (feed_side in PARTIES and (bool(panes_found) or feed_kind == "official"))
-    if on_topic and cue_hits.get("offtopic") and not (why["events"] or why["humanitarian"] or speech or diplomacy):
-        on_topic = False
 
+def classify(
+    title: str,
+    summary: str,
+    *,
+    feed_side: str | None = None,
+    feed_kind: str | None = None,
+    feed_tags: tuple[str, ...] = (),
+    language: str | None = None,
+) -> Classification:
+    """Label one item. Pure: the same text and feed metadata always give the same labels."""
+    r = _Reading(title, summary)
+    _generic_speakers(r, feed_side, feed_kind)
+    speech, governed, _verb_speech = _speech_acts(r, feed_side, feed_kind)
+    why: dict[str, list[str]] = {pane: [] for pane in PANES}
+    speaking: dict[str, None] = {}  # actors who speak or act, in order
+    _route_speech(r, speech, why, speaking)
+    diplomacy = _diplomacy(r, why, speaking)
+    _third_party_acts(r, speech, why, speaking)
+    _events(r, governed, why, speaking)
+    _access(r, feed_kind, why)
+
+    # on topic: a place of the region, a party, or a party's own feed with something to say
+    region = (any(name not in _non_region_places() for name in r.places)
+              or any(r.side(m.actor) in PARTIES or m.actor in REGION_ACTORS for m in r.mentions)
+              or any(actor_id in _PARTY_GENERICS for actor_id in r.side_at.values()))  # fmt: skip
+    panes_found = [pane for pane in PANES if why[pane]]
+    on_topic = region or (feed_side in PARTIES and (bool(panes_found) or feed_kind == "official"))
+    if on_topic and r.cues.get("offtopic") and not (why["events"] or why["humanitarian"] or speech or diplomacy):
+        on_topic = False  # "Armenian weightlifter wins gold"
     # the feed's kind when the text says nothing decisive
     if on_topic and not panes_found and feed_side:
         if feed_kind == "official":
-            pane = "statements" if feed_side in PARTIES else "reactions"
-            why[pane].append(f"official feed ({feed_side})")
+            why["statements" if feed_side in PARTIES else "reactions"].append(f"official feed ({feed_side})")
         elif feed_kind == "humanitarian":
             why["humanitarian"].append("humanitarian feed")
         panes_found = [pane for pane in PANES if why[pane]]
 
     speaker = None
-    if speech:
-        first = min(speech, key=lambda s: (s[0] >= title_end if title_end else False, s[0]))
-        speaker = actors_by_id[first[1]]
-    actor_ids: dict[str, None] = {}
-    for m in mentions:
-        if m.how != "metonym" or m.actor in speaking:
-            actor_ids[m.actor] = None
-    for actor_id in speaking:
-        actor_ids.setdefault(actor_id, None)
+    if speech:  # the headline's speaker first
+        first = min(speech, key=lambda s: (s[0] >= r.title_end if r.title_end else False, s[0]))
+        speaker = r.actors[first[1]]
+    actor_ids = dict.fromkeys(m.actor for m in r.mentions if m.how != "metonym" or m.actor in speaking)
+    actor_ids.update(speaking)
     return Classification(
         panes=tuple(panes_found),
         on_topic=on_topic,
         why=tuple((pane, tuple(dict.fromkeys(why[pane]))) for pane in panes_found),
         speaker=speaker,
-        actors=tuple(actors_by_id[a] for a in actor_ids),
-        places=tuple(places),
+        actors=tuple(r.actors[a] for a in actor_ids),
+        places=tuple(r.places),
     )
 
 
