@@ -341,6 +341,13 @@ class Signature:
     quotes: tuple[frozenset[int], ...] = ()
     script: str = ""
     keys: tuple[int, ...] = field(default=(), compare=False)  # LSH bands + number and quote keys
+    # the token sets as bit masks, for a first look at a candidate in a fraction of a microsecond
+    mask: int = field(default=0, compare=False, repr=False)
+    anchor_mask: int = field(default=0, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mask", _mask(self.tokens))
+        object.__setattr__(self, "anchor_mask", _mask(self.anchors))
 
     def to_blob(self, day: int | None = None) -> bytes:
         """Stored form: packed integers (compact and quick to read back; never pickle, the
@@ -481,14 +488,25 @@ def _language(lang: str | None) -> str | None:
     return lang.split("-")[0].lower() if lang else None
 
 
+def _mask(tokens: frozenset[int]) -> int:
+    mask = 0
+    for token in tokens:
+        mask |= 1 << (token & _MASK_BITS)
+    return mask
+
+
+_MASK_BITS = 4095
+
+
 def worth_comparing(a: Signature, b: Signature) -> bool:
     """A cheap first look: `same_story` never says yes in one language to items sharing fewer
     than three words or a quarter of the shorter's, nor across languages to items sharing fewer
-    than three names, concepts or numbers (the same link aside)."""
-    common = len(a.tokens & b.tokens)
+    than three names, concepts or numbers (the same link aside). Counted on 4096-bit masks, so
+    two shared words that fall on one bit (about 1 pair in 4,000) count once."""
+    common = (a.mask & b.mask).bit_count()
     if common >= 3 and common * 4 >= min(len(a.tokens), len(b.tokens)):
         return True
-    return len(a.anchors & b.anchors) >= 3
+    return (a.anchor_mask & b.anchor_mask).bit_count() >= 3
 
 
 def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS) -> Match:
