@@ -72,7 +72,10 @@ xeber verib, aciqlama verib
 ha detto, hanno detto, ha dichiarato, ha affermato, ha sottolineato, ha aggiunto, ha annunciato, ha accusato
 ha condannato, ha denunciato, dice, dicono, afferma, dichiara, dijo, dijeron, afirmó, declaró, anunció, acusó
 condenó, denunció, a déclaré, a dit, a affirmé, a annoncé, a accusé, a dénoncé, a condamné, zegt, zei, zeggen
-verklaarde, verklaart, sagte, sagt, erklärte, erklärt, warnte, kritisierte, agree|s|d to, rekao, rekla, izjavio
+verklaarde, verklaart, beschuldigt, beschuldigde, meldt, meldde, informó, informa, afirma, acusa, denuncia
+sostiene, ha riferito, riferisce, ha reso noto, a indiqué, indique, affirme, accuse, dénonce, sagte, sagt, erklärte
+erklärt,
+teilte mit, meldete, beschuldigte, warnte, kritisierte, agree|s|d to, rekao, rekla, izjavio
 izjavila
 """
 
@@ -91,7 +94,8 @@ arrivés, stiglo, stigli, прибыл*, прибывают, прибывать,
 
 CUES["deny"] = """
 den|y|ies|ied, denying, reject|s|ed the claim|s, refute|s|d, dismiss|es|ed reports, dismiss|es|ed claims
-опроверг*, отверг*, հերքել*, հերքեց*, negó, negaron, nego, ha negato, ontkende, dementierte, a démenti, tekzib edib
+опроверг*, отверг*, հերքել*, հերքեց*, negó, negaron, nego, ha negato, ontkende, ontkent, nie, a nié, dementiert
+bestreitet, dementierte, a démenti, tekzib edib
 tekzib etdi, yalanladi
 """
 
@@ -211,6 +215,8 @@ antiterror*, dron*, pua*
 colpi, esplosion*, esplosioni, bombardament*, attacco, uccis*, morti, feriti, scontri, combattimenti
 fuga, fuggiti, ataque, muertos, heridos, explosiones, bombardeo*, bombardear, combates, huyen, huida, geflohen
 aanval, doden, gewonden, explosies, beschietingen, gevlucht, vluchten, inval, offensief, tués, blessés
+ontvluchten, ontvlucht, in fuga, operación militar, operazione militare, opération militaire, entregar sus armas
+entregar las armas, consegnare le armi, Kontrolle über, die Kontrolle, controllo di, control de, contrôle de
 frappes, attaque, bombardements, exode, Angriff, Verletzte, Beschuss, Flucht, napad, ubijen*, izbjegli, pobjegli
 """
 
@@ -255,7 +261,9 @@ essential goods, basic necessities, bread, flour, water supply, supply route, su
 humanitar*, blokada*, qacqin*, köçkün*, kockun*, erzaq*, derman*, tibbi evakuasiya*, minalar*, minatemizleme*
 mina qurban*
 # Italian, Spanish, Dutch, French, German, Croatian
-umanitari*, blocco, profughi, rifugiati, sfollati, humanitaria*, bloqueo, refugiados, desplazados, humanitaire*
+umanitari*, blocco, profughi, rifugiati, sfollati, in fuga, ontvluchten, ontvlucht, medicinali, farmaci, medicamentos
+médicaments, alimentos, nourriture, voedsel, medicijnen, Medikamente, Lebensmittel, humanitaria*, bloqueo
+refugiados, desplazados, humanitaire*
 blocus, réfugiés, déplacés, humanitaire, blokkade, vluchtelingen, ontheemden, ontheemd, humanitair*
 Blockade, Flüchtlinge, humanitäre*, izbjeglic*, izbjeglica, humanitarn*, blokad*, geflohen
 bienes y servicios esenciales, beni essenziali
@@ -265,7 +273,8 @@ CUES["hum1"] = """
 aid, assistance, supplies, food, water, medical, hospital|s, ambulance|s, truck|s, cargo, goods, convoy
 access, corridor, road, highway, checkpoint, crossing, passage, transit, needs, shortages, reception centre
 reception center, humanitarian situation, living conditions, unblocking, open the road, opening of the road
-reopening, opening, shut, closure, closed, crossed into, crossed the border, leaving the city, left the city
+reopening, opening, shut, closure, closed, cibo, ospedale, hospital, hôpital, ziekenhuis, Krankenhaus, ayuda
+aiuti, aide, hulp, Hilfe, crossed into, crossed the border, leaving the city, left the city
 internet, communications, disrupted, kept shut, keeping shut
 women and children, gas pipeline
 block|s|ed|ing
@@ -290,7 +299,9 @@ deputy foreign minister, aide, adviser, advisor
 իշխանություն*, կառավարություն*, նախարար*, վարչապետ*, նախագահ*, ԱԳՆ, ներկայացուցիչ*
 hokumet*, prezident*, nazir*, nazirliy*, rehberliy*, rehbərliy*, numayende*, sozcu*
 governo, gobierno, regering, Regierung, premier, ministro, presidente, ministerie, woordvoerder
-autorita, autoridades, autorites, autoriteiten, Behörden, außenministerium*, verteidigungsministerium*
+autorita, autoridades, autorites, autoriteiten, Behörden, ministre, ministère, ministerio, ministro degli esteri
+ministero degli esteri, ministero della difesa, ministerio de defensa, ministerio de exteriores, porta-voce
+außenministerium*, verteidigungsministerium*
 regierung*, ministerie van defensie, ministerie van buitenlandse zaken, ministero, ministerio, ministere, portavoce
 portavoz
 porte-parole, vlasti, ministarstvo
@@ -335,11 +346,13 @@ both armies, obe storony, обе стороны, стороны обвинили
 # the actor id a generic speaker of that side resolves to.
 SIDE_WORDS: dict[str, str] = {
     "azerbaijan-government": """
+azerbaiyan, azerbaigian, azerbeidzjan, aserbaidschan, azerbaidjan, azerbaidjanais*, azero, azeri, bakoe, baku, bakou
 aserbaidschanisch*, azerbeidzjaans*
 azerbaijani, azerbaijanis, azeri, azeris, azerbaijan, baku, azerbaijan's, baku's, azerbaycan*, azerbaycanli
 азербайджанск*, азербайджан*, баку, ադրբեջան*, բաքու*, azero, azera, azere, azeri, azerbaiyano, azerbeidzjaanse
 """,
     "armenia-government": """
+armenien, armenienne, armeniens, armenie, armenien's, armenije, armeniju, armenisk
 armenisch*, armeens*, armeense, armeensche
 armenian, armenia, yerevan, armenia's, yerevan's, армянск*, армени*, ереван*, հայաստան*, հայկական, երևան*
 ermeni*, ermenistan*, irevan*, armeno, armena, armeni, armene, armenio, armenias, armeense, armenische, armenienne
@@ -362,7 +375,8 @@ india, dutch, netherlands, polish, poland, swedish, sweden, swiss, switzerland, 
 kazakhstan, uzbek, belarusian, japanese, japan, egyptian, saudi, qatari, emirati, hungarian, hungary, romanian
 """,
     "us-government": "american, US, USA, washington, united states, america's, американск*, ամերիկյան",
-    "france-government": "french, france, paris, французск*, ֆրանսիական",
+"france-government": "french, france, paris, французск*, ֆրանսիական, francais, francaise, francese, frances, franse
+frankrijk",
     "european-union": "european, EU, brussels, европейск*, եվրոպական",
     "united-nations": "UN, united nations, оон",
 }

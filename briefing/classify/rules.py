@@ -51,6 +51,7 @@ _SKIP_BETWEEN = frozenset({"the", "'s", "(", ")", "-", '"', "of", "s"})
 # Azerbaijan the speaker).
 _NOT_IN_SUBJECT = frozenset({":", ";", ",", ".", '"', "(", ")", "of", "to", "as", "in", "for", "with", "from", "by",
                              "and", "but", "that", "which", "who", "at", "against", "into", "on"})
+_OF = frozenset({"of", "in", "from", "for", "de", "di", "del", "della", "dell", "des", "du", "van", "des", "der"})
 _ASIDE = frozenset({"(", ")", "mod", "mfa", "defence", "defense", "foreign", "affairs", "of"})
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _PASSIVE_NEXT = frozenset({"of", "for", "with", "by"})
@@ -59,7 +60,7 @@ _PASSIVE_VERBS = frozenset({"accused", "blamed", "charged", "condemned", "critic
 # Subjects of a reporting verb who are not actors in the conflict's sense ("his family said").
 _NOT_ACTOR_WORDS = """family relatives lawyer lawyers witnesses witness eyewitnesses residents sources source reporters
 journalists journalist correspondent analysts analyst experts expert observers media locals villagers doctors people
-activists mother father wife son"""
+activists mother father wife son diplomats diplomat officials"""
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we"})
 _NOT_ACTORS = frozenset(_NOT_ACTOR_WORDS.split())
 _ENDS_SIDE_PHRASE = frozenset({"region", "republic", "enclave", "side", "and", "said", "says", "told", "reported",
@@ -72,7 +73,8 @@ _ONGOING = frozenset({"began", "begun", "begin", "begins", "started", "start", "
 _CROWD = frozenset({"refugees", "people", "families", "residents", "displaced", "persons", "evacuees", "civilians",
                     "thousands", "patients", "children"})
 _PLACE_PREPOSITIONS = frozenset({"of", "in", "from", "near", "to", "at", "into", "outside", "around", "across",
-                                 "toward", "towards", "via", "through", "visit", "visits", "visited", "visiting"})
+                                 "toward", "towards", "via", "through", "visit", "visits", "visited", "visiting", "on",
+                                 "about", "over", "a", "à", "en", "di", "dal", "da", "nel", "in", "uit", "naar", "van"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", ".", "while", "but", "whereas", "meanwhile", "however", '"', "-"})
 _SHARES_SUBJECT = frozenset({"and", "but", "to", "also", "then"})
 # Reporting verbs that may come before their subject: "..., said the Kremlin".
@@ -281,9 +283,9 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
         if found is None and end < n and end in side_at and sentence[end] == sentence[start]:
             found = (start, end + 1, side_at[end])  # "le autorità armene", "власти Армении"
         k = end
-        while k < n and k < end + 5 and tokens[k] not in ("of", "in", "from", "for") and tokens[k] in _ASIDE:
+        while k < n and k < end + 5 and tokens[k] not in _OF and tokens[k] in _ASIDE:
             k += 1  # "the Ministry of Defence (MoD) of Nagorno-Karabakh"
-        if found is None and k < n and tokens[k] in ("of", "in", "from", "for"):
+        if found is None and k < n and tokens[k] in _OF:
             for j in range(k + 1, min(n, k + 6)):
                 if sentence[j] != sentence[start]:
                     break
