@@ -375,8 +375,9 @@ india, dutch, netherlands, polish, poland, swedish, sweden, swiss, switzerland, 
 kazakhstan, uzbek, belarusian, japanese, japan, egyptian, saudi, qatari, emirati, hungarian, hungary, romanian
 """,
     "us-government": "american, US, USA, washington, united states, america's, американск*, ամերիկյան",
-"france-government": "french, france, paris, французск*, ֆրանսիական, francais, francaise, francese, frances, franse
-frankrijk",
+    "france-government": """
+french, france, paris, французск*, ֆրանսիական, francais, francaise, francese, frances, franse, frankrijk
+""",
     "european-union": "european, EU, brussels, европейск*, եվրոպական",
     "united-nations": "UN, united nations, оон",
 }

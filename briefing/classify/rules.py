@@ -51,7 +51,7 @@ _SKIP_BETWEEN = frozenset({"the", "'s", "(", ")", "-", '"', "of", "s"})
 # Azerbaijan the speaker).
 _NOT_IN_SUBJECT = frozenset({":", ";", ",", ".", '"', "(", ")", "of", "to", "as", "in", "for", "with", "from", "by",
                              "and", "but", "that", "which", "who", "at", "against", "into", "on"})
-_OF = frozenset({"of", "in", "from", "for", "de", "di", "del", "della", "dell", "des", "du", "van", "des", "der"})
+_OF = frozenset({"of", "in", "from", "for", "de", "di", "del", "della", "dell", "des", "du", "van", "der"})
 _ASIDE = frozenset({"(", ")", "mod", "mfa", "defence", "defense", "foreign", "affairs", "of"})
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _PASSIVE_NEXT = frozenset({"of", "for", "with", "by"})
@@ -74,7 +74,7 @@ _CROWD = frozenset({"refugees", "people", "families", "residents", "displaced", 
                     "thousands", "patients", "children"})
 _PLACE_PREPOSITIONS = frozenset({"of", "in", "from", "near", "to", "at", "into", "outside", "around", "across",
                                  "toward", "towards", "via", "through", "visit", "visits", "visited", "visiting", "on",
-                                 "about", "over", "a", "à", "en", "di", "dal", "da", "nel", "in", "uit", "naar", "van"})
+                                 "about", "over", "a", "à", "en", "di", "dal", "da", "nel", "uit", "naar", "van"})
 _CLAUSE_BREAK = frozenset({",", ";", ":", ".", "while", "but", "whereas", "meanwhile", "however", '"', "-"})
 _SHARES_SUBJECT = frozenset({"and", "but", "to", "also", "then"})
 # Reporting verbs that may come before their subject: "..., said the Kremlin".
