@@ -362,10 +362,11 @@ class Store(StoriesMixin, SearchMixin):
                 if item_id is None:
                     published = iso(entry.published) if entry.published else stamp
                     sig = sig or signature(entry.title, entry.summary)
-                    story_id = self._choose_story(conn, feed.id, published, link_key, sig, label,
-                                                  entry.language or feed.language)  # fmt: skip
-                    item_id = self._insert_item(conn, feed, entry, stamp, story_id, sig.to_blob(day_of(published)))
-                    self._story_item_added(conn, story_id, item_id, feed.id, published, sig)
+                    choice = self._choose_story(conn, feed.id, published, link_key, sig, label,
+                                                entry.language or feed.language)  # fmt: skip
+                    blob = sig.to_blob(day_of(published))
+                    item_id = self._insert_item(conn, feed, entry, stamp, choice.story_id, blob)
+                    self._story_item_added(conn, choice, item_id)
                     if link_key is not None:
                         by_link[link_key] = item_id
                     new_ids.append(item_id)

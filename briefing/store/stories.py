@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,8 +48,22 @@ def _from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _day_start(day: int) -> str:
     return datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryChoice:
+    """Where a new item goes, decided before it is written (its id comes with the INSERT)."""
+
+    story_id: int
+    item: Candidate
+    created: bool = False  # a new story, the item its only report
+    merged: bool = False  # other stories were merged into this one
 
 
 class BandIndex:
@@ -254,7 +268,7 @@ class StoriesMixin:
         sig: Signature,
         label: Any = None,
         language: str | None = None,
-    ) -> int:
+    ) -> StoryChoice:
         """The story a new item joins, before the item is written: the best match, with any other
         story it also matches merged in (it is the missing link between them), or a new story.
         `_story_item_added` completes the story once the item has its id."""
@@ -264,7 +278,6 @@ class StoriesMixin:
         places = frozenset(getattr(label, "places", ()))
         new = Candidate(sig, when, link_key, feed_id, speaker, actors, places, language)
         index = self._band_index()
-        self.__dict__["_story_new"] = new
         hinted: set[int] = set()
         same: dict[int, float] = {}
         with index.lock:
@@ -293,10 +306,8 @@ class StoriesMixin:
                 " VALUES (0, 0, ?, ?, 0, 0, '')",
                 (published, published),
             ).lastrowid
-            self.__dict__["_story_created"] = created
-            return created
+            return StoryChoice(created, new, created=True)
         story_id = min(matched)  # the oldest story keeps its id: deterministic for recluster
-        self.__dict__["_story_merged"] = len(matched) > 1
         for other in sorted(s for s in matched if s != story_id):
             conn.execute("UPDATE items SET story_id = ? WHERE story_id = ?", (story_id, other))
             conn.execute(
@@ -306,43 +317,39 @@ class StoriesMixin:
             )
             conn.execute("DELETE FROM story_feeds WHERE story_id = ?", (other,))
             conn.execute("DELETE FROM stories WHERE id = ?", (other,))
-        return story_id
+        return StoryChoice(story_id, new, merged=len(matched) > 1)
 
-    def _story_item_added(
-        self, conn: sqlite3.Connection, story_id: int, item_id: int, feed_id: int, published: str, sig: Signature
-    ) -> None:
+    def _story_item_added(self, conn: sqlite3.Connection, choice: StoryChoice, item_id: int) -> None:
         """The item is written with its story: file it in the index and bring the story up to date."""
-        new = self.__dict__.pop("_story_new", None)
-        if new is None or new.signature is not sig:
-            new = Candidate(sig, _from_iso(published), None, feed_id)
+        story_id, item, published = choice.story_id, choice.item, _iso(choice.item.published)
         index = self._band_index(catch_up=False)  # the item just written is ours, not news
         with index.lock:
-            index.add(item_id, story_id, day_of(new.published), new)
-        merged = self.__dict__.pop("_story_merged", False)
-        added = conn.execute(
-            "INSERT OR IGNORE INTO story_feeds (story_id, feed_id) VALUES (?, ?)", (story_id, feed_id)
-        ).rowcount
-        if merged:
-            _refresh_story(conn, story_id)
-            return
-        if self.__dict__.pop("_story_created", None) == story_id:  # a story of its own: nothing to add up
+            index.add(item_id, story_id, day_of(item.published), item)
+        if choice.created:  # a story of its own: nothing to add up
+            conn.execute("INSERT INTO story_feeds (story_id, feed_id) VALUES (?, ?)", (story_id, item.feed_id))
             conn.execute(
                 "UPDATE stories SET first_item = ?, latest_item = ?, size = 1, sources = 1,"
                 " sides = coalesce((SELECT side FROM feeds WHERE id = ?), '') WHERE id = ?",
-                (item_id, item_id, feed_id, story_id),
+                (item_id, item_id, item.feed_id, story_id),
             )
+            return
+        added = conn.execute(
+            "INSERT OR IGNORE INTO story_feeds (story_id, feed_id) VALUES (?, ?)", (story_id, item.feed_id)
+        ).rowcount
+        if choice.merged:
+            _refresh_story(conn, story_id)
             return
         # one more item: the aggregates move by comparison (all right-hand sides see the old row)
         conn.execute(
             """
             UPDATE stories SET
                 size = size + 1,
-                first_item = CASE WHEN size = 0 OR :p < first_published OR (:p = first_published AND :i < first_item)
+                first_item = CASE WHEN :p < first_published OR (:p = first_published AND :i < first_item)
                                   THEN :i ELSE first_item END,
-                first_published = CASE WHEN size = 0 THEN :p ELSE min(first_published, :p) END,
-                latest_item = CASE WHEN size = 0 OR :p > last_published OR (:p = last_published AND :i > latest_item)
+                first_published = min(first_published, :p),
+                latest_item = CASE WHEN :p > last_published OR (:p = last_published AND :i > latest_item)
                                    THEN :i ELSE latest_item END,
-                last_published = CASE WHEN size = 0 THEN :p ELSE max(last_published, :p) END
+                last_published = max(last_published, :p)
             WHERE id = :s
             """,
             {"p": published, "i": item_id, "s": story_id},
@@ -409,13 +416,13 @@ class StoriesMixin:
             with self._write():
                 for item_id, feed_id, published, link_key, _, title, summary, language in rows:
                     sig = signature(title, summary)
-                    story_id = self._choose_story(conn, feed_id, published, link_key, sig, labels.get(item_id),
-                                                  language)  # fmt: skip
+                    choice = self._choose_story(conn, feed_id, published, link_key, sig, labels.get(item_id),
+                                                language)  # fmt: skip
                     conn.execute(
                         "UPDATE items SET story_id = ?, signature = ? WHERE id = ?",
-                        (story_id, sig.to_blob(day_of(_from_iso(published))), item_id),
+                        (choice.story_id, sig.to_blob(day_of(published)), item_id),
                     )
-                    self._story_item_added(conn, story_id, item_id, feed_id, published, sig)
+                    self._story_item_added(conn, choice, item_id)
                     for (carrier,) in conn.execute(
                         "SELECT feed_id FROM item_feeds WHERE item_id = ? AND feed_id != ?", (item_id, feed_id)
                     ).fetchall():
