@@ -379,3 +379,8 @@ def test_missing_title_or_summary_values():
 def test_a_third_party_condemning_an_act_is_a_reaction_a_party_claiming_it_is_also_an_event():
     assert panes("France condemns the shelling of Stepanakert") == {"reactions"}
     assert panes("Armenia condemns the shelling of Jermuk by Azerbaijani troops") == {"statements", "events"}
+
+
+def test_the_party_that_denies_is_not_a_claimant():
+    result = classify("Azerbaijan says Armenian forces shelled its positions", "Yerevan denied the claim.")
+    assert dict(result.why)["events"][-1] == "claimed by Government of Azerbaijan"

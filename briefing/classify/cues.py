@@ -217,7 +217,8 @@ fuga, fuggiti, ataque, muertos, heridos, explosiones, bombardeo*, bombardear, co
 aanval, doden, gewonden, explosies, beschietingen, gevlucht, vluchten, inval, offensief, tués, blessés
 ontvluchten, ontvlucht, in fuga, operación militar, operazione militare, opération militaire, entregar sus armas
 entregar las armas, consegnare le armi, Kontrolle über, die Kontrolle, controllo di, control de, contrôle de
-frappes, attaque, bombardements, exode, Angriff, Verletzte, Beschuss, Flucht, napad, ubijen*, izbjegli, pobjegli
+granatiranj*, poginul*, ranjen*, frappes, attaque, bombardements, exode, Angriff, Verletzte, Beschuss, Flucht
+napad, ubijen*, izbjegli, pobjegli
 """
 
 CUES["event1"] = """

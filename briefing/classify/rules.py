@@ -324,12 +324,13 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
     r.candidates = [m for m in r.mentions if r.actors[m.actor].type not in NON_SPEAKING]
 
 
-def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> tuple[list[Speech], list[int], bool]:
+def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> tuple[list[Speech], list[int], set[str]]:
     """Who says something, where: (speech acts, positions of verbs whose object is not reported as
-    done — denials, appeals, apologies, a third party's condemnation —, was there a reporting verb)."""
+    done — denials, appeals, apologies, a third party's condemnation —, the actors who deny)."""
     tokens, n = r.tokens, r.n
     speech: list[Speech] = []
     governed: list[int] = []
+    deniers: set[str] = set()
 
     def add(m: _Mention | None, pos: int, cue: str, appeal: bool = False) -> None:
         if m is not None:
@@ -389,6 +390,8 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
         if m is None:
             continue
         add(m, start, cue, appeal)
+        if kind == "deny":
+            deniers.add(m.actor)
         if tokens[start].startswith(_CONDEMNING) and r.side(m.actor) not in PARTIES:
             governed.append(start)  # a third party condemning an act: a reaction; the act is its object
         j = m.start - 1  # "Yerevan and the head of the UN refugee agency said": both speak
@@ -411,7 +414,7 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
         generic = _SIDE_GENERIC.get(feed_side)
         if generic:
             speech.append((0, generic, f"official feed ({feed_side})", False))
-    return speech, governed, verb_speech
+    return speech, governed, deniers
 
 
 def _route_speech(r: _Reading, speech: list[Speech], why: dict[str, list[str]], speaking: dict[str, None]) -> None:
@@ -482,7 +485,9 @@ def _third_party_acts(r: _Reading, speech: list[Speech], why: dict[str, list[str
                 speaking.setdefault(first.actor, None)
 
 
-def _events(r: _Reading, governed: list[int], why: dict[str, list[str]], speaking: dict[str, None]) -> None:
+def _events(
+    r: _Reading, governed: list[int], deniers: set[str], why: dict[str, list[str]], speaking: dict[str, None]
+) -> None:
     """Physical acts reported as done → events; when a party reports them, "claimed by" says so."""
     cues = r.cues
     arrivals = cues.get("arrival", ())
@@ -500,7 +505,7 @@ def _events(r: _Reading, governed: list[int], why: dict[str, list[str]], speakin
                 labels.append(r.label(span))
     if found["event2"]:  # a strong cue decides; weak ones ("troops", "border") only add reasons
         why["events"].extend(dict.fromkeys(found["event2"] + found["event1"]))
-        claimants = [r.actors[a] for a in speaking if r.side(a) in PARTIES]
+        claimants = [r.actors[a] for a in speaking if r.side(a) in PARTIES and a not in deniers]
         if claimants:
             why["events"].append("claimed by " + ", ".join(a.name for a in claimants))
 
@@ -538,13 +543,13 @@ def classify(
     """Label one item. Pure: the same text and feed metadata always give the same labels."""
     r = _Reading(title, summary)
     _generic_speakers(r, feed_side, feed_kind)
-    speech, governed, _verb_speech = _speech_acts(r, feed_side, feed_kind)
+    speech, governed, deniers = _speech_acts(r, feed_side, feed_kind)
     why: dict[str, list[str]] = {pane: [] for pane in PANES}
     speaking: dict[str, None] = {}  # actors who speak or act, in order
     _route_speech(r, speech, why, speaking)
     diplomacy = _diplomacy(r, why, speaking)
     _third_party_acts(r, speech, why, speaking)
-    _events(r, governed, why, speaking)
+    _events(r, governed, deniers, why, speaking)
     _access(r, feed_kind, why)
 
     # on topic: a place of the region, a party, or a party's own feed with something to say
