@@ -186,7 +186,8 @@ raid|s|ed, protests, protesters, protestors, staged a protest, held a protest, s
 demonstrat|ors|ion|ions, rall|y|ies|ied, marched, clashes with police, blocked roads
 exodus, flee|s|ing, fled, evacuate|d the town, бежали, бегут, huyendo, huida, mass departure, left the region
 crossed into armenia
-installed a checkpoint, set up a checkpoint, checkpoint installed, road sign
+installed a checkpoint, set up a checkpoint, checkpoint installed, road sign, new checkpoint, wounded by a mine
+killed by a mine, by a landmine, mine planted
 prisoner exchange, prisoners exchange, swap, set up new posts, set up posts, new posts, occupying
 cluster munitions, cluster bombs, mined, broke down, collapsed
 handing over, hand over, hands over, handover, raised the flag, raised the national flag, hoisted the flag
@@ -245,6 +246,8 @@ fuel, petrol, gasoline, rationing, ration coupons, cut off, cut-off
 refugee|s, displaced, displacement, internally displaced, idps, forcibly displaced, forced displacement
 exodus, flee|s|ing, fled, shelter|s, temporary accommodation, housing for, newly arrived, refuge
 landmine|s, demining, mine clearance, unexploded ordnance, uxo, mine-clearing, unexploded, deminer|s
+new checkpoint, wounded by a mine, killed by a mine, by a landmine, mine planted, can no longer reach, cannot reach
+unable to reach, no access to, cut off from
  anti-tank mine|s
 anti-personnel mine|s, stepped on a mine, hit a mine, set up a checkpoint, installed a checkpoint
 leave their homes, left their homes, forced to leave, evacuation order, huyen, huyendo, huida, Flucht
@@ -292,7 +295,7 @@ defence ministry, defense ministry, interior ministry, mfa, mod, spokesman, spok
 press secretary, press service, envoy, ambassador, embassy, diplomat|s, representative, side, parliament
 ombudsman, human rights defender, prosecutor, prosecutor general, security council, security service
 border service, information center, info center, infocenter, information headquarters, headquarters
-charge d'affaires, charge d affaires, ministry of defence, ministry of defense, ministry of foreign affairs
+charge d'affaires, charge d affaires, commission, ministry of defence, ministry of defense, ministry of foreign affairs
 ministry of internal affairs
 administration, presidential administration, cabinet, lawmakers, deputies, mps, legislators, senators
 deputy foreign minister, aide, adviser, advisor

@@ -68,8 +68,10 @@ _ENDS_SIDE_PHRASE = frozenset({"region", "republic", "enclave", "side", "and", "
                                "for", "on", "to", "in", "at", "with", "who", "which", "also"})
 _CONDEMNING = ("condemn", "denounc", "criticis", "criticiz", "deplor", "decr", "slam", "осуди", "դատապարտ", "pisle",
                "qina", "condann", "conden", "veroordee", "verurteil")  # folded stems
-_ONGOING = frozenset({"began", "begun", "begin", "begins", "started", "start", "starts", "continued", "continue",
-                      "continues", "used", "tried", "attempted"})
+_INTENDING_WORDS = """agreed agrees agree decided decide decides aims aim seeks seek wants want refused refuses
+vowed vows promised promises pledged pledges intends intend threatened threatens ready prepared able unable expected
+likely plans planned plan hopes hoped asked urged called ordered allowed allow going due set willing"""
+_INTENDING = frozenset(_INTENDING_WORDS.split())
 _CROWD = frozenset({"refugees", "people", "families", "residents", "displaced", "persons", "evacuees", "civilians",
                     "thousands", "patients", "children"})
 _PLACE_PREPOSITIONS = frozenset({"of", "in", "from", "near", "to", "at", "into", "outside", "around", "across",
@@ -258,8 +260,8 @@ class _Reading:
     def hedged(self, start: int, reach: int = 3) -> bool:
         """Is the act at `start` only planned, feared, denied, or asked for ("would", "to withdraw")?"""
         tokens = self.tokens
-        if start > 0 and tokens[start - 1] == "to" and (start < 2 or tokens[start - 2] not in _ONGOING):
-            return True  # "called on Armenia to withdraw", not "began to withdraw"
+        if start > 1 and tokens[start - 1] == "to" and tokens[start - 2] in _INTENDING:
+            return True  # "agreed to disband", "ready to withdraw" — not "began to withdraw", "used arms to fire"
         return any((start - k) in self.hedges and self.same_sentence(start - k, start) for k in range(1, reach + 1))
 
 
@@ -270,6 +272,8 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
     tokens, n, side_at, sentence = r.tokens, r.n, r.side_at, r.sentence
     named_spans = [(m.start, m.end) for m in r.mentions if m.how == "name"]
     for start, end in r.cues.get("official", ()):
+        if tokens[start] == "side" and end < n and tokens[end] == "of":
+            continue  # "the Armenian side of the border" is a place
         found = None
         j, steps = start - 1, 0
         # at most one word between: "Azerbaijan's presidential aide"
