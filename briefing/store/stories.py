@@ -4,13 +4,14 @@ Mixed into `Store`. The decisions themselves are pure (briefing.stories); this m
 candidates, asks, and keeps the `stories` table's aggregates (size, who reported first and last,
 distinct sources and sides) true.
 
-Candidates come from an LSH index the writer keeps in memory, a day at a time: day → band key →
-item ids, filled on first use from the signatures stored with that day's items (one range of the
-items_published index). Keeping it in memory instead of a table spares every new item a dozen
-random B-tree writes; it costs a fraction of a second per day of news when a writer starts, and
-is dropped whenever another connection has written (PRAGMA data_version), so two writers never
-miss each other's items. Per new item: a few dict lookups, at most MAX_CANDIDATES comparisons,
-one story written — the same on day 300 as on day 1.
+Candidates come from an LSH index the process keeps in memory per database, a day at a time:
+day → band key → item ids, filled on first use from the signatures stored with that day's items
+(one range of the items_published index) and caught up with rows other connections wrote through
+the primary key (id > the last one seen). Keeping it in memory instead of a table spares every
+new item a dozen random B-tree writes; it costs a fraction of a second per day of news when a
+process first writes. Story ids in memory are only hints: the story an item joins is read from
+the database. Per new item: a few dict lookups, at most MAX_CANDIDATES comparisons (a popcount
+first), one story written — the same on day 300 as on day 1.
 """
 
 from __future__ import annotations
