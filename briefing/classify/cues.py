@@ -52,6 +52,7 @@ voice|s|d concern, express|es|ed concern, express|es|ed regret, express|es|ed su
 supports, supported, endorse|s|d, recogni|se|sed|ses|ze|zed|zes, promise|s|d, pledge|s|d, vow|s|ed
 propose|s|d, offers, offered, suggest|s|ed, hope|s|d, believe|s, consider|s, tweet|s|ed, post|ed on, wrote, write|s
 vowed, describe|s|d, unveil|s|ed, summon|s|ed, called, decree|d, signed a decree, voted to, vote|s to
+voted against, voting against, voted for, voting for
 ratif|y|ies|ied, called it, calls it, branded, labelled, labeled, dubbed
 characteri|zed|sed
 # Russian
@@ -247,7 +248,8 @@ refugee|s, displaced, displacement, internally displaced, idps, forcibly displac
 exodus, flee|s|ing, fled, shelter|s, temporary accommodation, housing for, newly arrived, refuge
 landmine|s, demining, mine clearance, unexploded ordnance, uxo, mine-clearing, unexploded, deminer|s
 new checkpoint, wounded by a mine, killed by a mine, by a landmine, mine planted, can no longer reach, cannot reach
-unable to reach, no access to, cut off from
+unable to reach, no access to, cut off from, without water, without electricity, without gas, without heating
+left without
  anti-tank mine|s
 anti-personnel mine|s, stepped on a mine, hit a mine, set up a checkpoint, installed a checkpoint
 leave their homes, left their homes, forced to leave, evacuation order, huyen, huyendo, huida, Flucht

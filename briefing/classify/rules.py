@@ -253,8 +253,11 @@ class _Reading:
         for m in self.candidates:
             if m.end > pos:
                 return None
-            if self.same_sentence(m.start, pos) and (m.how != "metonym" or m.start == self.sentence_start(m.start)):
-                return m
+            if self.same_sentence(m.start, pos):
+                start = self.sentence_start(m.start)
+                if m.start - start <= 3 and (m.how != "metonym" or m.start == start):
+                    return m
+                return None  # the sentence's subject is no actor ("Hundreds of residents ..., demanding")
         return None
 
     def hedged(self, start: int, reach: int = 3) -> bool:
@@ -300,7 +303,7 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
                     if after_side in _ENDS_SIDE_PHRASE or after_side in PUNCT or (j + 1) in r.verb_starts:
                         found = (start, j + 1, side_at[j])
                     break
-        unqualified = start == 0 or tokens[start - 1] in ("the", ",") or (start > 1 and tokens[start - 2] == "the")
+        unqualified = start == 0 or tokens[start - 1] in ("the", ",") or "the" in tokens[max(0, start - 3) : start - 1]
         if found is None and end < n and end in r.verb_starts and unqualified:
             # "An Azerbaijani soldier was wounded ..., the ministry of defence reported": the ministry
             # of the side the sentence is about (the nearest party side word before it)
@@ -358,8 +361,12 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
                 add(r.after(i + 1, 8), i, "dash attribution")
                 break
     verb_speech = False
-    verbs = sorted((start, end, kind) for kind in ("say", "appeal", "polite", "deny")
-                   for start, end in r.cues.get(kind, ()))  # fmt: skip
+    longest: dict[int, tuple[int, int, str]] = {}  # "called for" (an appeal), not "called" (a statement)
+    for kind in ("appeal", "deny", "polite", "say"):
+        for start, end in r.cues.get(kind, ()):
+            if start not in longest or end > longest[start][1]:
+                longest[start] = (start, end, kind)
+    verbs = sorted(longest.values())
     last_verb_end: dict[int, int] = {}  # sentence → where the last accepted reporting verb ended
     for start, end, kind in verbs:
         prev = tokens[start - 1] if start else "."
