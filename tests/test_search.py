@@ -44,11 +44,14 @@ ITEMS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(params=["planned", "walk"])
+@pytest.fixture(params=["planned", "walk", "pane walk"])
 def store(request, db_path, monkeypatch):
-    """Every test twice: as planned (small sets drive the queries) and walking the panes."""
-    if request.param == "walk":
+    """Every test three times: as planned (small sets drive the queries), walking (one actor or
+    place through pane_tags, m008) and walking the pane itself (no tags: the straightforward query)."""
+    if request.param != "planned":
         monkeypatch.setattr(SearchMixin, "_driver", lambda self, sizes, feeds: None)
+    if request.param == "pane walk":
+        monkeypatch.setattr(SearchMixin, "_tag_walk", lambda self, f, sizes: None)
     s = Store(db_path)
     s.sync_feeds(Config(feeds=tuple(FeedConfig(name=n, url=f"https://f{i}.example/rss", side=side, language=lang)
                                     for i, (n, side, lang) in enumerate(FEEDS))))  # fmt: skip
@@ -311,3 +314,122 @@ def test_random_hostile_filters_either_parse_and_run_or_explain(store):
         store.pane_counts(query)
         store.pane_window(query, "events", offset=0, limit=5)
         store.search(query, limit=5)
+
+
+# ---------------------------------------------------------------- pane_tags (m008) stays in step
+
+PANE_NAMES = ("events", "statements", "humanitarian", "reactions")
+TAG_FILTERS = ["place:stepanakert", "actor:ilham-aliyev", "actor:nikol-pashinyan", "place:baku", "place:lachin",
+               "place:stepanakert @3h", "actor:ilham-aliyev side:azerbaijan", "place:stepanakert -shelling",
+               "actor:nikol-pashinyan +unread", "place:stepanakert actor:ilham-aliyev"]  # fmt: skip
+PLACES = {"stepanakert": (STEPANAKERT,), "baku": ("Baku",), "lachin": ("Lachin / Berdzor",)}
+
+
+def _tags_from_scratch(s: Store) -> list[tuple]:
+    """What pane_tags must hold, computed from items, item_places and item_actors."""
+    rows = s.db.conn.execute(
+        "SELECT 'p:' || x.place, i.id, i.published, i.on_topic, i.pane_events, i.pane_statements,"
+        " i.pane_humanitarian, i.pane_reactions FROM item_places x JOIN items i ON i.id = x.item_id UNION ALL"
+        " SELECT 'a:' || x.actor, i.id, i.published, i.on_topic, i.pane_events, i.pane_statements,"
+        " i.pane_humanitarian, i.pane_reactions FROM item_actors x JOIN items i ON i.id = x.item_id"
+    ).fetchall()
+    return sorted((tag, n, published, item_id) for tag, item_id, published, on_topic, *flags in rows
+                  for n, flag in enumerate(flags) if on_topic and flag)  # fmt: skip
+
+
+def _tags(s: Store) -> list[tuple]:
+    return [tuple(r) for r in s.db.conn.execute("SELECT tag, pane, published, item_id FROM pane_tags ORDER BY 1, 2, 3")]
+
+
+def _panes(s: Store, text: str, monkeypatch, *, tags: bool) -> dict[str, tuple[int, list[int]]]:
+    """Count and window of every pane, through pane_tags or by the straightforward pane walk."""
+    query = parse_filter(text, now=NOW, tz=UTC, places=lambda name: PLACES.get(name, ()))
+    with monkeypatch.context() as m:
+        m.setattr(SearchMixin, "_driver", lambda self, sizes, feeds: None)
+        if not tags:
+            m.setattr(SearchMixin, "_tag_walk", lambda self, f, sizes: None)
+        s._last_plan = None
+        counts = s.pane_counts(query)
+        assert (s._last_plan[2].tag is not None) == (tags and s._last_plan[2].tag_kind is not None)
+        return {p: (counts[p], [i.id for i in s.pane_window(query, p, offset=0, limit=30)]) for p in PANE_NAMES}
+
+
+def _assert_in_step(s: Store, monkeypatch) -> None:
+    assert _tags(s) == _tags_from_scratch(s)
+    for text in TAG_FILTERS:
+        assert _panes(s, text, monkeypatch, tags=True) == _panes(s, text, monkeypatch, tags=False), text
+
+
+def test_pane_tags_follow_ingest_edit_reclassify_and_recluster(db_path, monkeypatch):
+    s = Store(db_path)
+    s.sync_feeds(Config(feeds=tuple(FeedConfig(name=n, url=f"https://f{i}.example/rss", side=side, language=lang)
+                                    for i, (n, side, lang) in enumerate(FEEDS))))  # fmt: skip
+    feeds = s.active_feeds()
+    places = [STEPANAKERT, "Baku", "Lachin / Berdzor"]
+    entries, labels = {}, {}
+    for n in range(60):  # several items of one occurrence become stories of several items
+        guid = f"g{n}"
+        title = f"Shelling near {places[n % 3]} reported, report {n // 4}" if n % 5 else f"Talks on item {n}"
+        panes = PANE_NAMES[n % 4 : n % 4 + 1 + n % 2]
+        labels[guid] = label(*panes, actors=[ALIYEV] if n % 2 else [PASHINYAN], places=[places[n % 3]],
+                             on_topic=n % 7 != 0)  # fmt: skip
+        entries[guid] = Entry(guid=guid, title=title, summary=f"{title}. Details follow.",
+                              link=f"https://n.example/{guid}", published=None if n % 9 == 0 else
+                              NOW - timedelta(minutes=7 * n))  # fmt: skip
+        s.ingest(feeds[n % 4], [entries[guid]], NOW - timedelta(minutes=3 * n), [labels[guid]], "test")
+    assert s.db.conn.execute("SELECT count(*) FROM pane_tags").fetchone()[0] > 60
+    _assert_in_step(s, monkeypatch)
+
+    # edits: an estimated date replaced by the feed's own, a new title
+    for n in (0, 9, 18, 10):
+        guid = f"g{n}"
+        edited = Entry(guid=guid, title=entries[guid].title + " (updated)", summary="Edited.",
+                       link=entries[guid].link, published=NOW - timedelta(hours=2, minutes=n))  # fmt: skip
+        s.ingest(feeds[n % 4], [edited], NOW, [labels[guid]], "test")
+    assert s.db.conn.execute("SELECT count(*) FROM items WHERE date_estimated = 1").fetchone()[0] == 4  # 7 - 3 dated
+    _assert_in_step(s, monkeypatch)
+
+    # reclassify: panes, on_topic, actors and places all change
+    ids = [r[0] for r in s.db.conn.execute("SELECT id FROM items ORDER BY id")]
+    s.save_labels([(item_id, label(PANE_NAMES[(k + 1) % 4], actors=[PASHINYAN] if k % 3 else [],
+                                   places=[places[(k + 1) % 3]] if k % 4 else [], on_topic=k % 6 != 1))
+                   for k, item_id in enumerate(ids[::2])], "test-2")  # fmt: skip
+    _assert_in_step(s, monkeypatch)
+
+    # a writer that changes panes, topic or times without touching actors and places (a bulk tool)
+    with s.db.conn:
+        s.db.conn.execute("UPDATE items SET pane_reactions = 1 - pane_reactions, on_topic = 1 WHERE id % 3 = 0")
+        s.db.conn.execute("UPDATE items SET published = replace(published, 'T1', 'T0') WHERE id % 4 = 1")
+    _assert_in_step(s, monkeypatch)
+
+    # recluster: story ids change under the index (it holds none, but the one-per-story rule reads them)
+    s.recluster()
+    _assert_in_step(s, monkeypatch)
+    s.close()
+
+
+def test_pane_tags_backfilled_by_the_migration(db_path, monkeypatch):
+    """A database from before m008: its actors and places get their pane rows when it is opened."""
+    from briefing.store.schema import migrations
+
+    s = Store(db_path)
+    s.sync_feeds(Config(feeds=(FeedConfig(name="Azertac", url="https://f0.example/rss", side="azerbaijan"),)))
+    feed = s.active_feeds()[0]
+    for n in range(12):
+        entry = Entry(guid=f"b{n}", title=f"Item {n} on Stepanakert", summary="Text.", link=f"https://n.example/b{n}",
+                      published=NOW - timedelta(hours=n))  # fmt: skip
+        s.ingest(feed, [entry], NOW, [label(PANE_NAMES[n % 4], actors=[ALIYEV], places=[STEPANAKERT])], "test")
+    expected = _tags_from_scratch(s)
+    conn = s.db.conn
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'pane_tags%'"
+                                ).fetchall():  # fmt: skip
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP TABLE pane_tags")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_pane_tags'")
+    conn.commit()
+    s.close()
+    assert "m008_pane_tags" in [m.name for m in migrations._migrations]
+    s = Store(db_path)
+    assert _tags(s) == expected
+    _assert_in_step(s, monkeypatch)
+    s.close()

@@ -237,3 +237,74 @@ def m007_saved_filters(db: Database) -> None:
                                            pane_humanitarian, pane_reactions, on_topic, read, starred, language);
         """
     )
+
+
+# The panes an item `i` is shown in, as rows of `p.pane` (0 events .. 3 reactions): m008's triggers.
+_PANE_OF = "(SELECT 0 AS pane UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) p"
+_SHOWN = (
+    "i.on_topic = 1 AND CASE p.pane WHEN 0 THEN i.pane_events WHEN 1 THEN i.pane_statements"
+    " WHEN 2 THEN i.pane_humanitarian ELSE i.pane_reactions END = 1"
+)
+
+
+@migrations()
+def m008_pane_tags(db: Database) -> None:
+    """Each actor and place of an on-topic item, once per pane it is shown in, by time.
+
+    `actor:x` or `place:y` then reads a pane newest first from a short index range instead of
+    walking the whole pane and probing every item (briefing/store/search.py). Triggers keep it
+    in step on every write path (ingest, edits of published, reclassify, bulk loads): rows follow
+    item_actors/item_places inserts and deletes, and are rebuilt when an item's panes, on_topic
+    or published change. tag = 'a:' || actor id or 'p:' || canonical place; pane = index in PANES.
+    """
+    tags = (("places", "'p:' || x.place"), ("actors", "'a:' || x.actor"))
+    db.executescript(
+        """
+        CREATE TABLE pane_tags (
+            tag TEXT NOT NULL,            -- 'a:' || actor id, 'p:' || canonical place
+            pane INTEGER NOT NULL,        -- 0 events, 1 statements, 2 humanitarian, 3 reactions
+            published TEXT NOT NULL,      -- items.published
+            item_id INTEGER NOT NULL,
+            PRIMARY KEY (tag, pane, published, item_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX pane_tags_item ON pane_tags(item_id);
+        """
+    )
+    for table, tag in tags:  # backfill, in key order
+        db.execute(
+            f"INSERT OR IGNORE INTO pane_tags (tag, pane, published, item_id) SELECT {tag}, p.pane, i.published, i.id"
+            f" FROM item_{table} x JOIN items i ON i.id = x.item_id, {_PANE_OF} WHERE {_SHOWN} ORDER BY 1, 2, 3, 4"
+        )
+    script = []
+    for table, tag in tags:
+        new, old = tag.replace("x.", "new."), tag.replace("x.", "old.")
+        script.append(
+            f"""
+            CREATE TRIGGER pane_tags_{table}_added AFTER INSERT ON item_{table} BEGIN
+                INSERT OR IGNORE INTO pane_tags (tag, pane, published, item_id)
+                SELECT {new}, p.pane, i.published, i.id FROM items i, {_PANE_OF} WHERE i.id = new.item_id AND {_SHOWN};
+            END;
+            CREATE TRIGGER pane_tags_{table}_removed AFTER DELETE ON item_{table} BEGIN
+                DELETE FROM pane_tags WHERE item_id = old.item_id AND tag = {old};
+            END;
+            """
+        )
+    flags = ("pane_events", "pane_statements", "pane_humanitarian", "pane_reactions", "on_topic", "published")
+    changed = " OR ".join(f"old.{f} IS NOT new.{f}" for f in flags)
+    rebuild = "\n".join(
+        f"INSERT OR IGNORE INTO pane_tags (tag, pane, published, item_id) SELECT {tag}, p.pane, i.published, i.id"
+        f" FROM item_{table} x JOIN items i ON i.id = x.item_id, {_PANE_OF} WHERE x.item_id = new.id AND {_SHOWN};"
+        for table, tag in tags
+    )
+    script.append(
+        f"""
+        CREATE TRIGGER pane_tags_item_changed AFTER UPDATE OF {", ".join(flags)} ON items WHEN {changed} BEGIN
+            DELETE FROM pane_tags WHERE item_id = new.id;
+            {rebuild}
+        END;
+        CREATE TRIGGER pane_tags_item_removed AFTER DELETE ON items BEGIN
+            DELETE FROM pane_tags WHERE item_id = old.id;
+        END;
+        """
+    )
+    db.executescript("".join(script))

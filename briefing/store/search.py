@@ -54,6 +54,8 @@ class _Plan:
     excluded: bool  # temp.filter_excluded holds items to leave out
     drive: str | None  # "text", "actors", "places", "feeds", "starred" or None (walk the pane)
     drive_size: int = 0
+    tag: str | None = None  # walking: read the pane through this pane_tags tag (m008), e.g. "p:Baku"
+    tag_kind: str | None = None  # "actors" or "places": the condition the tag walk satisfies
 
 
 class SearchMixin:
@@ -89,9 +91,9 @@ class SearchMixin:
         if offset + limit <= len(first) or len(first) < COUNT_CAP:
             ids = first[offset : offset + limit]
         else:  # beyond the first COUNT_CAP stories: walk again to the offset
-            source, params = self._pane_rows(flt, plan, pane, include_off_topic)
+            source, params, order = self._pane_rows(flt, plan, pane, include_off_topic)
             ids = [row[0] for row in self._query(
-                f"SELECT items.id {source} ORDER BY items.published DESC, items.id DESC LIMIT ? OFFSET ?",
+                f"SELECT items.id {source} ORDER BY {order} LIMIT ? OFFSET ?",
                 [*params, limit, offset],
             )]  # fmt: skip
         if not ids:
@@ -196,7 +198,16 @@ class SearchMixin:
                 )[0][0]
             impossible = any(size == 0 for size in sizes.values())
             drive = None if impossible else self._driver(sizes, feeds)
-        plan = _Plan(impossible, feeds, no_feeds, text_hits, excluded, drive, sizes.get(drive, 0) if drive else 0)
+        tag = tag_kind = None
+        if not impossible and (drive is None or (drive in ("actors", "places") and sizes[drive] > DRIVE_LIMIT)):
+            tag_kind = self._tag_walk(flt, sizes)
+            if tag_kind is not None:
+                drive = None  # the tag walk reads a few thousand index rows; driving reads the whole set
+                prefix, values = ("a:", flt.actors) if tag_kind == "actors" else ("p:", flt.places)
+                tag = prefix + values[0]
+        plan = _Plan(
+            impossible, feeds, no_feeds, text_hits, excluded, drive, sizes.get(drive, 0) if drive else 0, tag, tag_kind
+        )
         version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
         self._last_plan = (flt, version, plan)
         return plan
@@ -222,6 +233,18 @@ class SearchMixin:
         size, name = min(known)
         walk = min(total, COUNT_CAP / max(density, 1e-9))
         return name if size <= DRIVE_LIMIT or (size < ESTIMATE_LIMIT and size * DRIVE_COST < walk) else None
+
+    def _tag_walk(self, flt: Filter, sizes: dict[str, int]) -> str | None:
+        """Walk the pane through pane_tags if one actor or one place is asked for: its items in the
+        pane come newest first from an index range, so the walk reads only rows that satisfy that
+        condition (the pane walk would probe every item of the pane, and driving would read all of
+        the actor's items, tens of thousands). The smaller set wins; several values (a prefix
+        matching many places) keep the pane walk or the drive."""
+        if not self._has_index("pane_tags_item"):
+            return None  # a database before m008
+        single = [(sizes[kind], kind) for kind, values in (("actors", flt.actors), ("places", flt.places))
+                  if len(values) == 1 and kind in sizes]  # fmt: skip
+        return min(single)[1] if single else None
 
     def _own_writes_seen(self) -> None:
         """Filling temp tables counts as changes on this connection: not a reason to re-plan."""
@@ -270,6 +293,7 @@ class SearchMixin:
         pane: str | None,
         include_off_topic: bool,
         probe: bool = False,
+        tag_walk: bool = False,
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> tuple[str, list[Any]]:
@@ -277,12 +301,14 @@ class SearchMixin:
 
         Only the driving access path is left indexable; every other term gets a unary `+`
         (which stops SQLite from choosing an index for it) or is a correlated probe. A
-        `probe` (the newer-item-of-the-story check) is driven by the story index alone.
+        `probe` (the newer-item-of-the-story check) is driven by the story index alone. A
+        `tag_walk` reads pane_tags (the caller adds its terms): every term here is a probe, and
+        the tag's own actor/place condition is already met.
         """
         from . import PANE_COLUMNS, iso
 
         drive = None if probe else plan.drive
-        walk = not probe and drive is None  # read the pane (or time) index newest first
+        walk = not probe and not tag_walk and drive is None  # read the pane (or time) index newest first
         a = alias
         plus = "" if walk else "+"
         terms: list[str] = []
@@ -319,7 +345,7 @@ class SearchMixin:
             ("actors", "item_actors", "actor", flt.actors),
             ("places", "item_places", "place", flt.places),
         ):
-            if values:
+            if values and not (tag_walk and plan.tag_kind == name):
                 marks = ",".join("?" * len(values))
                 if drive == name:
                     terms.append(f"{a}.id IN (SELECT item_id FROM {table} WHERE {column} IN ({marks}))")
@@ -352,15 +378,18 @@ class SearchMixin:
             cache.clear()
             cache["plan"] = plan
         if key not in cache:
-            source, params = self._pane_rows(flt, plan, pane, include_off_topic)
+            source, params, order = self._pane_rows(flt, plan, pane, include_off_topic)
             cache[key] = [row[0] for row in self._query(
-                f"SELECT items.id {source} ORDER BY items.published DESC, items.id DESC LIMIT {COUNT_CAP}", params
+                f"SELECT items.id {source} ORDER BY {order} LIMIT {COUNT_CAP}", params
             )]  # fmt: skip
         return cache[key]
 
-    def _pane_rows(self, flt: Filter, plan: _Plan, pane: str, include_off_topic: bool) -> tuple[str, list[Any]]:
-        """`FROM ... WHERE ...` selecting, as `items`, one row per story of `pane` matching `flt`."""
-        from . import PANE_COLUMNS
+    def _pane_rows(self, flt: Filter, plan: _Plan, pane: str, include_off_topic: bool) -> tuple[str, list[Any], str]:
+        """`FROM ... WHERE ...` selecting, as `items`, one row per story of `pane` matching `flt`,
+        its parameters, and the ORDER BY (newest first) that its access path delivers."""
+        from . import PANE_COLUMNS, iso
+
+        newest = "items.published DESC, items.id DESC"
 
         if plan.drive is not None:  # temp.filter_rows holds exactly the matching items
             if getattr(self, "_rows_plan", None) is not plan:
@@ -375,10 +404,31 @@ class SearchMixin:
                 " EXISTS (SELECT 1 FROM temp.filter_rows i2 WHERE i2.story_id = items.story_id"
                 f" AND (i2.published, i2.id) > (items.published, items.id) AND {shown.format('i2')}))",
                 [],
+                newest,
+            )
+        story, story_params = self._story_rep(flt, plan, pane, include_off_topic)
+        if plan.tag is not None and not include_off_topic:  # m008: the tag's rows in this pane, by time
+            where, params = self._where(flt, plan, "items", pane=pane, include_off_topic=False, tag_walk=True)
+            walk = ["walk.tag = ?", "walk.pane = ?"]
+            walk_params: list[Any] = [plan.tag, PANES.index(pane)]
+            if flt.since is not None:
+                walk.append("walk.published >= ?")
+                walk_params.append(iso(flt.since))
+            if flt.until is not None:
+                walk.append("walk.published < ?")
+                walk_params.append(iso(flt.until))
+            return (
+                f"FROM pane_tags AS walk CROSS JOIN items ON items.id = walk.item_id WHERE {' AND '.join(walk)}"
+                f" AND {where} AND {story}",
+                [*walk_params, *params, *story_params],
+                "walk.published DESC, walk.item_id DESC",
             )
         where, params = self._where(flt, plan, "items", pane=pane, include_off_topic=include_off_topic)
-        story, story_params = self._story_rep(flt, plan, pane, include_off_topic)
-        return f"FROM {_table(plan, pane, include_off_topic)} WHERE {where} AND {story}", [*params, *story_params]
+        return (
+            f"FROM {_table(plan, pane, include_off_topic)} WHERE {where} AND {story}",
+            [*params, *story_params],
+            newest,
+        )
 
     def _fill_rows(self, flt: Filter, plan: _Plan) -> None:
         """Driving: the items matching every condition but pane and topic, read once through the
