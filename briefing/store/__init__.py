@@ -365,7 +365,8 @@ class Store(StoriesMixin, SearchMixin):
                     choice = self._choose_story(conn, feed.id, published, link_key, sig, label,
                                                 entry.language or feed.language)  # fmt: skip
                     blob = sig.to_blob(day_of(published))
-                    item_id = self._insert_item(conn, feed, entry, stamp, choice.story_id, blob)
+                    labelled = _label_values(label, rules_version) if label is not None else None
+                    item_id = self._insert_item(conn, feed, entry, stamp, choice.story_id, blob, labelled)
                     self._story_item_added(conn, choice, item_id)
                     if link_key is not None:
                         by_link[link_key] = item_id
@@ -411,19 +412,14 @@ class Store(StoriesMixin, SearchMixin):
         stamp: str,
         story_id: int | None = None,
         signature_blob: bytes | None = None,
+        label_values: tuple[Any, ...] | None = None,
     ) -> int:
         published = iso(entry.published) if entry.published else stamp
-        cursor = conn.execute(
-            """
-            INSERT INTO items (link, link_key, title, summary, published, date_estimated,
-                               first_seen, updated_at, language, author, content_hash, feed_id,
-                               story_id, signature)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            (entry.link, entry.link_key, entry.title, entry.summary, published,
-             int(entry.published is None), stamp, stamp, entry.language or feed.language,
-             entry.author, entry.digest, feed.id, story_id, signature_blob),
-        )  # fmt: skip
+        values = (entry.link, entry.link_key, entry.title, entry.summary, published,
+                  int(entry.published is None), stamp, stamp, entry.language or feed.language,
+                  entry.author, entry.digest, feed.id, story_id, signature_blob)  # fmt: skip
+        # the labels go in with the row: one statement, not an INSERT and an UPDATE per new item
+        cursor = conn.execute(_INSERT_LABELLED if label_values else _INSERT, values + (label_values or ()))
         item_id = cursor.lastrowid
         conn.execute(
             "INSERT INTO item_feeds (feed_id, guid, item_id, first_seen) VALUES (?, ?, ?, ?)",
@@ -620,23 +616,33 @@ class Labels(Protocol):
     def places(self) -> tuple[str, ...]: ...
 
 
+_INSERT_COLUMNS = ("link, link_key, title, summary, published, date_estimated, first_seen, updated_at, language,"
+                   " author, content_hash, feed_id, story_id, signature")
+_LABEL_COLUMNS = ("pane_events, pane_statements, pane_humanitarian, pane_reactions, on_topic, speaker,"
+                  " speaker_side, why, rules_version")
+_INSERT = f"INSERT INTO items ({_INSERT_COLUMNS}) VALUES ({', '.join('?' * 14)})"
+_INSERT_LABELLED = f"INSERT INTO items ({_INSERT_COLUMNS}, {_LABEL_COLUMNS}) VALUES ({', '.join('?' * 23)})"
+
+
+def _label_values(label: Labels, rules_version: str | None) -> tuple[Any, ...]:
+    """The items columns of a label, in _LABEL_COLUMNS order."""
+    speaker = label.speaker
+    return (*(int(pane in label.panes) for pane in PANE_COLUMNS), int(label.on_topic),
+            speaker.id if speaker else None, speaker.side if speaker else None,
+            json.dumps({pane: list(cues) for pane, cues in label.why}, ensure_ascii=False), rules_version)  # fmt: skip
+
+
 def _write_labels(
     conn: sqlite3.Connection, item_id: int, label: Labels, rules_version: str | None, *, fresh: bool = False
 ) -> None:
-    """Store an item's labels. `fresh`: the item was inserted in this transaction, so it has no
-    old actors or places to clear (a poll labels thousands of new items; each skipped statement counts)."""
-    flags = [int(pane in label.panes) for pane in PANE_COLUMNS]
-    speaker = label.speaker
-    conn.execute(
-        """
-        UPDATE items SET pane_events = ?, pane_statements = ?, pane_humanitarian = ?, pane_reactions = ?,
-                         on_topic = ?, speaker = ?, speaker_side = ?, why = ?, rules_version = ?
-        WHERE id = ?
-        """,
-        (*flags, int(label.on_topic), speaker.id if speaker else None, speaker.side if speaker else None,
-         json.dumps({pane: list(cues) for pane, cues in label.why}, ensure_ascii=False), rules_version, item_id),
-    )  # fmt: skip
+    """Store an item's labels. `fresh`: the item was inserted in this transaction with its label
+    columns (_insert_item), so only its actors and places remain — nothing old to clear."""
     if not fresh:
+        conn.execute(
+            "UPDATE items SET pane_events = ?, pane_statements = ?, pane_humanitarian = ?, pane_reactions = ?,"
+            " on_topic = ?, speaker = ?, speaker_side = ?, why = ?, rules_version = ? WHERE id = ?",
+            (*_label_values(label, rules_version), item_id),
+        )
         conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
         conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
     if label.actors:
