@@ -551,7 +551,10 @@ def classify(
     feed_tags: tuple[str, ...] = (),
     language: str | None = None,
 ) -> Classification:
-    """Label one item. Pure: the same text and feed metadata always give the same labels."""
+    """Label one item. Pure: the same text and feed metadata always give the same labels.
+
+    `language` and `feed_tags` are accepted for the pipeline's sake but not needed: matching is
+    script-aware on its own, and a feed's side and kind are the signals the rules use."""
     r = _Reading(title, summary)
     _generic_speakers(r, feed_side, feed_kind)
     speech, governed, deniers = _speech_acts(r, feed_side, feed_kind)
