@@ -220,6 +220,28 @@ def _number(token: str) -> str | None:
     return str(value)
 
 
+_SMALL = frozenset("23456789")
+_DATE = 1_000_000_000  # a day of a month is kept among the numbers as _DATE + day
+# Month names (folded, transliterated prefixes) in English, Russian, Azerbaijani and Armenian.
+_MONTHS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "yanv", "fev", "iyun", "iyul",
+    "avg", "sent", "okt", "noya", "dek", "yanvar", "fevral", "aprel", "avqust", "sentyabr", "oktyabr", "noyabr",
+    "dekabr", "unvar", "petrvar", "mayis", "unis", "ulis", "ogostos", "oktember", "noyember", "dektember",
+)  # fmt: skip
+
+
+def _is_date(found: list[str], at: int) -> bool:
+    """Is the number at `at` a day of a month (1–31, a month name just before or after it)?"""
+    if len(found[at]) > 2 or not 1 <= int(found[at]) <= 31:
+        return False
+    for near in (at - 1, at + 1):
+        if 0 <= near < len(found) and not found[near][0].isdigit():
+            word = _fold(found[near]).replace("h", "")
+            if word.startswith(_MONTHS):
+                return True
+    return False
+
+
 def words(text: str) -> list[str]:
     """Folded, transliterated words and numbers of a text."""
     return _WORD.findall(_fold(text))
@@ -247,14 +269,23 @@ def terms(text: str) -> Terms:
     tokens: set[int] = set()
     anchors: set[int] = set()
     numbers: set[str] = set()
-    for raw in _WORD.findall(text):
+    found = _WORD.findall(text)
+    for at, raw in enumerate(found):
         if raw[0].isdigit():
+            if _is_date(found, at):
+                # "on 21 September": every report of the day says it, so not a word to match on;
+                # across languages it still helps ("21 сентября"), so a name-like anchor
+                numbers.add(str(_DATE + int(raw)))
+                anchors.add(_token_hash("#date" + raw))
+                continue
             number = _number(raw)
             if number:
                 numbers.add(number)
                 token = _token_hash("#" + number)
                 tokens.add(token)
                 anchors.add(token)
+            elif raw in _SMALL:
+                numbers.add(raw)  # a count that tells "4 refugees" from "114", not a word to match on
             continue
         stemmed = _word_token(raw)
         if stemmed is None:
@@ -424,7 +455,7 @@ def signature(title: str, summary: str) -> Signature:
     keys = list(bands(hashes, "t"))
     if len(found.anchors) >= 3:  # fewer cannot make a match across languages (see same_story)
         keys.extend(bands(anchor_hashes, "a", rows=1))
-    keys.extend(_extra_key("n", n) for n in found.numbers if len(n) >= 3)
+    keys.extend(_extra_key("n", n) for n in found.numbers if 3 <= len(n) < 10)  # counts, not days of a month
     keys.extend(_extra_key("q", str(min(q))) for q in quoted)
     return Signature(found.tokens, found.anchors, found.numbers, quoted, script(text), tuple(dict.fromkeys(keys)))
 
@@ -484,6 +515,11 @@ def _specific(places: frozenset[str]) -> frozenset[str]:
     return frozenset(p for p in places if p.casefold() not in _BROAD_PLACES)
 
 
+def _counts(numbers: frozenset[str]) -> frozenset[str]:
+    """The numbers that count something (days of a month left out)."""
+    return frozenset(n for n in numbers if len(n) < 10)
+
+
 def _language(lang: str | None) -> str | None:
     return lang.split("-")[0].lower() if lang else None
 
@@ -526,8 +562,10 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
     if not worth_comparing(sa, sb):
         return NO
     common, jaccard, containment = _ratio(sa.tokens, sb.tokens)
-    numbers = len(sa.numbers & sb.numbers)
-    conflict = bool(sa.numbers and sb.numbers and not numbers)  # 40 dead is not 68 dead
+    counts_a, counts_b = _counts(sa.numbers), _counts(sb.numbers)
+    conflict = bool(counts_a and counts_b and not counts_a & counts_b)  # 40 dead is not 68 dead
+    numbers = sum(len(n) > 1 for n in counts_a & counts_b)  # support: a small count is too common
+    dates = len(sa.numbers & sb.numbers) - len(counts_a & counts_b)
     places_a = _specific(a.places) if a.places and b.places else frozenset()
     places_b = _specific(b.places) if places_a else frozenset()
     # Kalbajar is not Lachin, however alike the wording. (Not across languages: there the
@@ -559,7 +597,7 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
         return NO
     if conflict or hours > 12:  # a report in another language: a translation follows within hours
         return NO
-    if anchors >= 3 and anchor_containment >= 0.5 and (numbers or entities >= 2):
+    if anchors >= 3 and anchor_containment >= 0.5 and (numbers or dates or entities >= 2):
         return Match(True, anchor_jaccard, "same names, numbers and concepts in another language")
     if anchors >= 5 and anchor_containment >= 0.6:
         return Match(True, anchor_jaccard, "same names and concepts in another language")

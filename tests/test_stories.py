@@ -95,6 +95,16 @@ def test_same_link_is_the_same_story_and_different_numbers_are_not():
     assert not same_story(cand(forty), cand(sixty_eight, hours=20, feed=2)).same
 
 
+def test_counts_are_numbers_and_days_of_a_month_are_not():
+    found = terms("On 21 September 65,036 people had arrived; 4 buses were waiting")
+    assert "65000" in found.numbers and "4" in found.numbers and "21" not in found.numbers
+    assert found.tokens == terms("On 22 September 65,036 people had arrived; 4 buses were waiting").tokens
+    four = ("4 refugees arrive in Goris overnight", "4 refugees arrived in Goris overnight, officials said.")
+    many = ("114 refugees arrive in Goris overnight", "114 refugees arrived in Goris overnight, officials said.")
+    assert not same_story(cand(four), cand(many, hours=3, feed=2)).same
+    assert same_story(cand(four), cand(four, hours=3, feed=2)).same
+
+
 def test_shared_quote_joins_differently_worded_reports():
     quote = '"This day will become a great day in the history of our people and our state"'
     a = cand((f"Aliyev: {quote}", "The president addressed the nation from the Alley of Martyrs."))
