@@ -187,7 +187,9 @@ raid|s|ed, protests, protesters, protestors, staged a protest, held a protest, s
 demonstrat|ors|ion|ions, rall|y|ies|ied, marched, clashes with police, blocked roads
 exodus, flee|s|ing, fled, evacuate|d the town, бежали, бегут, huyendo, huida, mass departure, left the region
 crossed into armenia
-installed a checkpoint, set up a checkpoint, checkpoint installed, road sign, new checkpoint, wounded by a mine
+installed a checkpoint, set up a checkpoint, checkpoint installed, road sign, under the rubble, rescue teams
+search and rescue, started to leave, began to leave, began leaving, started leaving, queues of cars, lines of cars
+new checkpoint, wounded by a mine
 killed by a mine, by a landmine, mine planted
 prisoner exchange, prisoners exchange, swap, set up new posts, set up posts, new posts, occupying
 cluster munitions, cluster bombs, mined, broke down, collapsed
@@ -248,7 +250,8 @@ refugee|s, displaced, displacement, internally displaced, idps, forcibly displac
 exodus, flee|s|ing, fled, shelter|s, temporary accommodation, housing for, newly arrived, refuge
 landmine|s, demining, mine clearance, unexploded ordnance, uxo, mine-clearing, unexploded, deminer|s
 new checkpoint, wounded by a mine, killed by a mine, by a landmine, mine planted, can no longer reach, cannot reach
-unable to reach, no access to, cut off from, without water, without electricity, without gas, without heating
+unable to reach, no access to, cut off from, started to leave, began to leave, began leaving, started leaving
+queues of cars, lines of cars, without water, without electricity, without gas, without heating
 left without
  anti-tank mine|s
 anti-personnel mine|s, stepped on a mine, hit a mine, set up a checkpoint, installed a checkpoint
@@ -279,7 +282,8 @@ CUES["hum1"] = """
 aid, assistance, supplies, food, water, medical, hospital|s, ambulance|s, truck|s, cargo, goods, convoy
 access, corridor, road, highway, checkpoint, crossing, passage, transit, needs, shortages, reception centre
 reception center, humanitarian situation, living conditions, unblocking, open the road, opening of the road
-reopening, opening, shut, closure, closed, cibo, ospedale, hospital, hôpital, ziekenhuis, Krankenhaus, ayuda
+reopening, opening, shut, closure, closed, families, civilian population, cibo, ospedale, hospital, hôpital
+ziekenhuis, Krankenhaus, ayuda
 aiuti, aide, hulp, Hilfe, crossed into, crossed the border, leaving the city, left the city
 internet, communications, disrupted, kept shut, keeping shut
 women and children, gas pipeline
@@ -297,7 +301,9 @@ defence ministry, defense ministry, interior ministry, mfa, mod, spokesman, spok
 press secretary, press service, envoy, ambassador, embassy, diplomat|s, representative, side, parliament
 ombudsman, human rights defender, prosecutor, prosecutor general, security council, security service
 border service, information center, info center, infocenter, information headquarters, headquarters
-charge d'affaires, charge d affaires, commission, ministry of defence, ministry of defense, ministry of foreign affairs
+charge d'affaires, charge d affaires, commission, emergency service|s, emergency situations service
+rescue service, health ministry, healthcare ministry, ministry of defence, ministry of defense
+ministry of foreign affairs
 ministry of internal affairs
 administration, presidential administration, cabinet, lawmakers, deputies, mps, legislators, senators
 deputy foreign minister, aide, adviser, advisor
