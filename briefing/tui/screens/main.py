@@ -25,6 +25,7 @@ from ..widgets.pane import ItemPane
 from .base import BaseScreen
 
 STATUS_EVERY = 3.0  # seconds: the least time between two status-line reads during a poll
+RECENT_FILTERS = 16  # results kept for filters just seen, until the data changes
 
 
 class MainScreen(BaseScreen):
@@ -46,6 +47,7 @@ class MainScreen(BaseScreen):
         self.applied_text = ""  # the filter text the panes show now
         self._status_at = 0.0
         self._status_timer: Timer | None = None
+        self._recent: dict[tuple, data.PaneSnapshot] = {}  # (text, data version, heights) → result
 
     # ------------------------------------------------------------------ layout
 
@@ -113,16 +115,28 @@ class MainScreen(BaseScreen):
         # A new filter: the rows first, then the counts they do not already tell.
         # Before the first layout a pane's height is 0: the screen's height is a safe guess.
         heights = {pane.pane: pane.scrollable_content_region.height or self.size.height for pane in self.panes}
-        first = await app.reader.call(data.first_windows, parsed, heights)
-        if first is None or generation != self.generation:
-            return
+        key = (text, self.seen_version, tuple(heights.values()))
+        first = self._recent.get(key)  # Esc, backspace, a saved filter: seen a moment ago
+        if first is None:
+            first = await app.reader.call(data.first_windows, parsed, heights)
+            if first is None or generation != self.generation:
+                return
         self.filter = parsed
         final = len(first.counts) == len(data.PANES)
         self.post_message(PanesLoaded(generation, first, {}, keep=False, final=final))
         if not final:
             counts = await app.reader.call(data.pane_counts, parsed)
-            if counts is not None and generation == self.generation:
-                self.post_message(CountsLoaded(generation, counts))
+            if counts is None or generation != self.generation:
+                return
+            self.post_message(CountsLoaded(generation, counts))
+            first = data.PaneSnapshot(first.filter_text, counts, first.windows)
+        self._remember(key, first)
+
+    def _remember(self, key: tuple, snapshot: data.PaneSnapshot) -> None:
+        self._recent.pop(key, None)
+        self._recent[key] = snapshot
+        while len(self._recent) > RECENT_FILTERS:
+            self._recent.pop(next(iter(self._recent)))
 
     @on(PanesLoaded)
     def _loaded(self, message: PanesLoaded) -> None:
@@ -157,8 +171,10 @@ class MainScreen(BaseScreen):
 
     @property
     def settled(self) -> bool:
-        """Every pane counted and its visible rows held (tests and benchmarks wait for this)."""
-        return self.loaded and all(pane.counted and not pane.missing_rows() for pane in self.panes)
+        """Every pane counted, its visible rows held, the status line read (tests wait for this)."""
+        if not self.loaded or self.query_one(StatusLine).status is None:
+            return False
+        return all(pane.counted and not pane.missing_rows() for pane in self.panes)
 
     @on(CountsLoaded)
     def _counted(self, message: CountsLoaded) -> None:
@@ -201,6 +217,7 @@ class MainScreen(BaseScreen):
             self.seen_version = version
         elif version != self.seen_version:
             self.seen_version = version
+            self._recent.clear()
             self.post_message(DataChanged(version))
 
     @on(DataChanged)

@@ -85,7 +85,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.capped = data.COUNT_CAP is not None and count >= data.COUNT_CAP
         highest = max(self.rows, default=-1) + 1
         self.count = max(count, highest) if self.capped else count
-        self.virtual_size = Size(self.scrollable_content_region.width, self.count)
+        self.virtual_size = Size(0, self.count)
         self._set_title()
         self.refresh()
 
@@ -111,7 +111,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
                 count = end + limit
         self.count = count
         self._asked = None
-        self.virtual_size = Size(self.scrollable_content_region.width, count)
+        self.virtual_size = Size(0, count)
         self.cursor = min(self.cursor, max(0, count - 1))
         self._set_title()
         self.refresh()
@@ -201,7 +201,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.count)
+        self.virtual_size = Size(0, self.count)
         self.scroll_to_show(self.cursor)
         self._ask_if_missing()
 
