@@ -156,7 +156,7 @@ sulh muqavile*, saziş*, sazis*, delimitasiya*
 """
 
 CUES["act3"] = """
-withdr|aw|aws|ew|awn|awal, pull|s|ed out, leave|s, left the, դուրս է բեր*, լքում*, լքել*
+withdr|aw|aws|ew|awn|awal, pull|s|ed out, leave|s, leaving, left the, դուրս է բեր*, լքում*, լքել*
 deploy|s|ed|ment, send|s, sent, dispatch|ed|es, launch|es|ed
 impose|s|d sanctions, sanction|s|ed, adopt|s|ed, resolution, ruling, rule|d, order|s|ed, judgment, judgement
 verdict of the court, provisional measures, issued, issue|s, allocate|s|d, provide|s|d, donate|s|d, fund|s|ed
@@ -187,7 +187,8 @@ raid|s|ed, protests, protesters, protestors, staged a protest, held a protest, s
 demonstrat|ors|ion|ions, rall|y|ies|ied, marched, clashes with police, blocked roads
 exodus, flee|s|ing, fled, evacuate|d the town, бежали, бегут, huyendo, huida, mass departure, left the region
 crossed into armenia
-installed a checkpoint, set up a checkpoint, checkpoint installed, road sign, under the rubble, rescue teams
+installed a checkpoint, set up a checkpoint, checkpoint installed, road sign, leaving their positions
+left their positions, withdrew from positions, under the rubble, rescue teams
 search and rescue, started to leave, began to leave, began leaving, started leaving, queues of cars, lines of cars
 new checkpoint, wounded by a mine
 killed by a mine, by a landmine, mine planted
@@ -301,7 +302,8 @@ defence ministry, defense ministry, interior ministry, mfa, mod, spokesman, spok
 press secretary, press service, envoy, ambassador, embassy, diplomat|s, representative, side, parliament
 ombudsman, human rights defender, prosecutor, prosecutor general, security council, security service
 border service, information center, info center, infocenter, information headquarters, headquarters
-charge d'affaires, charge d affaires, commission, emergency service|s, emergency situations service
+charge d'affaires, charge d affaires, commission, emergency situations ministry, ministry of emergency situations
+emergency service|s, emergency situations service
 rescue service, health ministry, healthcare ministry, ministry of defence, ministry of defense
 ministry of foreign affairs
 ministry of internal affairs
