@@ -164,10 +164,16 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path, server):
     db = tmp_path / "w.db"
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "watch", "--config", str(config), "--db", str(db)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and server.hits("/f") == 0:
+    def polled() -> bool:  # the first poll is over once its outcome is logged
+        try:
+            with sqlite3.connect(db) as conn:
+                return conn.execute("SELECT count(*) FROM poll_log").fetchone()[0] > 0
+        except sqlite3.OperationalError:
+            return False  # not created or not migrated yet
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not polled():
         time.sleep(0.05)
-    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
