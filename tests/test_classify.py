@@ -384,3 +384,8 @@ def test_a_third_party_condemning_an_act_is_a_reaction_a_party_claiming_it_is_al
 def test_the_party_that_denies_is_not_a_claimant():
     result = classify("Azerbaijan says Armenian forces shelled its positions", "Yerevan denied the claim.")
     assert dict(result.why)["events"][-1] == "claimed by Government of Azerbaijan"
+
+
+def test_both_sides_of_a_labour_dispute_are_not_the_parties():
+    result = classify("Studios and writers resume contract talks", "Both sides said progress had been made.")
+    assert not result.on_topic

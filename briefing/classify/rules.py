@@ -568,7 +568,7 @@ def classify(
 
     # on topic: a place of the region, a party, or a party's own feed with something to say
     region = (any(name not in _non_region_places() for name in r.places)
-              or any(r.side(m.actor) in PARTIES or m.actor in REGION_ACTORS for m in r.mentions)
+              or any((r.side(m.actor) in PARTIES or m.actor in REGION_ACTORS) and m.how != "both" for m in r.mentions)
               or any(actor_id in _PARTY_GENERICS for actor_id in r.side_at.values()))  # fmt: skip
     panes_found = [pane for pane in PANES if why[pane]]
     on_topic = region or (feed_side in PARTIES and (bool(panes_found) or feed_kind == "official"))
