@@ -321,8 +321,10 @@ def test_random_hostile_filters_either_parse_and_run_or_explain(store):
 PANE_NAMES = ("events", "statements", "humanitarian", "reactions")
 TAG_FILTERS = ["place:stepanakert", "actor:ilham-aliyev", "actor:nikol-pashinyan", "place:baku", "place:lachin",
                "place:stepanakert @3h", "actor:ilham-aliyev side:azerbaijan", "place:stepanakert -shelling",
-               "actor:nikol-pashinyan +unread", "place:stepanakert actor:ilham-aliyev"]  # fmt: skip
-PLACES = {"stepanakert": (STEPANAKERT,), "baku": ("Baku",), "lachin": ("Lachin / Berdzor",)}
+               "actor:nikol-pashinyan +unread", "place:stepanakert actor:ilham-aliyev", "place:sb",
+               "place:sbl @3h side:armenia", "place:sbl actor:ilham-aliyev", "place:sb -shelling"]  # fmt: skip
+PLACES = {"stepanakert": (STEPANAKERT,), "baku": ("Baku",), "lachin": ("Lachin / Berdzor",),
+          "sb": (STEPANAKERT, "Baku"), "sbl": (STEPANAKERT, "Baku", "Lachin / Berdzor")}  # fmt: skip
 
 
 def _tags_from_scratch(s: Store) -> list[tuple]:
@@ -341,16 +343,22 @@ def _tags(s: Store) -> list[tuple]:
     return [tuple(r) for r in s.db.conn.execute("SELECT tag, pane, published, item_id FROM pane_tags ORDER BY 1, 2, 3")]
 
 
-def _panes(s: Store, text: str, monkeypatch, *, tags: bool) -> dict[str, tuple[int, list[int]]]:
-    """Count and window of every pane, through pane_tags or by the straightforward pane walk."""
+def _panes(s: Store, text: str, monkeypatch, *, tags: bool, cap: int | None = None) -> dict[str, tuple[int, list[int]]]:
+    """Count and window of every pane, through pane_tags or by the straightforward pane walk;
+    `cap`: counts capped that low, and several tags read only 2 * cap rows before the floor."""
+    from briefing.store import search
+
     query = parse_filter(text, now=NOW, tz=UTC, places=lambda name: PLACES.get(name, ()))
     with monkeypatch.context() as m:
         m.setattr(SearchMixin, "_driver", lambda self, sizes, feeds: None)
+        if cap is not None:
+            m.setattr(search, "COUNT_CAP", cap)
+            m.setattr(search, "TAG_FLOOR_ROWS", 2 * cap)
         if not tags:
             m.setattr(SearchMixin, "_tag_walk", lambda self, f, sizes: None)
         s._last_plan = None
         counts = s.pane_counts(query)
-        assert (s._last_plan[2].tag is not None) == (tags and s._last_plan[2].tag_kind is not None)
+        assert bool(s._last_plan[2].tags) == (tags and s._last_plan[2].tag_kind is not None)
         return {p: (counts[p], [i.id for i in s.pane_window(query, p, offset=0, limit=30)]) for p in PANE_NAMES}
 
 
@@ -358,6 +366,9 @@ def _assert_in_step(s: Store, monkeypatch) -> None:
     assert _tags(s) == _tags_from_scratch(s)
     for text in TAG_FILTERS:
         assert _panes(s, text, monkeypatch, tags=True) == _panes(s, text, monkeypatch, tags=False), text
+        for cap in (2, 5):
+            expected = _panes(s, text, monkeypatch, tags=False, cap=cap)
+            assert _panes(s, text, monkeypatch, tags=True, cap=cap) == expected, (text, cap)
 
 
 def test_pane_tags_follow_ingest_edit_reclassify_and_recluster(db_path, monkeypatch):
@@ -371,8 +382,8 @@ def test_pane_tags_follow_ingest_edit_reclassify_and_recluster(db_path, monkeypa
         guid = f"g{n}"
         title = f"Shelling near {places[n % 3]} reported, report {n // 4}" if n % 5 else f"Talks on item {n}"
         panes = PANE_NAMES[n % 4 : n % 4 + 1 + n % 2]
-        labels[guid] = label(*panes, actors=[ALIYEV] if n % 2 else [PASHINYAN], places=[places[n % 3]],
-                             on_topic=n % 7 != 0)  # fmt: skip
+        labels[guid] = label(*panes, actors=[ALIYEV] if n % 2 else [PASHINYAN],
+                             places=places[n % 3 : n % 3 + 1 + n % 2], on_topic=n % 7 != 0)  # fmt: skip
         entries[guid] = Entry(guid=guid, title=title, summary=f"{title}. Details follow.",
                               link=f"https://n.example/{guid}", published=None if n % 9 == 0 else
                               NOW - timedelta(minutes=7 * n))  # fmt: skip

@@ -40,6 +40,8 @@ DRIVE_LIMIT = 5000  # a condition matching at most this many items always drives
 ESTIMATE_LIMIT = 100_000  # sets are counted up to here to choose between walking and driving
 DRIVE_COST = 0.5  # driving reads the set once for all panes; walking reads each pane, rows twice probed
 NAME_MAX = 60
+TAGS_MAX = 40  # actors or places a tag walk merges at most (one compound SELECT arm each)
+TAG_FLOOR_ROWS = 4 * COUNT_CAP  # rows of several tags read (then sorted) before falling back to all
 CACHE_KIB = 32 * 1024  # the reader's SQLite page cache
 
 
@@ -54,7 +56,7 @@ class _Plan:
     excluded: bool  # temp.filter_excluded holds items to leave out
     drive: str | None  # "text", "actors", "places", "feeds", "starred" or None (walk the pane)
     drive_size: int = 0
-    tag: str | None = None  # walking: read the pane through this pane_tags tag (m008), e.g. "p:Baku"
+    tags: tuple[str, ...] = ()  # walking: read the pane through these pane_tags tags (m008), e.g. "p:Baku"
     tag_kind: str | None = None  # "actors" or "places": the condition the tag walk satisfies
 
 
@@ -198,15 +200,16 @@ class SearchMixin:
                 )[0][0]
             impossible = any(size == 0 for size in sizes.values())
             drive = None if impossible else self._driver(sizes, feeds)
-        tag = tag_kind = None
+        tags: tuple[str, ...] = ()
+        tag_kind = None
         if not impossible and (drive is None or (drive in ("actors", "places") and sizes[drive] > DRIVE_LIMIT)):
             tag_kind = self._tag_walk(flt, sizes)
             if tag_kind is not None:
                 drive = None  # the tag walk reads a few thousand index rows; driving reads the whole set
                 prefix, values = ("a:", flt.actors) if tag_kind == "actors" else ("p:", flt.places)
-                tag = prefix + values[0]
+                tags = tuple(prefix + value for value in values)
         plan = _Plan(
-            impossible, feeds, no_feeds, text_hits, excluded, drive, sizes.get(drive, 0) if drive else 0, tag, tag_kind
+            impossible, feeds, no_feeds, text_hits, excluded, drive, sizes.get(drive, 0) if drive else 0, tags, tag_kind
         )
         version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
         self._last_plan = (flt, version, plan)
@@ -235,16 +238,16 @@ class SearchMixin:
         return name if size <= DRIVE_LIMIT or (size < ESTIMATE_LIMIT and size * DRIVE_COST < walk) else None
 
     def _tag_walk(self, flt: Filter, sizes: dict[str, int]) -> str | None:
-        """Walk the pane through pane_tags if one actor or one place is asked for: its items in the
+        """Walk the pane through pane_tags if actors or places are asked for: their items in the
         pane come newest first from an index range, so the walk reads only rows that satisfy that
         condition (the pane walk would probe every item of the pane, and driving would read all of
-        the actor's items, tens of thousands). The smaller set wins; several values (a prefix
-        matching many places) keep the pane walk or the drive."""
+        the actor's items, tens of thousands). The smaller set wins. Several values (`actor:p`
+        while typing) read their newest rows from each range (see _tag_floor)."""
         if not self._has_index("pane_tags_item"):
             return None  # a database before m008
-        single = [(sizes[kind], kind) for kind, values in (("actors", flt.actors), ("places", flt.places))
-                  if len(values) == 1 and kind in sizes]  # fmt: skip
-        return min(single)[1] if single else None
+        fit = [(sizes[kind], kind) for kind, values in (("actors", flt.actors), ("places", flt.places))
+               if 0 < len(values) <= TAGS_MAX and kind in sizes]  # fmt: skip
+        return min(fit)[1] if fit else None
 
     def _own_writes_seen(self) -> None:
         """Filling temp tables counts as changes on this connection: not a reason to re-plan."""
@@ -378,15 +381,45 @@ class SearchMixin:
             cache.clear()
             cache["plan"] = plan
         if key not in cache:
-            source, params, order = self._pane_rows(flt, plan, pane, include_off_topic)
-            cache[key] = [row[0] for row in self._query(
-                f"SELECT items.id {source} ORDER BY {order} LIMIT {COUNT_CAP}", params
-            )]  # fmt: skip
+            ids = None
+            floor = self._tag_floor(flt, plan, pane) if len(plan.tags) > 1 and not include_off_topic else None
+            if floor is not None:  # the newest rows of the tags are enough unless few pass the filter
+                source, params, order = self._pane_rows(flt, plan, pane, include_off_topic, floor)
+                ids = [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {COUNT_CAP}",
+                                                     params)]  # fmt: skip
+                ids = ids if len(ids) == COUNT_CAP else None
+            if ids is None:
+                source, params, order = self._pane_rows(flt, plan, pane, include_off_topic)
+                ids = [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {COUNT_CAP}",
+                                                     params)]  # fmt: skip
+            cache[key] = ids
         return cache[key]
 
-    def _pane_rows(self, flt: Filter, plan: _Plan, pane: str, include_off_topic: bool) -> tuple[str, list[Any], str]:
+    def _tag_floor(self, flt: Filter, plan: _Plan, pane: str) -> str | None:
+        """The published time of the TAG_FLOOR_ROWS-th newest pane_tags row of the plan's tags in
+        `pane` (None: fewer rows). A compound SELECT with ORDER BY merges its arms' index ranges,
+        so this reads only that many rows; every item at or after it is then read and sorted,
+        and if COUNT_CAP stories pass the filter among them they are exactly the newest."""
+        from . import iso
+
+        walk, bounds = ["tag = ?", "pane = ?"], [PANES.index(pane)]
+        for term, when in (("published >= ?", flt.since), ("published < ?", flt.until)):
+            if when is not None:
+                walk.append(term)
+                bounds.append(iso(when))
+        arm = f"SELECT published FROM pane_tags WHERE {' AND '.join(walk)}"
+        rows = self._query(
+            f"{' UNION ALL '.join([arm] * len(plan.tags))} ORDER BY 1 DESC LIMIT 1 OFFSET {TAG_FLOOR_ROWS - 1}",
+            [value for tag in plan.tags for value in (tag, *bounds)],
+        )
+        return rows[0][0] if rows else None
+
+    def _pane_rows(
+        self, flt: Filter, plan: _Plan, pane: str, include_off_topic: bool, floor: str | None = None
+    ) -> tuple[str, list[Any], str]:
         """`FROM ... WHERE ...` selecting, as `items`, one row per story of `pane` matching `flt`,
-        its parameters, and the ORDER BY (newest first) that its access path delivers."""
+        its parameters, and the ORDER BY (newest first) that its access path delivers. `floor`:
+        a walk through several tags reads only rows published at or after it."""
         from . import PANE_COLUMNS, iso
 
         newest = "items.published DESC, items.id DESC"
@@ -407,22 +440,28 @@ class SearchMixin:
                 newest,
             )
         story, story_params = self._story_rep(flt, plan, pane, include_off_topic)
-        if plan.tag is not None and not include_off_topic:  # m008: the tag's rows in this pane, by time
+        if plan.tags and not include_off_topic:  # m008: the tags' rows in this pane, by time
             where, params = self._where(flt, plan, "items", pane=pane, include_off_topic=False, tag_walk=True)
-            walk = ["walk.tag = ?", "walk.pane = ?"]
-            walk_params: list[Any] = [plan.tag, PANES.index(pane)]
+            walk = ["tag = ?", "pane = ?"]
+            bounds: list[Any] = [PANES.index(pane)]
             if flt.since is not None:
-                walk.append("walk.published >= ?")
-                walk_params.append(iso(flt.since))
+                walk.append("published >= ?")
+                bounds.append(iso(flt.since))
             if flt.until is not None:
-                walk.append("walk.published < ?")
-                walk_params.append(iso(flt.until))
-            return (
-                f"FROM pane_tags AS walk CROSS JOIN items ON items.id = walk.item_id WHERE {' AND '.join(walk)}"
-                f" AND {where} AND {story}",
-                [*walk_params, *params, *story_params],
-                "walk.published DESC, walk.item_id DESC",
-            )
+                walk.append("published < ?")
+                bounds.append(iso(flt.until))
+            walk_params = [value for tag in plan.tags for value in (tag, *bounds)]
+            join = "CROSS JOIN items ON items.id = walk.item_id WHERE"
+            if len(plan.tags) == 1:
+                source = f"pane_tags AS walk {join} {' AND '.join('walk.' + w for w in walk)} AND"
+            else:  # one arm per tag; UNION drops an item two tags share. Sorted whole: keep it
+                # short with a `floor` (see _pane_ids).
+                if floor is not None:
+                    walk.append("published >= ?")
+                    walk_params = [value for tag in plan.tags for value in (tag, *bounds, floor)]
+                arm = f"SELECT published, item_id FROM pane_tags WHERE {' AND '.join(walk)}"
+                source = f"({' UNION '.join([arm] * len(plan.tags))}) AS walk {join}"
+            return f"FROM {source} {where} AND {story}", [*walk_params, *params, *story_params], _TAG_ORDER
         where, params = self._where(flt, plan, "items", pane=pane, include_off_topic=include_off_topic)
         return (
             f"FROM {_table(plan, pane, include_off_topic)} WHERE {where} AND {story}",
@@ -467,6 +506,9 @@ class SearchMixin:
             f" AND (i2.published, i2.id) > (items.published, items.id) AND {where}))",
             params,
         )
+
+
+_TAG_ORDER = "walk.published DESC, walk.item_id DESC"
 
 
 def _table(plan: _Plan, pane: str, include_off_topic: bool) -> str:
