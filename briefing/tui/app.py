@@ -156,7 +156,9 @@ class BriefingApp(App[None]):
         main = self.main
         if main is not None and main.is_mounted:
             main.show_status()
-        self.screen.refresh_bindings()
+        screen = self.screen
+        if hasattr(screen, "bindings_changed"):
+            screen.bindings_changed()
 
     @work(thread=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:

@@ -40,6 +40,18 @@ class BaseScreen(Screen):
     def item_changed(self, item: StoredItem) -> None:
         """A flag changed here; repaint it without waiting for the reload."""
 
+    def bindings_changed(self) -> None:
+        """Ask the footer to recheck `check_action` — only when an answer can have changed:
+        redrawing the footer costs more than everything else a keystroke does."""
+        state = self._binding_state()
+        if state != getattr(self, "_last_binding_state", None):
+            self._last_binding_state = state
+            self.refresh_bindings()
+
+    def _binding_state(self) -> tuple:
+        item = self.current_item()
+        return (item is None, web_link(item) is None, self.briefing.polling, self.briefing.can_poll)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _ITEM_ACTIONS and self.current_item() is None:
             return None
@@ -90,7 +102,7 @@ class BaseScreen(Screen):
     def _set_flags(self, item: StoredItem, *, read: bool | None = None, starred: bool | None = None) -> None:
         changed = self.briefing.remember_flags(item, read=read, starred=starred)
         self.item_changed(changed)
-        self.refresh_bindings()
+        self.bindings_changed()
         self.briefing.write_flags([item.id], read=read, starred=starred)
 
     # ------------------------------------------------------------------ app-wide

@@ -121,7 +121,7 @@ class DetailScreen(BaseScreen):
         self.detail = detail
         self.item = self.briefing.with_flags(detail.item)
         self._paint()
-        self.refresh_bindings()
+        self.bindings_changed()
         if not self.item.read:
             self._set_flags(self.item, read=True)
 
@@ -158,6 +158,9 @@ class DetailScreen(BaseScreen):
             self.item = item
             self.query_one("#detail-body", VerticalScroll).scroll_home(animate=False)
             self.load()
+
+    def _binding_state(self) -> tuple:
+        return (*super()._binding_state(), self._report(1) is None, self._report(-1) is None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_report":

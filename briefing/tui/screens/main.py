@@ -167,7 +167,7 @@ class MainScreen(BaseScreen):
         if not self.loaded:
             self.loaded = True
             self.load_status()
-        self.refresh_bindings()
+        self.bindings_changed()
 
     @property
     def settled(self) -> bool:
@@ -185,7 +185,7 @@ class MainScreen(BaseScreen):
                 pane.set_count(message.counts[pane.pane])
         self.counts = {pane.pane: pane.count for pane in self.panes}
         self.query_one(PaneTabs).show(self.counts, self.active)
-        self.refresh_bindings()
+        self.bindings_changed()
 
     @on(FilterRejected)
     def _rejected(self, message: FilterRejected) -> None:
@@ -278,7 +278,7 @@ class MainScreen(BaseScreen):
             bar.input.value = text
         self.filter_text = text
         self.reload()
-        self.refresh_bindings()
+        self.bindings_changed()
 
     def action_filter(self) -> None:
         bar = self.query_one(FilterBar)
@@ -296,7 +296,7 @@ class MainScreen(BaseScreen):
             self.filter_text = ""
             self.reload()
         self.pane.focus()
-        self.refresh_bindings()
+        self.bindings_changed()
 
     def action_save_filter(self) -> None:
         from .dialogs import NameFilter
@@ -338,7 +338,7 @@ class MainScreen(BaseScreen):
             self.active = index
         if not message.pane.has_focus:
             message.pane.focus()
-        self.refresh_bindings()
+        self.bindings_changed()
         if message.open_detail:
             self.action_open_detail()
 
@@ -394,6 +394,10 @@ class MainScreen(BaseScreen):
                 pane.rows[index] = self.briefing.with_flags(item)
             pane.refresh()
         self.show_status()
+
+    def _binding_state(self) -> tuple:
+        return (*super()._binding_state(), bool(self.filter_text.strip()),
+                bool(self.counts and self.counts.get(self.pane.pane)))  # fmt: skip
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save_filter":
