@@ -308,3 +308,10 @@ def m008_pane_tags(db: Database) -> None:
         """
     )
     db.executescript("".join(script))
+
+
+@migrations()
+def m008_unread_index(db: Database) -> None:
+    """Unread items by time: `+unread` when few are unread (a day's news in a year) reads them
+    from here instead of walking whole panes (briefing/store/search.py)."""
+    db.execute("CREATE INDEX items_unread ON items(published) WHERE read = 0")

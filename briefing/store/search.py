@@ -54,7 +54,7 @@ class _Plan:
     no_feeds: tuple[int, ...]
     text_hits: int | None  # rows in temp.filter_hits (None: no positive text)
     excluded: bool  # temp.filter_excluded holds items to leave out
-    drive: str | None  # "text", "actors", "places", "feeds", "starred" or None (walk the pane)
+    drive: str | None  # "text", "actors", "places", "feeds", "starred", "unread" or None (walk the pane)
     drive_size: int = 0
     tags: tuple[str, ...] = ()  # walking: read the pane through these pane_tags tags (m008), e.g. "p:Baku"
     tag_kind: str | None = None  # "actors" or "places": the condition the tag walk satisfies
@@ -194,6 +194,11 @@ class SearchMixin:
                 sizes["places"] = self._estimate("item_places", "place", flt.places, ESTIMATE_LIMIT)
             if feeds:
                 sizes["feeds"] = self._estimate("items", "feed_id", feeds, DRIVE_LIMIT + 1)
+            if flt.unread and self._has_index("items_unread"):
+                sizes["unread"] = self._query(  # m008_unread_index: a short count when few are unread
+                    "SELECT count(*) FROM (SELECT 1 FROM items INDEXED BY items_unread WHERE read = 0"
+                    f" LIMIT {ESTIMATE_LIMIT})"
+                )[0][0]
             if flt.starred:
                 sizes["starred"] = self._query(
                     f"SELECT count(*) FROM (SELECT 1 FROM items WHERE starred = 1 LIMIT {DRIVE_LIMIT + 1})"
@@ -229,7 +234,7 @@ class SearchMixin:
             known = max(1, self._query("SELECT count(*) FROM feeds")[0][0])
             density *= len(feeds) / known
         # feeds and starred are counted only up to DRIVE_LIMIT: candidates only when below it
-        known = [(size, name) for name, size in sizes.items() if name in ("text", "actors", "places")]
+        known = [(size, name) for name, size in sizes.items() if name in ("text", "actors", "places", "unread")]
         known += [(size, name) for name, size in sizes.items() if size <= DRIVE_LIMIT]
         if not known:
             return None
@@ -333,7 +338,8 @@ class SearchMixin:
         if plan.no_feeds:
             terms.append(f"+{a}.feed_id NOT IN ({','.join(map(str, plan.no_feeds))})")
         if flt.unread:
-            terms.append(f"+{a}.read = 0")
+            unread = f"{a}.id IN (SELECT id FROM items INDEXED BY items_unread WHERE read = 0)"
+            terms.append(unread if drive == "unread" else f"+{a}.read = 0")
         if flt.starred:
             terms.append(f"{a}.id IN (SELECT id FROM items WHERE starred = 1)" if drive == "starred"
                          else f"+{a}.starred = 1")  # fmt: skip
