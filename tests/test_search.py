@@ -444,3 +444,15 @@ def test_pane_tags_backfilled_by_the_migration(db_path, monkeypatch):
     assert _tags(s) == expected
     _assert_in_step(s, monkeypatch)
     s.close()
+
+
+def test_a_common_word_may_walk_instead_of_driving(store, monkeypatch):
+    """The sampled guess (_walk_beats_drive) only picks the access path: the answer is the same."""
+    from briefing.store import search
+
+    expected = {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES}
+    monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
+    monkeypatch.setattr(search, "SAMPLE", 2)
+    store._last_plan = None
+    assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
+    assert store._last_plan[2].text_hits == 2
