@@ -197,7 +197,7 @@ class SearchMixin:
                 sizes["places"] = self._estimate("item_places", "place", flt.places, ESTIMATE_LIMIT)
             if feeds:
                 sizes["feeds"] = self._estimate("items", "feed_id", feeds, DRIVE_LIMIT + 1)
-            if flt.unread and self._has_index("items_unread"):
+            if flt.unread and flt.since is None and self._has_index("items_unread"):  # a time window walks less
                 sizes["unread"] = self._query(  # m008_unread_index: a short count when few are unread
                     "SELECT count(*) FROM (SELECT 1 FROM items INDEXED BY items_unread WHERE read = 0"
                     f" LIMIT {ESTIMATE_LIMIT})"
