@@ -202,3 +202,43 @@ def test_labels_are_stored_and_read_back(store):
     store.save_labels([(batch_id, Label(panes=("humanitarian",), actors=(), places=()))], "r2")
     again = store.item(item_id)
     assert again.panes == ("humanitarian",) and again.actors == () and again.places == ()
+
+
+def test_many_threads_opening_a_new_database_at_once_migrate_it_once(tmp_path):
+    """The dashboard's workers open their own Store at start-up: none may see a half-migrated file."""
+    path = tmp_path / "new.db"
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            with Store(path) as store:
+                store.count_items()
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Store(path) as store:
+        names = [row[0] for row in store.db.conn.execute("SELECT name FROM _sqlite_migrations")]
+    assert len(names) == len(set(names))
+
+
+def test_another_programs_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "places.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    conn.execute("INSERT INTO moz_places (url) VALUES ('https://example.org/')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="another program"):
+        Store(path)
+    conn = sqlite3.connect(path)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"moz_places"}
+    assert conn.execute("SELECT count(*) FROM moz_places").fetchone()[0] == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,24 @@ from .search import SearchMixin
 from .stories import StoriesMixin, day_of
 
 BUSY_TIMEOUT = 30.0
+_MIGRATING = threading.Lock()
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes, held on the database file itself (flock locks do
+    not interfere with SQLite's own POSIX locks). Where flock does not exist, threads only."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    with open(path, "rb") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def iso(when: datetime) -> str:
@@ -169,18 +188,36 @@ class Store(StoriesMixin, SearchMixin):
             conn.execute("PRAGMA foreign_keys = ON")
             if mode.lower() != "wal":
                 raise StoreError(f"{self.path}: cannot switch the database to WAL mode ({mode})")
+            self._refuse_foreign()
             self._migrate()
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc) or "unable to open" in str(exc):
+                raise StoreError(
+                    f"{self.path}: cannot write to the database or its folder ({exc}) — "
+                    "check the permissions, or pass another --db FILE"
+                ) from None
+            raise StoreError(f"{self.path}: not a usable briefing database ({exc}) — pass another --db FILE") from None
         except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable briefing database ({exc}) — pass another --db FILE") from None
+
+    def _refuse_foreign(self) -> None:
+        """Never add our tables to another program's SQLite file (a typo in --db)."""
+        tables = {row[0] for row in self.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "_sqlite_migrations" not in tables:
             raise StoreError(
-                f"{self.path}: not a usable briefing database ({exc}) — "
-                "pass another --db FILE, or move this file away to start afresh"
-            ) from None
+                f"{self.path}: an SQLite database of another program (tables: {', '.join(sorted(tables)[:3])}) — "
+                "pass another --db FILE"
+            )
 
     def _migrate(self) -> None:
-        if migrations.pending(self.db):
-            with self._write():
-                pass  # take the write lock so two processes do not migrate at once
-            migrations.apply(self.db)
+        """Bring the schema up to date, once, even when several threads or processes open a new
+        database at the same moment (each migration commits on its own, so SQLite's write lock
+        alone cannot keep two migrators apart)."""
+        if not migrations.pending(self.db):
+            return
+        with _MIGRATING, _file_lock(self.path):
+            if migrations.pending(self.db):
+                migrations.apply(self.db)
 
     def close(self) -> None:
         self.db.conn.close()
