@@ -234,16 +234,12 @@ def cmd_items(args: argparse.Namespace) -> int:
     until = parse_time(args.until, what="--until") if args.until else None
     if not Path(args.db).exists():
         raise BriefingError(f"{args.db}: no database yet — run `briefing poll` first, or pass --db FILE")
-    flt = None
-    if args.filter is not None:
-        from .query import add_words, parse_filter
+    from .query import add_words, parse_filter
 
-        flt = add_words(parse_filter(args.filter), args.search or "")  # --search stays plain words
+    # one search path: --search is plain words added to the filter (so `C++` means the same in both)
+    flt = add_words(parse_filter(args.filter or ""), args.search or "")
     with Store(args.db) as store:
-        if flt is None:
-            items = store.items(since=since, until=until, text=args.search, limit=args.limit)
-        else:
-            items = store.search(flt, since=since, until=until, limit=args.limit)
+        items = store.search(flt, since=since, until=until, limit=args.limit)
     if args.json:
         out = sys.stdout
         for item in items:
@@ -252,7 +248,7 @@ def cmd_items(args: argparse.Namespace) -> int:
     console = _console()
     for item in items:
         line = Text()
-        line.append(item.published.astimezone().strftime("%Y-%m-%d %H:%M"), style="dim")
+        line.append(item.published.astimezone().strftime("%Y-%m-%d %H:%M %Z"), style="dim")
         line.append("  ")
         line.append(f"[{(item.side or '?')[:3].upper()}]", style="bold")
         line.append(f" {item.feed_name}: ", style="cyan")
@@ -425,6 +421,16 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
     return common
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common(suppress=True)
     parser = argparse.ArgumentParser(
@@ -455,7 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--filter", metavar="EXPR",
         help="the dashboard's filter language, e.g. 'shelling side:az place:khankendi @today -lang:ru'",
     )  # fmt: skip
-    p.add_argument("--limit", type=int, default=None, help="at most this many (default: 50, all with --json)")
+    p.add_argument("--limit", type=_positive, default=None, help="at most this many (default: 50, all with --json)")
     p.add_argument("--json", action="store_true", help="one JSON object per line, for jq")
     p.set_defaults(func=cmd_items)
 
@@ -525,3 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `briefing items --json | head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush stays quiet
+        return 0

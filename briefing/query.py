@@ -299,7 +299,7 @@ class _Builder:
                 self.set_time(pos, body, since=parse_time(spec, now=self.now, tz=self.tz), until=self.end_of(spec))
             else:
                 self.set_time(pos, body, since=parse_time(spec, now=self.now, tz=self.tz))
-        except TimeSpecError:
+        except (TimeSpecError, OverflowError):
             raise FilterError(
                 f'cannot read the time "{body}" at {pos + 1} — write @6h, @2d, @today, @yesterday, @since:06:00, '
                 "@2023-09-19 or @2023-09-19..2023-09-21",

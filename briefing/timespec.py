@@ -38,6 +38,15 @@ def zone(name: str | None) -> tzinfo:
 
 def parse_time(text: str, *, now: datetime | None = None, tz: tzinfo | None = None, what: str = "time") -> datetime:
     """`text` as an aware UTC datetime. Relative forms count back from `now`."""
+    try:
+        return _parse_time(text, now=now, tz=tz, what=what)
+    except OverflowError:  # 999999999d, 9999-12-31 in a zone east of UTC, 0001-01-01 west of it
+        raise TimeSpecError(
+            f"{what} {text!r} is out of range — use a nearer date"
+        ) from None
+
+
+def _parse_time(text: str, *, now: datetime | None, tz: tzinfo | None, what: str) -> datetime:
     now = now or datetime.now(UTC)
     tz = tz or local_zone()
     value = text.strip()

@@ -164,10 +164,10 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path, server):
     db = tmp_path / "w.db"
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "watch", "--config", str(config), "--db", str(db)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    def polled() -> bool:  # the first poll is over once its outcome is logged
+    def polled() -> bool:  # the items are in once the poll's outcome is logged as ok
         try:
             with sqlite3.connect(db) as conn:
-                return conn.execute("SELECT count(*) FROM poll_log").fetchone()[0] > 0
+                return conn.execute("SELECT count(*) FROM poll_log WHERE outcome = 'ok'").fetchone()[0] > 0
         except sqlite3.OperationalError:
             return False  # not created or not migrated yet
 
@@ -177,7 +177,43 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path, server):
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
-    assert "stopped" in out and "Traceback" not in err
+    assert "stopped" in out, (out, err) and "Traceback" not in err
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize(
+    "args", [["--since", "999999999d"], ["--filter", "@2020-01-01..9999-12-31"], ["--limit", "-3"]]
+)
+def test_out_of_range_arguments_are_one_line_and_exit_2(tmp_path, args):
+    from briefing.store import Store
+
+    Store(tmp_path / "b.db").close()
+    done = run("items", "--db", str(tmp_path / "b.db"), *args)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    last = done.stderr.strip().splitlines()[-1]  # argparse puts its usage lines first
+    assert last.startswith("briefing") and ("range" in last or "whole number" in last or "time" in last)
+
+
+def test_search_and_filter_read_plain_words_alike(tmp_path, server):
+    url = server.route("/f", Response(200, rss(item("1", "C++ compilers"), item("2", "Karabakh news in C"))))
+    config = write_config(tmp_path / "feeds.toml", [{"name": "F", "url": url}])
+    db = tmp_path / "s.db"
+    assert run("poll", "--config", str(config), "--db", str(db)).returncode == 0
+    by_search = run("items", "--json", "--db", str(db), "--search", "C++").stdout
+    by_filter = run("items", "--json", "--db", str(db), "--filter", "C++").stdout
+    assert by_search == by_filter
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(tmp_path, server):
+    url = server.route("/f", Response(200, rss(*(item(str(i), f"item {i}") for i in range(300)))))
+    config = write_config(tmp_path / "feeds.toml", [{"name": "F", "url": url}])
+    db = tmp_path / "p.db"
+    assert run("poll", "--config", str(config), "--db", str(db)).returncode == 0
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "items", "--json", "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, as `| head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=30) == 0 and "Traceback" not in err
