@@ -13,12 +13,18 @@ the dashboard counts four panes and reads a window of each on every keystroke. H
 - Driving: when a set is small against that (a rare word, a minor place, an actor), its items
   are read once through the narrow `items_facets` index into temp.filter_rows, and all four
   panes are counted and windowed inside that small table.
+- Tag walk: actor: and place: read a pane newest first from pane_tags (m008: one row per actor
+  or place, pane and time of an on-topic item, kept by triggers), so only rows with that actor
+  or place are read; several values merge their ranges from a floor (_tag_floor).
+- A word alone: its newest matches estimate its density in each pane; dense words walk.
+  +unread drives from a partial index when few items are unread (m008_unread_index).
 - One read per pane: the newest COUNT_CAP stories' ids; the count is their number ("1,000+"),
   the first windows are slices of them.
 - One row per story: an item is shown only if no newer item of its story matches the filter
   in the same pane (a probe on the (story_id, published) index). NULL story_id is a singleton.
 - Worst case: a very common word whose matches almost never fall in a pane walks that whole
-  pane (bench/query.py shows it).
+  pane (bench/query.py shows it: `killed` never falls in statements, 100 ms). The fix would be
+  pane tokens in the full-text index (`killed AND pane:statements` answered by FTS5 itself).
 """
 
 from __future__ import annotations
