@@ -14,6 +14,6 @@ from .gazetteer import Actor, actor, find_actors, find_places
 from .rules import PANES, Classification, classify, rules_digest
 
 # Stored on every item: a change of rules or gazetteer makes `briefing reclassify` relabel.
-RULES_VERSION = "1-" + rules_digest()
+RULES_VERSION = "2-" + rules_digest()
 
 __all__ = ["PANES", "RULES_VERSION", "Actor", "Classification", "actor", "classify", "find_actors", "find_places"]

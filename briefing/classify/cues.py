@@ -52,7 +52,7 @@ voice|s|d concern, express|es|ed concern, express|es|ed regret, express|es|ed su
 supports, supported, endorse|s|d, recogni|se|sed|ses|ze|zed|zes, promise|s|d, pledge|s|d, vow|s|ed
 propose|s|d, offers, offered, suggest|s|ed, hope|s|d, believe|s, consider|s, tweet|s|ed, post|ed on, wrote, write|s
 vowed, describe|s|d, unveil|s|ed, summon|s|ed, called, decree|d, signed a decree, voted to, vote|s to
-voted against, voting against, voted for, voting for
+voted against, voting against, voted for, voting for, speak|s of
 ratif|y|ies|ied, called it, calls it, branded, labelled, labeled, dubbed
 characteri|zed|sed
 # Russian

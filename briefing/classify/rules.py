@@ -63,6 +63,15 @@ journalists journalist correspondent analysts analyst experts expert observers m
 activists mother father wife son diplomats diplomat officials"""
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we"})
 _NOT_ACTORS = frozenset(_NOT_ACTOR_WORDS.split())
+# Of those, the ones who are surely no party's spokesman: when they are the item's first source
+# ("Explosions heard in Stepanakert, residents say"), no party may be named as the speaker.
+# ("officials", "sources", "diplomats" are someone's, unnamed: they block nothing.)
+_CIVIL = _NOT_ACTORS - frozenset({"officials", "source", "sources", "diplomats", "diplomat", "media"})
+# "which Azerbaijan calls Khankendi", "what Baku calls reintegration": naming in a relative clause, not speech
+_RELATIVE = frozenset({"which", "what", "whom", "whose"})
+# "..., said a spokesman": the subject follows the verb but is no actor we know
+_DETERMINERS = frozenset({"a", "an", "the", "his", "her", "its", "their", "one", "two", "several", "some", "local"})
+_ADD = frozenset({"add", "adds", "added", "adding"})  # "add to the strain" is no reporting
 _ENDS_SIDE_PHRASE = frozenset({"region", "republic", "enclave", "side", "and", "said", "says", "told", "reported",
                                "stated", "announced", "claimed", "have", "has", "had", "was", "were", "is", "are",
                                "for", "on", "to", "in", "at", "with", "who", "which", "also"})
@@ -199,6 +208,10 @@ class _Reading:
         future = cues.get("future", ())
         self.hedges = {s for s, _ in future} | {e - 1 for _, e in future}
         self.candidates: list[_Mention] = []  # possible speakers, set once the generic ones are known
+        # offices of no known side, with the sides they might be: a subject, but no speaker
+        self.unknown: list[tuple[int, int, frozenset[str]]] = []
+        self.unsure: list[tuple[int, str]] = []  # a party speaks, but which one the text does not say
+        self.civil: list[int] = []  # reporting verbs whose subject is no party: residents, witnesses ...
 
     def side(self, actor_id: str) -> str:
         return self.actors[actor_id].side
@@ -215,13 +228,22 @@ class _Reading:
         return pos
 
     def as_place(self, m: _Mention) -> bool:
-        """"in Baku", "residents of Stepanakert": a metonym after a preposition is a place."""
-        return m.how == "metonym" and m.start > 0 and self.tokens[m.start - 1] in _PLACE_PREPOSITIONS
+        """"in Baku", "residents of Stepanakert", "officials of the Karabakh reconstruction programme":
+        a metonym after a preposition (and an article) is a place, not a subject."""
+        if m.how != "metonym" or m.start == 0:
+            return False
+        k = m.start - 1
+        if self.tokens[k] == "the" and k > 0:
+            k -= 1
+        return self.tokens[k] in _PLACE_PREPOSITIONS
 
     def subject_like(self, m: _Mention, pos: int) -> bool:
-        """A metonym ("Baku", "Armenia") speaks only as a subject: right before the verb."""
+        """A metonym ("Baku", "Armenia") speaks only as a subject: right before the verb. Nobody is
+        the subject of a relative clause's naming ("the town, which Azerbaijan calls Khankendi, ...")."""
         if m.how != "metonym":
             return True
+        if m.start > 0 and self.tokens[m.start - 1] in _RELATIVE:
+            return False
         if self.as_place(m):
             return False
         between = self.tokens[m.end : pos]
@@ -237,10 +259,79 @@ class _Reading:
                 break
             if m.start >= pos - window and self.same_sentence(m.start, pos) and self.subject_like(m, pos):
                 best = m
+        if best is not None and self.unknown_before(pos, best.end) is not None:
+            return None  # "... of the Armenian units, the ministry said": the subject is an office of no known side
         return best
+
+    def unknown_before(self, pos: int, after: int = 0) -> tuple[int, int, frozenset[str]] | None:
+        """An office of no known side right before the verb at `pos` ("..., the ministry said")."""
+        for office in self.unknown:
+            s, e = office[0], office[1]
+            if after <= s and pos - 3 <= e <= pos and self.same_sentence(e - 1, pos) and self.office_subject(s):
+                return office
+        return None
+
+    def unknown_after(self, pos: int) -> tuple[int, int, frozenset[str]] | None:
+        """An office of no known side right after the verb ending at `pos` ("..., said the ministry")."""
+        for office in self.unknown:
+            if pos <= office[0] <= pos + 2 and self.same_sentence(office[0], pos - 1):
+                return office
+        return None
+
+    def closing(self, pos: int) -> bool:
+        """Is the reporting verb at `pos` the sentence's closing attribution ("..., the Kremlin said
+        Thursday.", "..., said the ministry.")? Then the sentence before it is the source's content."""
+        tokens = self.tokens
+        if pos >= self.n or (tokens[pos] not in _INVERTIBLE and tokens[pos] not in ("say", "reports", "report")):
+            return False  # "..., while Baku denied targeting ..." is a second voice, not the source of the first
+        k = pos - 1
+        while k > pos - 9 and k >= 0 and self.same_sentence(k, pos) and tokens[k] not in (",", '"', ";", ":"):
+            if tokens[k] in _CONTRAST or tokens[k] == "and":
+                return False
+            k -= 1
+        if k < 0 or tokens[k] not in (",", '"') or not self.same_sentence(k, pos) or self.sentence_start(pos) == k:
+            return False
+        end = pos + 1
+        while end < self.n and self.same_sentence(end, pos) and tokens[end] not in SENTENCE_END:
+            if end - pos > 8 or tokens[end] in ("that", ",", ";", ":"):
+                return False
+            end += 1
+        return True
+
+    def opens_headline(self, m: _Mention) -> bool:
+        """Does the speaker open the headline ("Russia's MoD:", "The Karabakh ombudsman:")? Words
+        before it that are not names ("Погибли российские миротворцы:") make it the story, not the source."""
+        start = self.sentence_start(m.start)
+        covered = {p for x in self.mentions for p in range(x.start, x.end)} | set(self.side_at)
+        return all(self.tokens[p] in _SKIP_BETWEEN or p in covered for p in range(start, m.start))
+
+    def party_unsure(self, pos: int, cue: str, office: tuple[int, int, frozenset[str]] | None) -> bool:
+        """An office that can only be one of the parties speaks: a statement, with no speaker named."""
+        if office is None or not office[2] or not office[2] <= _PARTY_GENERICS:
+            return False
+        self.unsure.append((pos, f"{cue} — {self.label(office[:2])} (a party's; the text does not say which)"))
+        return True
+
+    def owned(self, pos: int) -> bool:
+        """Is the token before `pos` an actor's name or a side word ("UN experts", "Armenian officials")?"""
+        return pos > 0 and ((pos - 1) in self.side_at or any(m.end == pos for m in self.mentions))
+
+    def clause_ends(self, pos: int, within: int) -> bool:
+        """Does the clause end within `within` tokens of `pos` ("..., said a spokesman.")?"""
+        ahead = self.tokens[pos : pos + within]
+        return any(t in SENTENCE_END or t == "," for t in ahead) or pos + within > self.n
+
+    def office_subject(self, start: int) -> bool:
+        """"the ministry said" yes; "(upper house of parliament) ... said" no: after a preposition it is no subject."""
+        k = start - 1
+        if k > 0 and self.tokens[k] == "the":
+            k -= 1
+        return k < 0 or (self.tokens[k] not in _PLACE_PREPOSITIONS and self.tokens[k] != "(")
 
     def after(self, pos: int, window: int) -> _Mention | None:
         """The first possible speaker (not a metonym) from `pos` on: "..., said the Kremlin"."""
+        if self.unknown_after(pos) is not None:
+            return None
         for m in self.candidates:
             if m.start >= pos + window:
                 break
@@ -274,6 +365,8 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
     unqualified "the ministry" whose side the sentence or the feed gives."""
     tokens, n, side_at, sentence = r.tokens, r.n, r.side_at, r.sentence
     named_spans = [(m.start, m.end) for m in r.mentions if m.how == "name"]
+    qualified: dict[str, set[str]] = {}  # office → the sides a possessive, adjective or "of X" gave it
+    unresolved: list[tuple[int, int]] = []  # offices the text does not qualify where they stand
     for start, end in r.cues.get("official", ()):
         if tokens[start] == "side" and end < n and tokens[end] == "of":
             continue  # "the Armenian side of the border" is a place
@@ -284,6 +377,8 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
             if j in side_at:
                 found = (j, end, side_at[j])
                 break
+            if tokens[j] in (",", ";", ":"):
+                break  # "at the request of France, diplomats said": France is not the diplomats' side
             if tokens[j] not in _SKIP_BETWEEN:
                 steps += 1
             j -= 1
@@ -303,32 +398,96 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
                     if after_side in _ENDS_SIDE_PHRASE or after_side in PUNCT or (j + 1) in r.verb_starts:
                         found = (start, j + 1, side_at[j])
                     break
-        unqualified = start == 0 or tokens[start - 1] in ("the", ",") or "the" in tokens[max(0, start - 3) : start - 1]
-        if found is None and end < n and end in r.verb_starts and unqualified:
-            # "An Azerbaijani soldier was wounded ..., the ministry of defence reported": the ministry
-            # of the side the sentence is about (the nearest party side word before it)
-            for j in range(start - 1, -1, -1):
-                if sentence[j] != sentence[start]:
-                    break
-                if side_at.get(j) in _PARTY_GENERICS:
-                    found = (start, end, side_at[j])
-                    break
-        if found is None and feed_side and feed_kind in ("official", "state-media"):
-            # an unqualified "the defence ministry", in a side's own official or state outlet, is that side's
-            unqualified = start == 0 or tokens[start - 1] in ("the", ".", ":") or sentence[start - 1] != sentence[start]
-            generic = _SIDE_GENERIC.get(feed_side)
-            if generic and unqualified and end < n and (tokens[end] in (":", ",") or end in r.verb_starts):
-                found = (start, end, generic)
         if found is None:
+            unresolved.append((start, end))
             continue
         s, e, actor_id = found
+        qualified.setdefault(_office_key(tokens[start:end]), set()).add(actor_id)
         if not any(a < e and s < b for a, b in named_spans):
             r.mentions.append(_Mention(s, e, actor_id, "generic"))
+    for start, end in unresolved:
+        actor_id, maybe = _unqualified_office(r, start, end, qualified, feed_side, feed_kind)
+        if any(a < end and start < b for a, b in named_spans):
+            continue  # "Müdafiə Nazirliyi" is a name: the office is known
+        if actor_id is None:
+            r.unknown.append((start, end, maybe))  # someone speaks here, but whose office the text does not say
+        else:
+            r.mentions.append(_Mention(start, end, actor_id, "generic"))
     for start, end in r.cues.get("both", ()):  # "both sides accused each other": each party speaks
         r.mentions.append(_Mention(start, end, "armenia-government", "both"))
         r.mentions.append(_Mention(start, end, "azerbaijan-government", "both"))
     r.mentions.sort(key=lambda m: (m.start, -m.end))
     r.candidates = [m for m in r.mentions if r.actors[m.actor].type not in NON_SPEAKING]
+
+
+def _office_key(office: list[str]) -> str:
+    """"Karabakh's human rights defender" and a headline's bare "Ombudsman:" are one office."""
+    words_ = set(office)
+    for key, marks in _OFFICES:
+        if words_ & marks:
+            return key
+    return office[-1] if office else ""
+
+
+_OFFICES = (
+    ("ombudsman", frozenset({"ombudsman", "ombudsperson", "defender", "rights", "омбудсмен", "омбудсмена"})),
+    ("defence", frozenset({"defence", "defense", "mod", "минобороны"})),
+    ("foreign", frozenset({"foreign", "mfa", "мид", "ագն"})),
+    ("prosecutor", frozenset({"prosecutor", "prosecutors"})),
+)
+_OFFICE_KEYS = frozenset(key for key, _ in _OFFICES)
+
+
+def _unqualified_office(
+    r: _Reading, start: int, end: int, qualified: dict[str, set[str]], feed_side: str | None, feed_kind: str | None
+) -> tuple[str | None, frozenset[str]]:
+    """Whose is an office the text names bare ("Ombudsman: ...", "the ministry said")? In order:
+    the name it continues ("the Karabakh emergency services ministry"); the same office qualified
+    elsewhere in the item ("Karabakh's human rights defender"); a side's own official feed; a side's
+    state outlet, unless the sentence is about another party; else the one party the sentence names
+    ("An Azerbaijani soldier was wounded ..., the ministry said"), not counting places. Anything else is unsure, and
+    unsure is no speaker: returns (None, the sides it might be)."""
+    tokens, n, sentence = r.tokens, r.n, r.sentence
+    for m in r.mentions:
+        if m.end == start and m.how in ("name", "generic"):
+            return m.actor, frozenset()
+    key = _office_key(tokens[start:end])
+    if key in _OFFICE_KEYS:
+        sides = qualified.get(key, set())
+    elif start < r.title_end:  # a headline's bare "Ministry says" is the office the summary names
+        sides = set().union(*qualified.values()) if qualified else set()
+    else:
+        sides = set()  # "the government building" is not "Armenia's government"
+    if len(sides) == 1:
+        return next(iter(sides)), frozenset()
+    if sides:
+        return None, frozenset(sides)  # "Armenia's and Azerbaijan's foreign ministries ...; the ministry said"
+    # the parties the sentence names before the office ("... of the Armenian formations, the ministry said")
+    named = [j for j in range(r.sentence_start(start), start) if r.side_at.get(j) in _PARTY_GENERICS]
+    places = {m.end - 1 for m in r.mentions if r.as_place(m)}  # "in Nagorno-Karabakh" is where, not who
+    # "the ministry said", "Defence Minister Zakir Hasanov warned" (a name we do not know between)
+    verb = next((k for k in range(end, min(n, end + 3)) if k in r.verb_starts), None)
+    speaks = verb is not None and not any(t in PUNCT for t in tokens[end:verb])
+    generic = _SIDE_GENERIC.get(feed_side or "")
+    if generic and feed_kind in ("official", "state-media"):
+        # an unqualified "the defence ministry", in a side's own official or state outlet, is that side's
+        # ... unless a state outlet's sentence is about another party: "X units were destroyed, the ministry said"
+        bare = start == 0 or tokens[start - 1] in ("the", ".", ":", ",") or sentence[start - 1] != sentence[start]
+        if bare and end < n and (tokens[end] in (":", ",") or speaks):  # not "local officials said"
+            others = {r.side_at[j] for j in named if j not in places}
+            if feed_kind == "official" or others <= {generic}:
+                return generic, frozenset()
+            return None, frozenset(others | {generic})
+        if feed_side in PARTIES:
+            return None, frozenset()
+    unqualified = start == 0 or tokens[start - 1] in ("the", ",") or "the" in tokens[max(0, start - 3) : start - 1]
+    # who the sentence names as actors first; the places it happens in only when it names none
+    # who the sentence names as actors; the places it happens in say nothing of whose office it is
+    # ("... on Nagorno-Karabakh at the request of France, diplomats said")
+    about = {r.side_at[j] for j in named if j not in places}
+    if speaks and unqualified and len(about) == 1:
+        return next(iter(about)), frozenset()
+    return None, frozenset(about)
 
 
 def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> tuple[list[Speech], list[int], set[str]]:
@@ -351,14 +510,17 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             m.start == 0 and m.end == i and m.how != "metonym" for m in r.candidates)
         if tokens[i] == ":" or armenian_stop:
             m = r.before(i, 10)
-            if m is not None and m.how != "metonym":  # "Karabakh: thousands flee" is a topic, not a speaker
-                add(m, i, "colon attribution")
+            if m is not None and m.how != "metonym" and r.opens_headline(m):  # "Karabakh: thousands flee" is a
+                add(m, i, "colon attribution")  # topic; "Russian peacekeepers killed: ..." an event, not a speaker
             break
     # dash attribution at the end of a headline ("... - Kremlin", "... – Amnesty International")
     if r.title_end:
         for i in range(r.title_end - 1, max(r.title_end - 8, 0), -1):
             if tokens[i] == "-":
-                add(r.after(i + 1, 8), i, "dash attribution")
+                m = r.after(i + 1, 8)
+                # "... - Kremlin", not "— at the Security Council meeting"
+                if m is not None and all(t in PUNCT for t in tokens[m.end : r.title_end]):
+                    add(m, i, "dash attribution")
                 break
     verb_speech = False
     longest: dict[int, tuple[int, int, str]] = {}  # "called for" (an appeal), not "called" (a statement)
@@ -373,6 +535,8 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
         nxt = tokens[end] if end < n else "."
         if prev in _BE or (nxt in _PASSIVE_NEXT and tokens[end - 1] in _PASSIVE_VERBS) or nxt == "as":
             continue  # passive: "was reported by", "a man accused of" — not this subject speaking
+        if nxt == "to" and tokens[end - 1] in _ADD:
+            continue  # "deaths add to the strain": no reporting
         earlier = last_verb_end.get(r.sentence[start])
         if earlier is not None and not any(t in _CLAUSE_BREAK for t in tokens[earlier:start]):
             continue  # reported speech inside reported speech: "X said Y had denied ..." is X's
@@ -385,11 +549,20 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             add(r.subject(start), start, cue, appeal)  # "Azerbaijan ... what it called"
             continue
         if prev in _NOT_ACTORS and not any(x.end == start for x in r.mentions):
+            opener = tokens[r.sentence_start(start) :][:2]  # "Residents and local officials said"
+            if (prev in _CIVIL or _CIVIL.intersection(opener)) and not r.owned(start - 1):
+                r.civil.append(start)  # "..., residents say": the source is no party (not "UN experts")
             continue  # "his family said", "witnesses told": someone, not an actor
         m = None
         if prev in (",", '"') or prev in SENTENCE_END:
             if tokens[end - 1] in _INVERTIBLE:
                 m = r.after(end, 10)  # "..., said the Kremlin"
+                if m is None and (nxt in _DETERMINERS or nxt in _NOT_ACTORS) and r.clause_ends(end, 5):
+                    # "..., said a spokesman", "said witnesses": a subject we do not know, not the clause's actor
+                    if not r.party_unsure(start, cue, r.unknown_after(end)) and _CIVIL.intersection(
+                            tokens[end : end + 4]):
+                        r.civil.append(start)
+                    continue
             elif prev == ",":
                 m = r.subject(start)  # "Blinken calls Aliyev and Pashinyan, urges ...": the headline's subject
         elif prev in _SHARES_SUBJECT:
@@ -399,6 +572,9 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
         if m is None:
             m = r.before(start)
         if m is None:
+            office = r.unknown_after(end) if prev in (",", '"') else r.unknown_before(start)
+            if not r.party_unsure(start, cue, office) and _CIVIL.intersection(tokens[r.sentence_start(start) :][:2]):
+                r.civil.append(start)  # "Residents of Stepanakert, ..., reported explosions"
             continue
         add(m, start, cue, appeal)
         if kind == "deny":
@@ -457,7 +633,8 @@ def _diplomacy(r: _Reading, why: dict[str, list[str]], speaking: dict[str, None]
     taking_part = [m for m in r.mentions
                    if r.sentence[m.start] in sentences and r.actors[m.actor].type not in NON_SPEAKING
                    and r.actors[m.actor].type not in HUMANITARIAN_TYPES and m.how != "both"
-                   and (m.how != "metonym" or ((m.start in near or m.end - 1 in near) and not r.as_place(m)))]
+                   and (m.how != "metonym" or ((m.start in near or m.end - 1 in near) and not r.as_place(m)))
+                   and _takes_part(r, m, diplomacy)]
     taking_part += [_Mention(p, p + 1, a, "side") for p, a in r.side_at.items() if p in near]  # "Armenian and
     taking_part.sort(key=lambda m: m.start)  # Azerbaijani commissions"
     sides = {r.side(m.actor) for m in taking_part}
@@ -471,6 +648,19 @@ def _diplomacy(r: _Reading, why: dict[str, list[str]], speaking: dict[str, None]
     if len(sides & PARTIES) >= 2 and party_led and meetings and not all(r.hedged(s, 5) for s, _ in meetings):
         why["statements"].append(f"diplomacy between the parties: {r.label(meetings[0])}")
     return diplomacy
+
+
+def _takes_part(r: _Reading, m: _Mention, diplomacy: list[tuple[int, int]]) -> bool:
+    """Is the actor a party to the talks or the text, not the object of another clause? "... not a
+    party to the agreement ..., and said Russian peacekeepers bear responsibility": the peacekeepers
+    are what Armenia speaks about (a statement), not a third party at the table (a reaction)."""
+    for s, e in diplomacy:
+        if not r.same_sentence(s, m.start):
+            continue
+        lo, hi = (m.end, s) if m.end <= s else (e, m.start)
+        if hi - lo <= 10 and not any(lo <= v < hi for v in r.verb_starts if v != s):
+            return True
+    return False
 
 
 def _third_party_acts(r: _Reading, speech: list[Speech], why: dict[str, list[str]], speaking: dict[str, None]) -> None:
@@ -561,6 +751,7 @@ def classify(
     why: dict[str, list[str]] = {pane: [] for pane in PANES}
     speaking: dict[str, None] = {}  # actors who speak or act, in order
     _route_speech(r, speech, why, speaking)
+    why["statements"].extend(reason for _pos, reason in r.unsure)
     diplomacy = _diplomacy(r, why, speaking)
     _third_party_acts(r, speech, why, speaking)
     _events(r, governed, deniers, why, speaking)
@@ -582,10 +773,7 @@ def classify(
             why["humanitarian"].append("humanitarian feed")
         panes_found = [pane for pane in PANES if why[pane]]
 
-    speaker = None
-    if speech:  # the headline's speaker first
-        first = min(speech, key=lambda s: (s[0] >= r.title_end if r.title_end else False, s[0]))
-        speaker = r.actors[first[1]]
+    speaker = _speaker(r, speech)
     actor_ids = dict.fromkeys(m.actor for m in r.mentions if m.how != "metonym" or m.actor in speaking)
     actor_ids.update(speaking)
     return Classification(
@@ -596,6 +784,46 @@ def classify(
         actors=tuple(r.actors[a] for a in actor_ids),
         places=tuple(r.places),
     )
+
+
+def _speaker(r: _Reading, speech: list[Speech]) -> Actor | None:
+    """The item's speaker: the source of its first attribution, the headline's first. The brief
+    prints it as "<speaker> said", so when unsure it is None: the first source is no party
+    ("residents say") or a party the text does not name, two sides speak as one subject ("Ankara
+    and Yerevan agreed"), or, under a headline that names no speaker, two parties contradict each
+    other in the lead ("Baku says ...; Karabakh officials deny it": whose claim is the headline?).
+    What a colon or a closing attribution governs is the source's content, not another voice:
+    "Mirzoyan: the world must voice concern", "Aliyev apologised ..., the Kremlin said", "... - Kremlin"."""
+    voices: list[tuple[int, str | None, str]] = [(pos, actor_id, cue) for pos, actor_id, cue, _appeal in speech]
+    voices += [(pos, None, "") for pos in r.civil] + [(pos, None, "") for pos, _reason in r.unsure]
+    voices = [v for v in voices if v[0] < r.n]
+    if not voices:
+        return None
+    governed: set[int] = set()
+    for pos, _actor_id, cue in voices:
+        if cue == "colon attribution":  # the headline after the colon is what the speaker says
+            governed |= {p for p, _a, _c in voices if p > pos and r.same_sentence(p, pos)}
+        elif cue == "dash attribution" or r.closing(pos):  # "..., the Kremlin said." governs its sentence
+            governed |= {p for p, _a, _c in voices if p < pos and r.same_sentence(p, pos)}
+    voices = [v for v in voices if v[0] not in governed] or voices
+    first_pos, first, _cue = min(voices, key=lambda v: (v[0] >= r.title_end if r.title_end else False, v[0]))
+    if first is None:
+        return None
+    side = r.side(first)
+    for pos, actor_id, _cue in voices:
+        if pos == first_pos and (actor_id is None or r.side(actor_id) != side):
+            return None  # one verb, two sides: a joint statement has no single speaker
+        if not r.title_end or first_pos < r.title_end:
+            continue  # the headline's own speaker, or no headline: the text printed opens with its attribution
+        between = r.tokens[min(pos, first_pos) : max(pos, first_pos)]
+        if (actor_id is not None and side in PARTIES and r.side(actor_id) in PARTIES and r.side(actor_id) != side
+                and all(t == ";" for t in between if t in SENTENCE_END) and any(t in _CONTRAST for t in between)):
+            return None  # he said, she said: "Baku says ...; Karabakh officials deny it"
+    return r.actors[first]
+
+
+_CONTRAST = frozenset({";", "while", "whereas", "but", "however", "meanwhile", "mientras", "mentre", "tandis",
+                       "während", "terwijl", "а", "но", "тогда"})
 
 
 _SIDE_GENERIC = {
