@@ -266,7 +266,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     config = load_config(args.config) if args.config.exists() or args.config != Path(DEFAULT_CONFIG) else Config(())
     text, path = write_brief(
         args.db, config, day=args.date, since=args.since, until=args.until, tz=args.tz,
-        filter_text=args.filter, as_of=args.as_of, output=args.output,
+        filter_text=args.filter, as_of=args.as_of, output=args.output, force=args.force,
     )  # fmt: skip
     if path is None:
         sys.stdout.write(text)
@@ -479,6 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tz", help="IANA time zone, e.g. Asia/Yerevan (default: [brief] timezone, else this machine's)")
     p.add_argument("--filter", help="the dashboard's filter language, e.g. 'side:azerbaijan place:lachin'")
     p.add_argument("-o", "--output", type=Path, help="write to this file; recorded for 'since the previous brief'")
+    p.add_argument("--force", action="store_true", help="let -o replace an existing file that is not a brief")
     p.add_argument("--as-of", help="fix the 'generated' time, for reproducible output")
     p.set_defaults(func=cmd_brief)
 

@@ -136,11 +136,16 @@ def build_fixture(path: Path) -> Path:
             store.ingest(feeds[feed], [entry], now, [labels], "fixture")
             if now < PREVIOUS_BRIEF_AT:
                 seen_before_brief = brief_sql.max_item_id(store)
-        # the publisher edits a report: the brief shows the new text and says it was edited
-        edited = Entry("art-1", "Stepanakert and villages under intense shelling",
+        # the publisher edits a report: the brief shows the new text, says when it was edited and
+        # what it said before (the title, or the summary when only the summary changed)
+        edited = Entry("art-1", "Stepanakert shelled: at least 27 killed, officials say",
                        "The InfoCenter reports at least 27 killed, including children.", "https://artsakh.example/1",
                        at(5, 40))  # fmt: skip
         store.ingest(feeds["Artsakh InfoCenter"], [edited], at(10, 30))
+        edited = Entry("icrc-1", "ICRC: Lachin corridor closed to our convoys",
+                       "Medical evacuations are suspended; 12 patients wait in Stepanakert.", "https://icrc.example/1",
+                       at(8, 0))  # fmt: skip
+        store.ingest(feeds["ICRC"], [edited], at(10, 45))
         [starred] = [i.id for i in store.items() if i.title.startswith("Armenia's defence ministry denies")]
         store.set_flags([starred], starred=True)
         news = feeds["News.am"]
@@ -252,8 +257,12 @@ def test_structure_and_content(fixture_db):
     assert "· new ·" in events
     # the publisher's edit shows, and the previous brief's reader learns of it
     assert "- 09:40 · Stepanakert / Khankendi · edited 14:30 — De facto authorities" in body["Actor statements"]
-    assert "at least 27 killed" in body["Actor statements"] and "civilian casualties" not in text
-    assert "1 earlier item was edited by its publisher since; its line says when." in text
+    assert "“Stepanakert shelled: at least 27 killed, officials say” (was: “Stepanakert and villages under intense" \
+        " shelling”) — The InfoCenter reports at least 27 killed" in body["Actor statements"]
+    assert "civilian casualties" not in text  # the title's change is the one shown
+    assert "“ICRC: Lachin corridor closed to our convoys” — Medical evacuations are suspended; 12 patients wait in" \
+        " Stepanakert. (was: Medical evacuations are suspended.)" in body["Humanitarian access"]
+    assert "2 earlier items were edited by their publishers since; their lines say when." in text
 
 
 def test_empty_sections_say_so_in_one_line(tmp_path):
@@ -277,9 +286,29 @@ def test_write_brief_to_file_records_it_and_is_deterministic(tmp_path):
         record = brief_sql.previous_brief(store, before=AS_OF + timedelta(seconds=1))
         assert record.generated_at == AS_OF and record.path == str(out) and record.items == 12
         assert record.max_item_id == store.count_items()
-    later, _ = write_brief(db, CONFIG, day="2023-09-19", as_of="2023-09-20T01:00")
-    assert "Nothing here arrived since then." in later
+    next_day, _ = write_brief(db, CONFIG, day="2023-09-20", as_of="2023-09-20T01:00")
+    assert "The previous brief was written 20 Sep 2023 00:00 (Asia/Yerevan)." in next_day
     assert not [p for p in out.parent.iterdir() if p.name != "brief.md"]  # no temporary file left
+
+
+def test_writing_the_same_brief_again_keeps_since_the_previous_brief(tmp_path):
+    """Pressing `b` twice, or `-o` again the same day, rewrites the same brief: it still says what
+    arrived since the last brief of another window (the desk's previous brief), not "nothing"."""
+    db = build_fixture(tmp_path / "f.db")
+    out = tmp_path / "brief-2023-09-19.md"
+    first, _ = write_brief(db, CONFIG, day="2023-09-19", as_of="2023-09-20T00:00", output=out)
+    since = sections(first)["Since the previous brief"]
+    assert "written 19 Sep 2023 12:30" in since and "5 of the 12 items here arrived since then" in since
+    for as_of, output in [("2023-09-20T00:05", out), ("2023-09-20T00:10", tmp_path / "copy.md"),
+                          ("2023-09-20T00:15", None)]:  # fmt: skip
+        again, _ = write_brief(db, CONFIG, day="2023-09-19", as_of=as_of, output=output)
+        assert sections(again)["Since the previous brief"] == since, (as_of, output)
+    # a brief of another window compares with the last rewrite of this one: what the desk last got
+    window, _ = write_brief(db, CONFIG, since="2023-09-19T12:00", until="2023-09-20T00:00", as_of="2023-09-20T00:20")
+    assert "The previous brief was written 20 Sep 2023 00:10 (Asia/Yerevan). Nothing here arrived since then." in window
+    # the same window with another filter is another brief
+    filtered, _ = write_brief(db, CONFIG, day="2023-09-19", as_of="2023-09-20T00:20", filter_text="side:armenia")
+    assert "The previous brief was written 20 Sep 2023 00:10" in filtered
 
 
 def test_stdout_brief_is_not_recorded(tmp_path):
@@ -302,6 +331,39 @@ def test_window_forms():
                 dict(since="2023-09-20", until="2023-09-19")]:  # fmt: skip
         with pytest.raises(BriefingError):
             resolve_window(tz=YEREVAN, tz_name="x", now=now, **bad)
+
+
+def test_a_time_only_until_is_on_the_day_of_since():
+    now = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # years later: "18:00" must not mean today
+    span = resolve_window(since="2023-09-19T06:00", until="18:00", tz=YEREVAN, tz_name="x", now=now)
+    assert (span.start, span.end) == (at(2), at(14))
+    late = resolve_window(since="2023-09-19T06:00", until="23:59", tz=YEREVAN, tz_name="x", now=now)
+    assert late.end == at(19, 59)
+    for until in ("06:00", "05:30"):
+        with pytest.raises(BriefingError, match=r"--until .* is not after --since") as err:
+            resolve_window(since="2023-09-19T06:00", until=until, tz=YEREVAN, tz_name="x", now=now)
+        assert "\n" not in str(err.value)
+    alone = resolve_window(until="18:00", tz=YEREVAN, tz_name="x", now=now)  # no --since: today, as before
+    assert alone.end == datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("args", [
+    dict(day="9999-12-31"), dict(day="0001-01-01"), dict(since="0001-01-01"), dict(until="0001-01-01T03:00"),
+    dict(since="99999999h"), dict(since="2023-09-19T06:00", until="9999-12-31T23:59", tz=ZoneInfo("Etc/GMT+12")),
+])  # fmt: skip
+def test_dates_out_of_range_are_a_user_error(args):
+    now = datetime(2023, 9, 19, 20, 30, tzinfo=UTC)
+    args.setdefault("tz", YEREVAN)
+    with pytest.raises(BriefingError, match="out of range") as err:
+        resolve_window(tz_name="x", now=now, **args)
+    assert "\n" not in str(err.value)
+
+
+def test_the_last_and_first_days_that_fit_are_briefed(tmp_path):
+    db = build_fixture(tmp_path / "f.db")
+    for day in ("9999-12-30", "0001-01-02"):
+        text, _ = write_brief(db, CONFIG, day=day, as_of=AS_OF)
+        assert text.startswith("# Brief: ") and "Coverage: 0 items" in text
 
 
 def test_missing_database_is_a_user_error(tmp_path):
@@ -353,15 +415,47 @@ def test_a_story_is_cited_once_with_all_its_sources_and_claims_stay_with_their_p
     body = sections(text)
     [key] = [line for line in body["Key developments"].splitlines() if line.startswith("- ")]
     assert key.count("[APA]") == key.count("[Newsam]") == key.count("[Reuters]") == 1
-    # only APA vouches for what Azerbaijan's MoD said; the others covered the same story
-    assert "Ministry of Defence of Azerbaijan said, according to [APA][1] (Azerbaijan): “MoD: Armenian" in key
-    assert key.endswith("” Also covered by [Newsam][2] (Armenia) and [Reuters][3] (international).")
+    # equally carried reports: the newest heads the story; the others covered the same story
+    assert key == ("- 13:20 — According to [Reuters][1] (international): “Shelling reported near Aghdam”"
+                   " Also covered by [APA][2] (Azerbaijan) and [Newsam][3] (Armenia).")  # fmt: skip
     az, am = body["Actor statements"].split("### Armenia")
     assert "shelled Aghdam" in az and "denies" not in az
-    assert "- 13:10 · see also Azerbaijan — Ministry of Defence of Armenia said, according to [Newsam][2]" in am
-    assert "- 13:00 · see also Armenia — Ministry of Defence of Azerbaijan said" in az
+    # only APA vouches for what Azerbaijan's MoD said
+    assert "- 13:10 · see also Azerbaijan — Ministry of Defence of Armenia said, according to [Newsam][3]" in am
+    assert "- 13:00 · see also Armenia — Ministry of Defence of Azerbaijan said, according to [APA][2]" in az
     assert "Reuters" not in body["Actor statements"]
     assert "Coverage: 3 items in 1 story from 3 sources (Azerbaijan 1, Armenia 1, international 1)." in text
+
+
+def test_a_story_is_headlined_by_its_most_widely_carried_report():
+    """The ceasefire carried by 11 sources heads its story, not the first hint of it; ties → the newest."""
+    from briefing.brief import group_stories
+    from briefing.brief.model import BriefData, Window
+    from briefing.store import StoredItem
+    from briefing.store.briefs import Carrier
+
+    def stored(n, hour, title):
+        return StoredItem(
+            id=n, title=title, summary="", link=f"https://wire.example/{n}", published=at(hour),
+            date_estimated=False, first_seen=at(hour), language=None, author=None, feed_id=n, feed_name=f"F{n}",
+            side="international", kind=None, read=False, starred=False, panes=("events",), story_id=9,
+        )  # fmt: skip
+
+    items = [stored(1, 6, "Contacts with the peacekeepers"), stored(2, 7, "Talks on a ceasefire"),
+             stored(3, 9, "Ceasefire agreed"), stored(4, 10, "Ceasefire holds, officials say")]  # fmt: skip
+    feeds = {1: ["A"], 2: ["B", "C", "D"], 3: ["E", "F", "G"], 4: ["H", "I"]}
+    carriers = {i.id: [Carrier(f, "international", None, i.first_seen) for f in feeds[i.id]] for i in items}
+    [story] = group_stories(items, carriers)
+    assert story.headline.item.id == 3 and story.lead.item.id == 1  # lead: who reported first
+    window = Window(at(20, day=18), at(20), YEREVAN, "Asia/Yerevan", DAY)
+    body = sections(render_brief(BriefData(window=window, generated_at=AS_OF, stories=(story,))))
+    for section in ("Key developments", "Latest events"):
+        [line] = [line for line in body[section].splitlines() if line.startswith("- ")]
+        # the headline's own carriers are named first
+        assert line.startswith("- 13:00 — According to [E][1] (international), [F][1] (international), [G][1]")
+        assert "“Ceasefire agreed”" in line and "Contacts" not in line and "Talks" not in line
+        for feed in "ABCDEFGHI":
+            assert line.count(f"[{feed}]") == 1, (feed, line)
 
 
 def test_reactions_are_grouped_by_the_third_party_not_a_party_speaker():

@@ -177,3 +177,21 @@ def test_fixture_brief_is_safe(tmp_path):
     for line in text.splitlines():
         assert line == "" or line.startswith(("#", "- ", "[", "Generated", "Coverage", "Feeds", "Watched",
                                               "What each", "The previous", "No ")), line
+
+
+def test_what_an_edited_report_said_before_is_escaped_like_all_feed_text():
+    stories = []
+    for n, (title, link) in enumerate(PAYLOADS, 1):
+        it = item(n, f"Toll rises {n}", link, summary=f"Now {n} dead")
+        was = dict(was_title=title) if n % 2 else dict(was_summary=title)
+        stories.append(Story((Report(it, (Source(it.feed_name, it.side, it.kind, link),), edited=T, **was),)))
+    window = Window(T.replace(hour=0), T.replace(hour=23), ZoneInfo("Asia/Yerevan"), "Asia/Yerevan")
+    text = render_brief(BriefData(window=window, generated_at=T, stories=tuple(stories)))
+    tokens = check_safe(text, {normalized(link) for _t, link in PAYLOADS if link.startswith("https://")})
+    events = [inline_text(t) for t in tokens if t.type == "inline" and "Toll rises" in t.content][-len(PAYLOADS):]
+    for n, ((title, _link), line) in enumerate(zip(PAYLOADS, events, strict=True), 1):
+        assert "edited 19 Sep 2023 13:00 — According to Feed <b>[x]</b>" in line
+        if n % 2:
+            assert f"“Toll rises {n}” (was: “{one_line(title)}”) — Now {n} dead" in line, line
+        else:
+            assert f"“Toll rises {n}” — Now {n} dead (was: {one_line(title)})" in line, line

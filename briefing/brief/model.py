@@ -7,7 +7,7 @@ seen in several feeds).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from functools import cached_property
@@ -44,6 +44,19 @@ class Report:
     sources: tuple[Source, ...]
     new: bool = False  # arrived after the previous brief was written
     edited: datetime | None = None  # the publisher changed the title or summary (last time)
+    # What the publisher's text said before, so the desk sees what changed (a casualty figure):
+    # the earlier title when the title changed, else the earlier summary; None when not edited.
+    was_title: str | None = None
+    was_summary: str | None = None
+
+
+def headline(reports: Sequence[Report]) -> Report:
+    """The report that heads a line: the most widely carried (most feeds), ties → the newest.
+
+    A story's first report is often a hint ("in contact with the peacekeepers"); the report
+    most outlets carried is the news itself (the ceasefire, 11 sources).
+    """
+    return max(reports, key=lambda r: (len(r.sources), r.item.published, r.item.id))
 
 
 @dataclass(frozen=True)
@@ -54,7 +67,12 @@ class Story:
 
     @property
     def lead(self) -> Report:
+        """The first report: who reported it first (and when the story began)."""
         return self.reports[0]
+
+    @cached_property
+    def headline(self) -> Report:
+        return headline(self.reports)
 
     @cached_property
     def starred(self) -> bool:

@@ -17,10 +17,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from ..store import StoredItem
 from ..text import fold, one_line, truncate
 from . import markdown as md
-from .model import PARTIES, SIDE_NAMES, SIDE_ORDER, BriefData, Report, Source, Story
+from .model import PARTIES, SIDE_NAMES, SIDE_ORDER, BriefData, Report, Source, Story, headline
 
 KEY_MIN, KEY_MAX = 5, 8
 SUMMARY_CHARS = 220
@@ -168,7 +167,7 @@ class _Renderer:
                 continue
             title = SIDE_NAMES[party] if party else "Speaker not identified"
             self._para(f"### {title}")
-            entries.sort(key=lambda e: (e[1][0].item.published, e[1][0].item.id))
+            entries.sort(key=lambda e: _when(headline(e[1])))
             lines = [self._line(Story(reports), reports, note=see_also(story, party)) for story, reports in entries]
             self._para(*(lines or [f"No statements from {title} in this window."]))
 
@@ -188,7 +187,7 @@ class _Renderer:
         order = sorted(groups, key=lambda a: (a == "", -len(groups[a]), fold(name(a)), a))
         for actor_id in order:
             self._para(f"### {md.heading(name(actor_id))}")
-            entries = sorted(groups[actor_id], key=lambda rs: (rs[0].item.published, rs[0].item.id))
+            entries = sorted(groups[actor_id], key=lambda rs: _when(headline(rs)))
             self._para(*(self._line(Story(rs), rs) for rs in entries))
 
     def _coverage(self) -> None:
@@ -264,8 +263,12 @@ class _Renderer:
     def _line(
         self, story: Story, reports: tuple[Report, ...], *, starred_mark: bool = False, note: str = ""
     ) -> str:
-        """`- 09:14 · new · Aghdam — <who says so>: “title” — summary; also covered by …`"""
-        lead = reports[0]
+        """`- 09:14 · new · Aghdam — <who says so>: “title” — summary; also covered by …`
+
+        The line's report (its time, text and speaker) is the headline of `reports`: the most
+        widely carried; every source of the story is still cited, once.
+        """
+        lead = headline(reports)
         item = lead.item
         head = [("≈" if item.date_estimated else "") + self._clock(item.published)]
         if starred_mark and story.starred:
@@ -281,26 +284,37 @@ class _Renderer:
         if note:
             head.append(note)
         speaker = item.speaker
-        vouching = [r for r in story.reports if r.item.speaker == speaker]
-        vouch_sources = _unique(s for r in vouching for s in r.sources)
+        vouching = [lead, *(r for r in story.reports if r.item.speaker == speaker and r is not lead)]
+        vouch_sources = _unique(s for r in vouching for s in r.sources)  # the headline's own sources first
         others = [s for s in story.sources if s not in vouch_sources]
         cites = _and([self._cite(s) for s in vouch_sources])
         who = f"{md.text(self._actor(speaker))} said, according to {cites}" if speaker else f"According to {cites}"
-        line = f"- {' · '.join(head)} — {who}: {self._said(item)}"
+        line = f"- {' · '.join(head)} — {who}: {self._said(lead)}"
         if others:
             also = _and([self._cite(s) for s in others])
             ends_sentence = line.endswith((".", "!", "?", "…", "”"))
             line += f" Also covered by {also}." if ends_sentence else f"; also covered by {also}"
         return line
 
-    def _said(self, item: StoredItem) -> str:
-        """“title” — summary, escaped; once per item although a story shows in several sections."""
+    def _said(self, report: Report) -> str:
+        """“title” — summary, escaped; once per item although a story shows in several sections.
+
+        An edited report says what changed right after the changed text: “title” (was: “earlier
+        title”) — summary, or “title” — summary (was: earlier summary).
+        """
+        item = report.item
         found = self._texts.get(item.id)
         if found is None:
             found = f"“{md.text(truncate(one_line(item.title), TITLE_CHARS))}”"
+            if report.was_title is not None:
+                found += f" (was: “{md.text(truncate(one_line(report.was_title), TITLE_CHARS))}”)"
             summary = _summary(item.title, item.summary)
             if summary:
                 found += f" — {md.text(summary)}"
+            if report.was_title is None and report.was_summary is not None:
+                before = _summary(item.title, report.was_summary)
+                if before and before != summary:  # a summary added where there was none shows as is
+                    found += f" (was: {md.text(before)})" if summary else f" (summary was: {md.text(before)})"
             self._texts[item.id] = found
         return found
 
@@ -339,8 +353,13 @@ class _Renderer:
 
 
 def _by_time(stories: Iterable[Story], pane: str) -> list[Story]:
+    """A pane's stories in the order of the times their lines show (their headlines')."""
     chosen = [s for s in stories if s.in_pane(pane)]
-    return sorted(chosen, key=lambda s: (s.in_pane(pane)[0].item.published, s.in_pane(pane)[0].item.id))
+    return sorted(chosen, key=lambda s: _when(headline(s.in_pane(pane))))
+
+
+def _when(report: Report) -> tuple[datetime, int]:
+    return (report.item.published, report.item.id)
 
 
 def _split(reports: tuple[Report, ...], key: Callable[[Report], str]) -> dict[str, tuple[Report, ...]]:

@@ -85,15 +85,18 @@ def carriers_for(store: Store, item_ids: Sequence[int]) -> dict[int, list[Carrie
     return found
 
 
-def last_edits(store: Store, item_ids: Sequence[int]) -> dict[int, datetime]:
-    """When each of these items was last edited by its publisher (only items that were)."""
-    found: dict[int, datetime] = {}
+def edit_history(store: Store, item_ids: Sequence[int]) -> dict[int, list[tuple[datetime, str, str]]]:
+    """The earlier versions of those of these items their publishers edited: (replaced at, old
+    title, old summary), oldest first — so the brief can say when and what changed."""
+    found: dict[int, list[tuple[datetime, str, str]]] = {}
     for chunk in _chunks(sorted(set(item_ids)), 500):
         marks = ",".join("?" * len(chunk))
-        for item_id, changed in store._query(
-            f"SELECT item_id, max(changed_at) FROM item_history WHERE item_id IN ({marks}) GROUP BY item_id", chunk
+        for item_id, changed, title, summary in store._query(
+            f"SELECT item_id, changed_at, title, summary FROM item_history WHERE item_id IN ({marks})"
+            " ORDER BY item_id, id",
+            chunk,
         ):
-            found[item_id] = from_iso(changed)
+            found.setdefault(item_id, []).append((from_iso(changed), title, summary))
     return found
 
 
@@ -129,17 +132,28 @@ def max_item_id(store: Store) -> int:
     return store._query("SELECT coalesce(max(id), 0) FROM items")[0][0]
 
 
-def previous_brief(store: Store, before: datetime) -> BriefRecord | None:
-    """The last brief generated strictly before `before`.
+def previous_brief(
+    store: Store,
+    before: datetime,
+    *,
+    other_than: tuple[datetime, datetime, str | None] | None = None,
+) -> BriefRecord | None:
+    """The last brief generated strictly before `before` — of another brief than `other_than`
+    (window start, window end, filter), when given.
 
     Strictly: a brief rewritten with the same --as-of does not see its own earlier record,
-    so the same database and arguments give the same bytes.
+    so the same database and arguments give the same bytes. Another brief: writing the same
+    window with the same filter again (`b` twice) is the same brief rewritten, not a new one,
+    so it still compares with the brief before it (see briefing.brief).
     """
-    rows = store._query(
-        "SELECT id, generated_at, window_start, window_end, tz, filter, items, max_item_id, path"
-        " FROM briefs WHERE generated_at < ? ORDER BY generated_at DESC, id DESC LIMIT 1",
-        (iso(before),),
-    )
+    sql = "SELECT id, generated_at, window_start, window_end, tz, filter, items, max_item_id, path FROM briefs"
+    sql += " WHERE generated_at < ?"
+    params: list[object] = [iso(before)]
+    if other_than is not None:
+        start, end, filter_text = other_than
+        sql += " AND NOT (window_start = ? AND window_end = ? AND coalesce(filter, '') = ?)"
+        params += [iso(start), iso(end), filter_text or ""]
+    rows = store._query(sql + " ORDER BY generated_at DESC, id DESC LIMIT 1", params)
     if not rows:
         return None
     r = rows[0]
