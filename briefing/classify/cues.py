@@ -48,7 +48,8 @@ repl|y|ied|ies, comment|s|ed, acknowledge|s|d, admit|s|ted, warn|s|ed, threaten|
 blame|s|d, blaming, reject|s|ed, dismiss|es|ed, condemn|s|ed, denounce|s|d
 criticis|e|ed|es, criticiz|e|ed|es, slam|s|med, protest|ed against, deplore|s|d, decr|y|ies|ied
 hail|s|ed, condemning, denouncing, criticising, criticizing, deploring
-voice|s|d concern, express|es|ed concern, express|es|ed regret, express|es|ed support, expresse|d alarm
+voice|s|d concern, voice|s|d support, express|es|ed concern, express|es|ed regret, express|es|ed support
+expresse|d alarm
 supports, supported, endorse|s|d, recogni|se|sed|ses|ze|zed|zes, promise|s|d, pledge|s|d, vow|s|ed
 propose|s|d, offers, offered, suggest|s|ed, hope|s|d, believe|s, consider|s, tweet|s|ed, post|ed on, wrote, write|s
 vowed, describe|s|d, unveil|s|ed, summon|s|ed, called, decree|d, signed a decree, voted to, vote|s to

@@ -799,25 +799,34 @@ def _speaker(r: _Reading, speech: list[Speech]) -> Actor | None:
     voices = [v for v in voices if v[0] < r.n]
     if not voices:
         return None
-    governed: set[int] = set()
-    for pos, _actor_id, cue in voices:
-        if cue == "colon attribution":  # the headline after the colon is what the speaker says
-            governed |= {p for p, _a, _c in voices if p > pos and r.same_sentence(p, pos)}
-        elif cue == "dash attribution" or r.closing(pos):  # "..., the Kremlin said." governs its sentence
-            governed |= {p for p, _a, _c in voices if p < pos and r.same_sentence(p, pos)}
-    voices = [v for v in voices if v[0] not in governed] or voices
+    heads = [pos for pos, _a, cue in voices if cue == "colon attribution"]  # the headline after the colon
+    tails = [pos for pos, _a, cue in voices if cue == "dash attribution" or r.closing(pos)]  # "..., X said."
+
+    def governed(p: int) -> bool:
+        """Is `p` inside what a colon or closing attribution reports (the source's content)?"""
+        return (any(p > h and r.same_sentence(p, h) for h in heads)
+                or any(p < t and r.same_sentence(p, t) for t in tails))
+
+    voices = [v for v in voices if not governed(v[0])] or voices
     first_pos, first, _cue = min(voices, key=lambda v: (v[0] >= r.title_end if r.title_end else False, v[0]))
     if first is None:
         return None
+    if any(pos == first_pos and actor_id != first for pos, actor_id, _cue in voices):
+        return None  # one verb, two subjects ("Ankara and Yerevan agreed"): a joint statement has no single speaker
+    if not r.title_end or first_pos < r.title_end:
+        return r.actors[first]  # the headline's own speaker, or no headline: the text opens with its attribution
     side = r.side(first)
-    for pos, actor_id, _cue in voices:
-        if pos == first_pos and (actor_id is None or r.side(actor_id) != side):
-            return None  # one verb, two sides: a joint statement has no single speaker
-        if not r.title_end or first_pos < r.title_end:
-            continue  # the headline's own speaker, or no headline: the text printed opens with its attribution
+    # the lead's other voices, and the actors opening its contrasting clauses ("Baku speaks of ...;
+    # Karabakh's representatives want ...": whose is the headline?)
+    others = [(pos, actor_id) for pos, actor_id, _cue in voices if actor_id is not None]
+    for m in r.candidates:
+        k = m.start - 1 - (m.start > 0 and r.tokens[m.start - 1] == "the")
+        if (k < 0 or r.tokens[k] in _CONTRAST or r.tokens[k] in SENTENCE_END) and not governed(m.start):
+            others.append((m.start, m.actor))
+    for pos, actor_id in others:
         between = r.tokens[min(pos, first_pos) : max(pos, first_pos)]
-        if (actor_id is not None and side in PARTIES and r.side(actor_id) in PARTIES and r.side(actor_id) != side
-                and all(t == ";" for t in between if t in SENTENCE_END) and any(t in _CONTRAST for t in between)):
+        if (r.side(actor_id) != side and all(t == ";" for t in between if t in SENTENCE_END)
+                and any(t in _CONTRAST for t in between)):
             return None  # he said, she said: "Baku says ...; Karabakh officials deny it"
     return r.actors[first]
 
