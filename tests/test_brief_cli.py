@@ -107,7 +107,8 @@ def test_output_never_replaces_the_database_the_config_or_a_file_that_is_not_a_b
     before = {p: p.read_bytes() for p in (db, config, notes)}
     base = ["brief", "--db", str(db), "--config", str(config), "--date", "2023-09-19", "--as-of", "2023-09-20"]
     for target, message in [
-        (db, "is the database"), (tmp_path / "x.db-wal", "is the database"), (tmp_path / "x.db-shm", "is the database"),
+        (db, "is the database"), (tmp_path / "x.db-wal", "is part of the database"),
+        (tmp_path / "x.db-shm", "is part of the database"),
         (tmp_path / "link.md", "is the database"), (tmp_path / "." / "x.db", "is the database"),
         (config, "is the config file"), (notes, "does not look like a brief"),
         (tmp_path / "hardlink.md", "does not look like a brief"),

@@ -94,12 +94,15 @@ def check_output(path: Path, *, db_path: Path, config_path: str | Path | None, f
     `force`. An empty file has nothing to lose. The brief replaces a file by a rename, so a
     hard link to the old file keeps the old content."""
     db = Path(db_path)
-    protected = [(db.with_name(db.name + suffix), "the database") for suffix in ("", "-wal", "-shm", "-journal")]
+    protected = [(db, "the database"), *((db.with_name(db.name + s), f"part of the database {db}")
+                                         for s in ("-wal", "-shm", "-journal"))]  # fmt: skip
     if config_path is not None:
         protected.append((Path(config_path), "the config file"))
     for other, what in protected:
         if _same_path(path, other):
-            raise BriefingError(f"{path}: is {what} ({other}) — write the brief to another file, e.g. -o brief.md")
+            if str(other) != str(path) and not what.startswith("part"):
+                what += f" {other}"
+            raise BriefingError(f"{path}: is {what} — write the brief to another file, e.g. -o brief.md")
     if not os.path.lexists(path):
         return
     if path.is_dir():
