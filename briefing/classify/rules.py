@@ -312,6 +312,11 @@ class _Reading:
         self.unsure.append((pos, f"{cue} — {self.label(office[:2])} (a party's; the text does not say which)"))
         return True
 
+    def acts_between(self, a: int, b: int) -> bool:
+        """Is there an act or a reporting verb between `a` and `b` ("peacekeepers killed:")?"""
+        return any(a <= s < b for kind in ("event1", "event2") for s, _e in self.cues.get(kind, ())) or any(
+            a <= v < b for v in self.verb_starts)
+
     def owned(self, pos: int) -> bool:
         """Is the token before `pos` an actor's name or a side word ("UN experts", "Armenian officials")?"""
         return pos > 0 and ((pos - 1) in self.side_at or any(m.end == pos for m in self.mentions))
@@ -499,7 +504,9 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
     deniers: set[str] = set()
 
     def add(m: _Mention | None, pos: int, cue: str, appeal: bool = False) -> None:
-        if m is not None:
+        if m is not None and m.how == "both":  # "both sides accused each other": each party speaks
+            speech.extend((pos, x.actor, cue, appeal) for x in r.candidates if x.how == "both" and x.start == m.start)
+        elif m is not None:
             speech.append((pos, m.actor, cue, appeal))
 
     # colon attribution in the headline (or the summary's start when there is no title)
@@ -510,8 +517,9 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             m.start == 0 and m.end == i and m.how != "metonym" for m in r.candidates)
         if tokens[i] == ":" or armenian_stop:
             m = r.before(i, 10)
-            if m is not None and m.how != "metonym" and r.opens_headline(m):  # "Karabakh: thousands flee" is a
-                add(m, i, "colon attribution")  # topic; "Russian peacekeepers killed: ..." an event, not a speaker
+            # "Karabakh: thousands flee" is a topic; "Russian peacekeepers killed: ..." an event, not a speaker
+            if m is not None and m.how != "metonym" and r.opens_headline(m) and not r.acts_between(m.end, i):
+                add(m, i, "colon attribution")
             break
     # dash attribution at the end of a headline ("... - Kremlin", "... – Amnesty International")
     if r.title_end:
