@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -354,6 +355,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console = _console()
     with DemoServer(initial_hours=args.start_hours, speed=args.speed) as server:
         config = server.config(interval=10)
+        # briefs written with `b` go beside the demo database, never into the current folder
+        config = replace(config, brief=replace(config.brief, directory=str(db.parent / "briefing-demo-briefs")))
         console.print(f"demo feeds on {server.base_url}, database {db}", markup=False)
         run_poll(db, config, console=console)
         with Store(db) as store:

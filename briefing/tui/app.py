@@ -10,10 +10,11 @@ from datetime import UTC, datetime, tzinfo
 from functools import partial
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.markup import escape
 from textual.screen import Screen
+from textual.widgets import Input
 
 from ..models import Config
 from ..store import StoredItem
@@ -61,6 +62,17 @@ class BriefingApp(App[None]):
         self.saved: list[tuple[str, str]] = []
         self._flags: dict[int, tuple[bool, bool]] = {}
         self.last_poll_error: str | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A printable key reaches the app while a text field has focus only when it was routed
+        before focus moved there: a burst typed right after "/" (a fast typist, a laggy ssh
+        link). It belongs to the field — "/rumour" must filter, not toggle read flags and mark
+        the whole pane read."""
+        focused = self.focused
+        if isinstance(focused, Input) and event.is_printable and event.character:
+            event.prevent_default()  # App._on_key would look the key up as a binding
+            event.stop()
+            focused.post_message(events.Key(event.key, event.character))
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
@@ -146,11 +158,13 @@ class BriefingApp(App[None]):
     def can_poll(self) -> bool:
         return bool(self.config and self.config.feeds)
 
-    def poll_now(self) -> None:
+    def poll_now(self, *, force: bool = False) -> None:
+        """Poll the due feeds; with `force` (the `p` key) every feed, due or not — conditional
+        GET keeps that polite, and a journalist who asks for news expects a fetch."""
         if self.can_poll and not self.polling:
             self.polling = True
             self._status_changed()
-            self._poll()
+            self._poll(force)
 
     def _status_changed(self) -> None:
         main = self.main
@@ -161,13 +175,13 @@ class BriefingApp(App[None]):
             screen.bindings_changed()
 
     @work(thread=True, group="poll", exit_on_error=False)
-    def _poll(self) -> None:
+    def _poll(self, force: bool = False) -> None:
         from ..poller import poll
 
         error = None
         summary = None
         try:
-            summary = asyncio.run(poll(self.db_path, self.config))
+            summary = asyncio.run(poll(self.db_path, self.config, force=force))
         except Exception as exc:  # shown to the user; the dashboard keeps going
             error = f"poll failed: {exc}"
         self.call_from_thread(self._poll_done, summary, error)
@@ -176,8 +190,9 @@ class BriefingApp(App[None]):
         self.polling = False
         if error:
             self.notify(error, severity="error", markup=False)
-        elif summary is not None and summary.results:
-            self.notify(f"{summary.new_items} new items from {len(summary.results)} feeds", timeout=3, markup=False)
+        elif summary is not None and summary.new_items:  # a poll that brought nothing stays quiet
+            new = summary.new_items
+            self.notify(f"{new} new item{'s' if new != 1 else ''}", timeout=3, markup=False)
         self._status_changed()
         main = self.main
         if main is not None:
@@ -194,18 +209,20 @@ class BriefingApp(App[None]):
     @work(thread=True, group="brief", exit_on_error=False)
     def write_brief(self) -> None:
         write = data.brief_writer()
-        if write is None or self.config is None:
+        if write is None:
             return
+        config = self.config or Config(())  # no feeds.toml: a brief needs no feeds, only the defaults
         now = self.now()
         day = now.astimezone(self.tz).date()
         path_for = data.brief_path()
-        output = path_for(self.config, day) if path_for else Path(self.config.brief.directory) / f"brief-{day}.md"
+        output = path_for(config, day) if path_for else Path(config.brief.directory) / f"brief-{day}.md"
         try:
-            _, path = write(self.db_path, self.config, day=day, tz=self.tz, as_of=now, output=output)
+            _, path = write(self.db_path, config, day=day, tz=self.tz, as_of=now, output=output)
         except Exception as exc:  # a BriefingError or worse: say it, keep going
             self.call_from_thread(self.notify, f"brief not written: {exc}", severity="error", markup=False)
             return
-        self.call_from_thread(self.notify, f"brief written to {path}", timeout=8, markup=False)
+        shown = path.resolve() if path is not None else output
+        self.call_from_thread(self.notify, f"brief written to {shown}", timeout=8, markup=False)
 
     # ------------------------------------------------------------------ palette
 

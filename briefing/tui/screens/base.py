@@ -108,7 +108,7 @@ class BaseScreen(Screen):
     # ------------------------------------------------------------------ app-wide
 
     def action_poll(self) -> None:
-        self.briefing.poll_now()
+        self.briefing.poll_now(force=True)
 
     def action_brief(self) -> None:
         self.briefing.write_brief()
