@@ -458,6 +458,33 @@ def test_a_story_is_headlined_by_its_most_widely_carried_report():
             assert line.count(f"[{feed}]") == 1, (feed, line)
 
 
+def test_since_the_previous_brief_counts_only_the_edits_its_lines_show():
+    """An edited report that heads no line (a less carried report of a story) is not announced
+    as "its line says when": no line would."""
+    from briefing.brief.model import BriefData, Report, Source, Story, Window
+    from briefing.store import StoredItem
+    from briefing.store.briefs import BriefRecord
+
+    def report(n, feeds, edited=None):
+        it = StoredItem(
+            id=n, title=f"Report {n}", summary="", link=f"https://r.example/{n}", published=at(9, n),
+            date_estimated=False, first_seen=at(9, n), language=None, author=None, feed_id=1, feed_name=feeds[0],
+            side="international", kind=None, read=False, starred=False, panes=("events",), story_id=1,
+        )  # fmt: skip
+        return Report(it, tuple(Source(f, "international", None, it.link) for f in feeds), False, edited, "Earlier")
+
+    window = Window(at(20, day=18), at(20), YEREVAN, "Asia/Yerevan", DAY)
+    previous = BriefRecord(1, at(8), at(20, day=17), at(20, day=18), "Asia/Yerevan", None, 1, 10, "b.md")
+    hidden = Story((report(1, ["A"], edited=at(10)), report(2, ["B", "C"])))  # report 1 heads no line
+    shown = Story((report(3, ["D"]), report(4, ["E", "F"], edited=at(11))))
+    for stories, expected in [((hidden,), ""), ((hidden, shown), " 1 earlier item was edited by its publisher")]:
+        text = render_brief(BriefData(window=window, generated_at=AS_OF, stories=stories, previous=previous))
+        since = sections(text)["Since the previous brief"].strip().splitlines()[0]
+        assert since.endswith("Nothing here arrived since then." + (expected and expected + " since; its line says"
+                                                                     " when.")), since  # fmt: skip
+        assert text.count("· edited ") == 2 * len(stories) - 2  # key developments and events
+
+
 def test_reactions_are_grouped_by_the_third_party_not_a_party_speaker():
     from briefing.brief.model import BriefData, Report, Source, Story, Window
     from briefing.store import StoredItem

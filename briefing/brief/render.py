@@ -69,6 +69,7 @@ class _Renderer:
         self.one_day = w.start.astimezone(w.tz).date() == last
         self.out: list[str] = []
         self._texts: dict[int, str] = {}
+        self._shown_edits: dict[int, Report] = {}  # edited reports whose lines say so
 
     # ------------------------------------------------------------------ layout
 
@@ -251,7 +252,8 @@ class _Renderer:
         else:
             text += "Nothing here arrived since then."
         after = d.previous.generated_at
-        edited = sum(1 for s in d.stories for r in s.reports if not r.new and r.edited and r.edited > after)
+        # only the edits a line shows (a headline's): "their lines say when" must hold
+        edited = sum(1 for r in self._shown_edits.values() if not r.new and r.edited and r.edited > after)
         if edited == 1:
             text += " 1 earlier item was edited by its publisher since; its line says when."
         elif edited:
@@ -281,6 +283,7 @@ class _Renderer:
             head.append(shown + (f" (+{len(places) - MAX_PLACES})" if len(places) > MAX_PLACES else ""))
         if lead.edited is not None:
             head.append(f"edited {self._clock(lead.edited)}")
+            self._shown_edits[lead.item.id] = lead
         if note:
             head.append(note)
         speaker = item.speaker
