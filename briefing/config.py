@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import BriefingError, ConfigError
 from .models import KINDS, SIDES, BriefSettings, Config, FeedConfig, PollSettings
-from .text import canonical_url, safe_url
+from .text import canonical_url, safe_url, strip_controls
 from .timespec import zone
 
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
@@ -121,6 +121,9 @@ class _Checker:
         )
         if key in ("name", "url", "language") and not (isinstance(value, str) and value.strip()):
             return bad(f"'{key}' must be a non-empty string in quotes")
+        texts = value if key == "tags" and isinstance(value, list) else [value]
+        if any(isinstance(t, str) and strip_controls(t) != t for t in texts):
+            return bad(f"remove the control characters from '{key}' (they would reach the terminal)")
         if key == "url":
             url = safe_url(value.strip())
             if url is None:

@@ -145,3 +145,12 @@ def test_shipped_feeds_toml_is_valid():
         if line.startswith("url ="):
             said = line + " ".join(lines[max(0, number - 3) : number])
             assert "confirmed:" in said.lower(), f"feeds.toml:{number + 1}: say whether this URL was confirmed"
+
+
+def test_control_characters_in_names_and_tags_are_refused(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path, '[[feed]]\nname = "Agency \\u001b[31m"\nurl = "https://a.example/rss"\n'
+                       'tags = ["ok", "bad\\u0007"]\n')
+    problems = err.value.problems
+    assert len(problems) == 2 and all("control characters" in p for p in problems)
+    assert "\x1b" not in str(err.value) and "\x07" not in str(err.value)  # the message itself is safe to print
