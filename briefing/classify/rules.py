@@ -60,7 +60,7 @@ _PASSIVE_VERBS = frozenset({"accused", "blamed", "charged", "condemned", "critic
 # Subjects of a reporting verb who are not actors in the conflict's sense ("his family said").
 _NOT_ACTOR_WORDS = """family relatives lawyer lawyers witnesses witness eyewitnesses residents sources source reporters
 journalists journalist correspondent analysts analyst experts expert observers media locals villagers doctors people
-activists mother father wife son diplomats diplomat officials"""
+activists mother father wife son diplomats diplomat officials workers staff medics nurses teachers survivors"""
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we"})
 _NOT_ACTORS = frozenset(_NOT_ACTOR_WORDS.split())
 # Of those, the ones who are surely no party's spokesman: when they are the item's first source
@@ -595,6 +595,11 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
         if j > 0 and tokens[j] == "and":
             for other in r.candidates:
                 if other.end == j and r.same_sentence(other.start, start) and not r.as_place(other):
+                    add(other, start, cue, appeal)
+        elif j > 0 and tokens[j] == "," and m.start == j + 1:  # "EU, US welcome ceasefire": a headline's list
+            for other in r.candidates:
+                if (other.end == j and other.start == r.sentence_start(start) and other.how != "metonym"
+                        and r.same_sentence(other.start, start)):
                     add(other, start, cue, appeal)
     if not speech:
         for start, end in r.cues.get("cont", ()):  # "raised the flag, calling it ...": the subject speaks
