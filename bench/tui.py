@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+HANG = 30.0  # seconds without an answer: report a hang rather than wait forever
 FILTERS = [
     "stepanakert",
     "side:azerbaijan",
@@ -82,6 +83,8 @@ async def measure(db: Path, rounds: int) -> tuple[float, list[float]]:
                     app._driver.send_message(events.Key(_key(key), key))
                     while screen.filter_text == "" or screen.applied_text != screen.filter_text:
                         await asyncio.sleep(0.0002)
+                        if time.perf_counter() - t0 > HANG:
+                            raise SystemExit(f"no answer for {screen.filter_text!r} after {HANG} s")
                     await _painted(screen)
                     latencies.append(time.perf_counter() - t0)
                     await pilot.pause()
@@ -139,6 +142,8 @@ async def typing(db: Path, cadence: float) -> list[float]:
                 await asyncio.sleep(cadence)
             while not any(applied == text and t >= sent[-1][0] for t, applied in frames):
                 await asyncio.sleep(0.001)
+                if time.perf_counter() - sent[-1][0] > HANG:
+                    raise SystemExit(f"no answer for {text!r} after {HANG} s (shows {screen.applied_text!r})")
             at = sent[-1][0]  # the last key: how long until the panes show the whole filter
             latencies.append(next(t for t, applied in frames if t >= at and applied == text) - at)
             await pilot.press("escape")

@@ -97,17 +97,25 @@ class MainScreen(BaseScreen):
         views = {pane.pane: pane.view() for pane in self.panes} if keep_place else None
         self._load(self.generation, self.filter_text, views, self.counts if keep_place else None)
 
+    async def _read(self, generation: int, fn, *args):
+        """A pane read for `generation`; one interrupted for an older filter is tried again."""
+        for _ in range(3):
+            result = await self.briefing.reader.call(fn, *args)
+            if result is not None or generation != self.generation:
+                return result
+        return None
+
     @work(exclusive=True, group="panes")
     async def _load(self, generation: int, text: str, views, old_counts) -> None:
         app = self.briefing
-        parsed = await app.reader.call(lambda _store: data.parse(text, now=app.now(), tz=app.tz))
+        parsed = await self._read(generation, lambda _store: data.parse(text, now=app.now(), tz=app.tz))
         if parsed is None or generation != self.generation:
             return
         if isinstance(parsed, data.FilterProblem):
             self.post_message(FilterRejected(generation, parsed.message, parsed.position))
             return
         if views is not None:  # live update: keep every cursor on its item
-            result = await app.reader.call(data.refresh, parsed, views, old_counts)
+            result = await self._read(generation, data.refresh, parsed, views, old_counts)
             if result is not None and generation == self.generation:
                 self.filter = parsed
                 self.post_message(PanesLoaded(generation, result[0], result[1], keep=False))
@@ -118,14 +126,14 @@ class MainScreen(BaseScreen):
         key = (text, self.seen_version, tuple(heights.values()))
         first = self._recent.get(key)  # Esc, backspace, a saved filter: seen a moment ago
         if first is None:
-            first = await app.reader.call(data.first_windows, parsed, heights)
+            first = await self._read(generation, data.first_windows, parsed, heights)
             if first is None or generation != self.generation:
                 return
         self.filter = parsed
         final = len(first.counts) == len(data.PANES)
         self.post_message(PanesLoaded(generation, first, {}, keep=False, final=final))
         if not final:
-            counts = await app.reader.call(data.pane_counts, parsed)
+            counts = await self._read(generation, data.pane_counts, parsed)
             if counts is None or generation != self.generation:
                 return
             self.post_message(CountsLoaded(generation, counts))
@@ -283,7 +291,10 @@ class MainScreen(BaseScreen):
     def action_filter(self) -> None:
         bar = self.query_one(FilterBar)
         bar.add_class("-visible")
-        bar.input.focus()
+        # Focus now, not after a refresh (as Widget.focus does): keys typed right after "/" in the
+        # same burst (a fast typist, a laggy ssh link) must reach the filter line, not the pane,
+        # where "m" would mark the whole pane read.
+        self.set_focus(bar.input)
         bar.input.cursor_position = len(bar.input.value)
 
     def action_clear_filter(self) -> None:
