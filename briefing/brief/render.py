@@ -7,8 +7,12 @@ text, and each URL appears once, written by `markdown.destination`.
 
 Attribution: a line never states what a source said as fact. It says who said it ("<speaker>
 said, according to <sources>: “<title>”") or who reports it ("According to <sources>: …").
-Only the sources whose report has the lead's speaker vouch for the attribution; the other
-sources of the same story are cited after it as "also covered by".
+Only the sources whose report has the headline's speaker vouch for the attribution (the
+headline's own carriers first); the other sources of the same story are cited after it as
+"also covered by".
+
+Headline: a line shows one report of its story, the most widely carried (ties → the newest),
+with that report's time — a story's first report is often only a hint of the news.
 """
 
 from __future__ import annotations
