@@ -504,3 +504,23 @@ def test_a_party_speaking_about_a_third_party_is_a_statement_not_a_reaction():
                       **ARMENIAN_STATE)  # fmt: skip
     assert result.speaker.id == "nikol-pashinyan"
     assert set(result.panes) == {"statements"}
+
+
+def test_the_opposition_is_armenian_but_not_armenias_government():
+    result = classify("Opposition slams the government", "Opposition MPs in Yerevan accused the prime minister of "
+                      "giving up land and called for his resignation.")  # fmt: skip
+    assert result.speaker is None
+    assert "statements" in result.panes
+
+
+def test_a_reporter_opening_the_lead_is_the_first_source():
+    assert speaker("", "A correspondent at the scene, Anna Petrosyan, reported that the city was rocked by explosions. "
+                       "Karabakh officials said rockets had hit Stepanakert.") is None  # fmt: skip
+
+
+def test_an_agent_after_by_is_not_the_subject_of_the_verb():
+    assert speaker("", "The total ban on food deliveries by Azerbaijan threatens the lives of 120,000 people.") is None
+
+
+def test_a_country_right_after_an_inverted_verb_speaks():
+    assert speaker("Rights of Karabakh people must be addressed, says Iran") == "iran-government"

@@ -60,7 +60,8 @@ _PASSIVE_VERBS = frozenset({"accused", "blamed", "charged", "condemned", "critic
 # Subjects of a reporting verb who are not actors in the conflict's sense ("his family said").
 _NOT_ACTOR_WORDS = """family relatives lawyer lawyers witnesses witness eyewitnesses residents sources source reporters
 journalists journalist correspondent analysts analyst experts expert observers media locals villagers doctors people
-activists mother father wife son diplomats diplomat officials workers staff medics nurses teachers survivors"""
+activists mother father wife son diplomats diplomat officials workers staff medics nurses teachers survivors
+opposition"""
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we"})
 _NOT_ACTORS = frozenset(_NOT_ACTOR_WORDS.split())
 # Of those, the ones who are surely no party's spokesman: when they are the item's first source
@@ -71,6 +72,8 @@ _CIVIL = _NOT_ACTORS - frozenset({"officials", "source", "sources", "diplomats",
 _RELATIVE = frozenset({"which", "what", "whom", "whose"})
 # "..., said a spokesman": the subject follows the verb but is no actor we know
 _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "its", "their", "one", "two", "several", "some", "local"})
+_CLAUSE_END = SENTENCE_END | {","}
+_AGENT = frozenset({"by", "against", "with", "between", "than", "under"})
 _ADD = frozenset({"add", "adds", "added", "adding"})  # "add to the strain" is no reporting
 _ENDS_SIDE_PHRASE = frozenset({"region", "republic", "enclave", "side", "and", "said", "says", "told", "reported",
                                "stated", "announced", "claimed", "have", "has", "had", "was", "were", "is", "are",
@@ -242,8 +245,8 @@ class _Reading:
         the subject of a relative clause's naming ("the town, which Azerbaijan calls Khankendi, ...")."""
         if m.how != "metonym":
             return True
-        if m.start > 0 and self.tokens[m.start - 1] in _RELATIVE:
-            return False
+        if m.start > 0 and (self.tokens[m.start - 1] in _RELATIVE or self.tokens[m.start - 1] in _AGENT):
+            return False  # "which Azerbaijan calls", "the ban by Azerbaijan threatens ...": not the subject
         if self.as_place(m):
             return False
         between = self.tokens[m.end : pos]
@@ -309,13 +312,26 @@ class _Reading:
         """An office that can only be one of the parties speaks: a statement, with no speaker named."""
         if office is None or not office[2] or not office[2] <= _PARTY_GENERICS:
             return False
-        self.unsure.append((pos, f"{cue} — {self.label(office[:2])} (a party's; the text does not say which)"))
+        self.unsure.append((pos, f"{cue} — {self.label(office[:2])} (a party's side; no speaker named)"))
         return True
 
     def acts_between(self, a: int, b: int) -> bool:
         """Is there an act or a reporting verb between `a` and `b` ("peacekeepers killed:")?"""
         return any(a <= s < b for kind in ("event1", "event2") for s, _e in self.cues.get(kind, ())) or any(
             a <= v < b for v in self.verb_starts)
+
+    def civil_subject(self, verb: int) -> bool:
+        """Does the sentence open with a subject who is no party ("Residents and local officials
+        said", "An RFE/RL correspondent at the scene, ..., reported")? Its first words, to a comma."""
+        start = self.sentence_start(verb)
+        for t in self.tokens[start : min(verb, start + 6)]:
+            if t in _CIVIL:
+                return True
+            if t in _DETERMINERS:
+                continue  # "A correspondent", "Local residents"
+            if t in (",", ";", ":") or t in _OF or t in _PLACE_PREPOSITIONS:
+                break  # "Rights of Karabakh people must be addressed, says Iran": the subject is "rights"
+        return False
 
     def owned(self, pos: int) -> bool:
         """Is the token before `pos` an actor's name or a side word ("UN experts", "Armenian officials")?"""
@@ -340,8 +356,9 @@ class _Reading:
         for m in self.candidates:
             if m.start >= pos + window:
                 break
-            if m.start >= pos and self.same_sentence(m.start, pos) and m.how != "metonym":
-                return m
+            if m.start >= pos and self.same_sentence(m.start, pos) and (m.how != "metonym" or (
+                    m.start == pos and (m.end >= self.n or self.tokens[m.end] in _CLAUSE_END))):
+                return m  # "..., says Iran." — a country right after the verb, ending the clause, speaks
         return None
 
     def subject(self, pos: int) -> _Mention | None:
@@ -407,6 +424,9 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
             unresolved.append((start, end))
             continue
         s, e, actor_id = found
+        if "opposition" in tokens[max(0, s - 2) : e]:  # "opposition MPs in Yerevan": Armenian, not its government
+            r.unknown.append((start, end, frozenset({actor_id})))
+            continue
         qualified.setdefault(_office_key(tokens[start:end]), set()).add(actor_id)
         if not any(a < e and s < b for a, b in named_spans):
             r.mentions.append(_Mention(s, e, actor_id, "generic"))
@@ -557,8 +577,7 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             add(r.subject(start), start, cue, appeal)  # "Azerbaijan ... what it called"
             continue
         if prev in _NOT_ACTORS and not any(x.end == start for x in r.mentions):
-            opener = tokens[r.sentence_start(start) :][:2]  # "Residents and local officials said"
-            if (prev in _CIVIL or _CIVIL.intersection(opener)) and not r.owned(start - 1):
+            if (prev in _CIVIL or r.civil_subject(start)) and not r.owned(start - 1):
                 r.civil.append(start)  # "..., residents say": the source is no party (not "UN experts")
             continue  # "his family said", "witnesses told": someone, not an actor
         m = None
@@ -581,7 +600,7 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             m = r.before(start)
         if m is None:
             office = r.unknown_after(end) if prev in (",", '"') else r.unknown_before(start)
-            if not r.party_unsure(start, cue, office) and _CIVIL.intersection(tokens[r.sentence_start(start) :][:2]):
+            if not r.party_unsure(start, cue, office) and r.civil_subject(start):
                 r.civil.append(start)  # "Residents of Stepanakert, ..., reported explosions"
             continue
         add(m, start, cue, appeal)
