@@ -375,10 +375,12 @@ class Signature:
     # the token sets as bit masks, for a first look at a candidate in a fraction of a microsecond
     mask: int = field(default=0, compare=False, repr=False)
     anchor_mask: int = field(default=0, compare=False, repr=False)
+    counts: frozenset[str] = field(default=frozenset(), compare=False, repr=False)  # _counts(numbers), once
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mask", _mask(self.tokens))
         object.__setattr__(self, "anchor_mask", _mask(self.anchors))
+        object.__setattr__(self, "counts", _counts(self.numbers))
 
     def to_blob(self, day: int | None = None) -> bytes:
         """Stored form: packed integers (compact and quick to read back; never pickle, the
@@ -475,6 +477,13 @@ class Candidate:
     actors: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
     language: str | None = None
+    # worked out once per item, not once per comparison (an item meets up to 20 candidates)
+    specific: frozenset[str] = field(default=frozenset(), init=False, compare=False, repr=False)
+    lang: str | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "specific", _specific(self.places) if self.places else frozenset())
+        object.__setattr__(self, "lang", _language(self.language))
 
 
 @dataclass(frozen=True, slots=True)
@@ -545,13 +554,14 @@ def worth_comparing(a: Signature, b: Signature) -> bool:
     return (a.anchor_mask & b.anchor_mask).bit_count() >= 3
 
 
-def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS) -> Match:
+def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS, worth: bool = False) -> Match:
     """Do `a` and `b` report the same occurrence? Returns the verdict, a score and why.
 
     Words decide; numbers, actors and places support a middling match and veto a false one:
     different numbers or (for near-identical wording) disjoint places say no; two different
     speakers need more than a middling match.
     One outlet does not report one occurrence twice, so two items of a feed must be near copies.
+    `worth`: the caller has already seen `worth_comparing` say yes (the store's candidates have).
     """
     hours = abs((a.published - b.published).total_seconds()) / 3600
     if hours > window_hours:
@@ -559,15 +569,15 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
     if a.link_key and a.link_key == b.link_key:
         return Match(True, 1.0, "same link")
     sa, sb = a.signature, b.signature
-    if not worth_comparing(sa, sb):
+    if not worth and not worth_comparing(sa, sb):
         return NO
     common, jaccard, containment = _ratio(sa.tokens, sb.tokens)
-    counts_a, counts_b = _counts(sa.numbers), _counts(sb.numbers)
+    counts_a, counts_b = sa.counts, sb.counts
     conflict = bool(counts_a and counts_b and not counts_a & counts_b)  # 40 dead is not 68 dead
     numbers = sum(len(n) > 1 for n in counts_a & counts_b)  # support: a small count is too common
     dates = len(sa.numbers & sb.numbers) - len(counts_a & counts_b)
-    places_a = _specific(a.places) if a.places and b.places else frozenset()
-    places_b = _specific(b.places) if places_a else frozenset()
+    places_a = a.specific if b.places else frozenset()
+    places_b = b.specific if places_a else frozenset()
     # Kalbajar is not Lachin, however alike the wording. (Not across languages: there the
     # gazetteer may name one checkpoint two ways.)
     elsewhere = bool(places_a and places_b and not places_a & places_b)
@@ -579,7 +589,7 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
         return Match(True, 0.9, "same quoted words")
     entities = len(a.actors & b.actors) + len(places_a & places_b) + bool(a.speaker and a.speaker == b.speaker)
     anchors, anchor_jaccard, anchor_containment = _ratio(sa.anchors, sb.anchors)
-    la, lb = _language(a.language), _language(b.language)
+    la, lb = a.lang, b.lang
     translated = (sa.script and sb.script and sa.script != sb.script) or (la and lb and la != lb)
     if not translated:
         if jaccard >= 0.6 and common >= 3 and not elsewhere and not (conflict and jaccard < 0.9):

@@ -161,19 +161,26 @@ class BandIndex:
 
     def candidates(self, conn: sqlite3.Connection, sig: Signature, day: int) -> list[tuple[int, int, Candidate]]:
         """(story hint, item id, item) for the items filed under any of `sig`'s keys within the
-        window that are worth comparing, most keys shared first."""
-        shared: Counter[int] = Counter()
+        window that are worth comparing, most keys shared first (ties: first filed first)."""
+        pool: list[int] = []  # counted once at the end: one C call, not one per key
+        keys = sig.keys
         for d in range(day - _DAYS, day + _DAYS + 1):
             index = self.day(conn, d)
-            for key in sig.keys:
-                ids = index.get(key)
+            if not index:
+                continue
+            get = index.get
+            for key in keys:
+                ids = get(key)
                 if ids:
-                    shared.update(ids[-PER_KEY:])
+                    pool += ids[-PER_KEY:]
+        if not pool:
+            return []
         found = []
-        for item_id, _ in shared.most_common(MAX_CANDIDATES):
-            other = self.item(item_id)
+        items, story = self.items, self.story
+        for item_id, _ in Counter(pool).most_common(MAX_CANDIDATES):
+            other = items.get(item_id) or self.item(item_id)
             if other is not None and worth_comparing(sig, other.signature):
-                found.append((self.story.get(item_id, 0), item_id, other))
+                found.append((story.get(item_id, 0), item_id, other))
         return found
 
     def add(self, item_id: int, story_id: int, day: int, item: Candidate) -> None:
@@ -285,7 +292,7 @@ class StoriesMixin:
             for hint, item_id, other in index.candidates(conn, sig, day_of(when)):
                 if hint in hinted:
                     continue  # one yes is enough to join a story
-                verdict = same_story(new, other)
+                verdict = same_story(new, other, worth=True)
                 if verdict.same:
                     hinted.add(hint)
                     same[item_id] = verdict.score
