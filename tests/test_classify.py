@@ -524,3 +524,23 @@ def test_an_agent_after_by_is_not_the_subject_of_the_verb():
 
 def test_a_country_right_after_an_inverted_verb_speaks():
     assert speaker("Rights of Karabakh people must be addressed, says Iran") == "iran-government"
+
+
+def test_a_news_agency_relaying_leaves_no_speaker():
+    assert speaker("Russia withdraws its peacekeepers",
+                   "The Russian army closed its base and withdrew its peacekeepers, Reuters reported.") is None
+    # ... but a spokesperson telling an agency is the speaker
+    assert speaker("", '"We resumed the transfers," a spokeswoman for the ICRC office told RFE/RL on Monday.') == "icrc"
+
+
+def test_an_object_before_a_participle_is_not_its_subject():
+    result = classify("Protesters block road to peacekeepers' base",
+                      "Hundreds of residents blocked the road leading to the Russian peacekeepers' headquarters, "
+                      "demanding that the corridor be reopened.")  # fmt: skip
+    assert result.speaker is None
+    assert "reactions" not in result.panes
+
+
+def test_coordinated_subjects_speak_jointly():
+    assert speaker("", "Pashinyan and Aliyev spoke at the summit and agreed to continue contacts.") is None
+    assert speaker("Pashinyan, Aliyev hold phone call, agree to continue talks") is None

@@ -580,7 +580,10 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             if (prev in _CIVIL or r.civil_subject(start)) and not r.owned(start - 1):
                 r.civil.append(start)  # "..., residents say": the source is no party (not "UN experts")
             continue  # "his family said", "witnesses told": someone, not an actor
+        if any(x.end == start and r.actors[x.actor].type in NON_SPEAKING for x in r.mentions):
+            continue  # "..., Reuters reported": an agency relays, it is no speaker, and nobody else is the subject
         m = None
+        fallback = True  # may the nearest actor before the verb be its subject?
         if prev in (",", '"') or prev in SENTENCE_END:
             if tokens[end - 1] in _INVERTIBLE:
                 m = r.after(end, 10)  # "..., said the Kremlin"
@@ -590,13 +593,17 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
                             tokens[end : end + 4]):
                         r.civil.append(start)
                     continue
+                if m is None and tokens[end - 1] not in ("told", "tells") and any(
+                        x.start == end and r.actors[x.actor].type in NON_SPEAKING for x in r.mentions):
+                    continue  # "..., reported Reuters" (but "..., she told RFE/RL": she speaks)
             elif prev == ",":
                 m = r.subject(start)  # "Blinken calls Aliyev and Pashinyan, urges ...": the headline's subject
+                fallback = False  # "Residents blocked the road to the peacekeepers' base, demanding ...": not them
         elif prev in _SHARES_SUBJECT:
             m = r.subject(start)  # "... and called for", "... to call for"
         elif _verb_final(tokens[end - 1]) and "deye" not in tokens[r.sentence_start(start) : start]:
             m = r.subject(start)  # Azerbaijani and Armenian put the verb last: the subject opens the sentence
-        if m is None:
+        if m is None and fallback:
             m = r.before(start)
         if m is None:
             office = r.unknown_after(end) if prev in (",", '"') else r.unknown_before(start)
@@ -619,6 +626,10 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             for other in r.candidates:
                 if (other.end == j and other.start == r.sentence_start(start) and other.how != "metonym"
                         and r.same_sentence(other.start, start)):
+                    add(other, start, cue, appeal)
+        if m.end < start and tokens[m.end] in ("and", ","):  # "Pashinyan and Aliyev spoke ... and agreed": both
+            for other in r.candidates:
+                if other.start == m.end + 1 and other.end < start and other.how != "metonym" and other.actor != m.actor:
                     add(other, start, cue, appeal)
     if not speech:
         for start, end in r.cues.get("cont", ()):  # "raised the flag, calling it ...": the subject speaks
