@@ -673,3 +673,31 @@ async def test_a_capped_count_grows_as_you_scroll(tmp_path):
         await pilot.press("g")
         await settle(pilot)
         assert pane.current.title == "Shelling reported near Stepanakert"
+
+
+async def test_quitting_during_a_poll_does_not_wait_for_slow_feeds(tmp_path, server):
+    import time
+
+    from loopback import Response
+
+    from briefing.models import Config, FeedConfig, PollSettings
+
+    slow = Response(200, [b"<rss>"] + [b" "] * 20, {"Content-Type": "application/rss+xml"}, pause=0.5)
+    url = server.route("/slow", lambda req: slow)
+    cfg = Config(feeds=(FeedConfig(name="Slow", url=url),), poll=PollSettings(timeout=20, deadline=20))
+    app = BriefingApp(tmp_path / "b.db", cfg, tz=UTC, watch_interval=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if app._poll_running is not None:
+                break
+        assert app.polling
+        started = time.monotonic()
+        await pilot.press("q")
+    for _ in range(300):  # the poll thread ends soon after the cancel, not after the feed's 10 s
+        if app._poll_running is None:
+            break
+        time.sleep(0.01)
+    assert app._poll_running is None and time.monotonic() - started < 5

@@ -4,6 +4,7 @@ the desk's time zone and clock, the in-app poll — and opens the main screen.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
@@ -59,6 +60,7 @@ class BriefingApp(App[None]):
         self.status_reader = data.Reader(self.db_path, name="briefing-status", on_error=self._database_trouble)
         self.writer = data.Reader(self.db_path, name="briefing-writer", on_error=self._database_trouble)
         self.polling = False
+        self._poll_running: tuple[asyncio.AbstractEventLoop, asyncio.Task] | None = None
         self.saved: list[tuple[str, str]] = []
         self._flags: dict[int, tuple[bool, bool]] = {}
         self.last_poll_error: str | None = None
@@ -82,6 +84,7 @@ class BriefingApp(App[None]):
             self.set_interval(5.0, self._poll_if_due)
 
     def on_unmount(self) -> None:
+        self._cancel_poll()
         self.reader.close()
         self.status_reader.close()
         self.writer.close()
@@ -176,15 +179,32 @@ class BriefingApp(App[None]):
 
     @work(thread=True, group="poll", exit_on_error=False)
     def _poll(self, force: bool = False) -> None:
+        """The real poller on its own event loop in this thread; quitting cancels it."""
         from ..poller import poll
 
         error = None
         summary = None
+        loop = asyncio.new_event_loop()
+        task = loop.create_task(poll(self.db_path, self.config, force=force))
+        self._poll_running = (loop, task)
         try:
-            summary = asyncio.run(poll(self.db_path, self.config, force=force))
+            summary = loop.run_until_complete(task)
+        except asyncio.CancelledError:
+            return  # the dashboard is closing
         except Exception as exc:  # shown to the user; the dashboard keeps going
             error = f"poll failed: {exc}"
-        self.call_from_thread(self._poll_done, summary, error)
+        finally:
+            self._poll_running = None
+            loop.close()
+        if self.is_running:
+            self.call_from_thread(self._poll_done, summary, error)
+
+    def _cancel_poll(self) -> None:
+        running = self._poll_running
+        if running is not None:
+            loop, task = running
+            with contextlib.suppress(RuntimeError):  # its loop has just finished
+                loop.call_soon_threadsafe(task.cancel)
 
     def _poll_done(self, summary, error: str | None) -> None:
         self.polling = False
