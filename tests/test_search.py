@@ -356,10 +356,13 @@ def _panes(s: Store, text: str, monkeypatch, *, tags: bool, cap: int | None = No
             m.setattr(search, "TAG_FLOOR_ROWS", 2 * cap)
         if not tags:
             m.setattr(SearchMixin, "_tag_walk", lambda self, f, sizes: None)
-        s._last_plan = None
+        s._last_plan = None  # a new filter: its first rows are read before any count
+        first = {p: [i.id for i in s.pane_window(query, p, offset=0, limit=3)] for p in PANE_NAMES}
         counts = s.pane_counts(query)
         assert bool(s._last_plan[2].tags) == (tags and s._last_plan[2].tag_kind is not None)
-        return {p: (counts[p], [i.id for i in s.pane_window(query, p, offset=0, limit=30)]) for p in PANE_NAMES}
+        windows = {p: [i.id for i in s.pane_window(query, p, offset=0, limit=30)] for p in PANE_NAMES}
+        assert first == {p: ids[:3] for p, ids in windows.items()}
+        return {p: (counts[p], windows[p]) for p in PANE_NAMES}
 
 
 def _assert_in_step(s: Store, monkeypatch) -> None:

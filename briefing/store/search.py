@@ -98,8 +98,14 @@ class SearchMixin:
         if plan.impossible or limit <= 0:
             return []
         offset, limit = max(0, int(offset)), int(limit)
-        first = self._pane_ids(flt, plan, pane, include_off_topic)
-        if offset + limit <= len(first) or len(first) < COUNT_CAP:
+        first = self._cached_ids(plan, pane, include_off_topic)
+        if first is None and offset + limit < COUNT_CAP:
+            # A new filter's first rows come before its counts (the dashboard paints them first):
+            # read only as far as the window, not the COUNT_CAP stories a count needs.
+            ids = self._newest_ids(flt, plan, pane, include_off_topic, offset + limit)[offset:]
+        elif offset + limit <= len(first := self._pane_ids(flt, plan, pane, include_off_topic)) or len(
+            first
+        ) < COUNT_CAP:
             ids = first[offset : offset + limit]
         else:  # beyond the first COUNT_CAP stories: walk again to the offset
             source, params, order = self._pane_rows(flt, plan, pane, include_off_topic)
@@ -425,19 +431,23 @@ class SearchMixin:
             cache.clear()
             cache["plan"] = plan
         if key not in cache:
-            ids = None
-            floor = self._tag_floor(flt, plan, pane) if len(plan.tags) > 1 and not include_off_topic else None
-            if floor is not None:  # the newest rows of the tags are enough unless few pass the filter
-                source, params, order = self._pane_rows(flt, plan, pane, include_off_topic, floor)
-                ids = [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {COUNT_CAP}",
-                                                     params)]  # fmt: skip
-                ids = ids if len(ids) == COUNT_CAP else None
-            if ids is None:
-                source, params, order = self._pane_rows(flt, plan, pane, include_off_topic)
-                ids = [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {COUNT_CAP}",
-                                                     params)]  # fmt: skip
-            cache[key] = ids
+            cache[key] = self._newest_ids(flt, plan, pane, include_off_topic, COUNT_CAP)
         return cache[key]
+
+    def _cached_ids(self, plan: _Plan, pane: str, include_off_topic: bool) -> list[int] | None:
+        cache = self.__dict__.get("_ids_cache", {})
+        return cache.get((pane, include_off_topic)) if cache.get("plan") is plan else None
+
+    def _newest_ids(self, flt: Filter, plan: _Plan, pane: str, include_off_topic: bool, want: int) -> list[int]:
+        """The newest `want` stories of a pane (their representative item ids)."""
+        floor = self._tag_floor(flt, plan, pane) if len(plan.tags) > 1 and not include_off_topic else None
+        if floor is not None:  # the newest rows of the tags are enough unless few pass the filter
+            source, params, order = self._pane_rows(flt, plan, pane, include_off_topic, floor)
+            ids = [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
+            if len(ids) == want:
+                return ids
+        source, params, order = self._pane_rows(flt, plan, pane, include_off_topic)
+        return [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
 
     def _tag_floor(self, flt: Filter, plan: _Plan, pane: str) -> str | None:
         """The published time of the TAG_FLOOR_ROWS-th newest pane_tags row of the plan's tags in
