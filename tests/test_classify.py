@@ -544,3 +544,9 @@ def test_an_object_before_a_participle_is_not_its_subject():
 def test_coordinated_subjects_speak_jointly():
     assert speaker("", "Pashinyan and Aliyev spoke at the summit and agreed to continue contacts.") is None
     assert speaker("Pashinyan, Aliyev hold phone call, agree to continue talks") is None
+
+
+def test_a_statement_noun_belongs_to_its_owner_not_to_a_name_or_a_venue():
+    assert speaker("Aliyev, Pashinyan sign Washington declaration",
+                   "The leaders signed a joint declaration at the White House.") is None  # fmt: skip
+    assert speaker("", "A statement by the Kremlin on the clashes was published on Monday.") == "russia-government"

@@ -506,13 +506,15 @@ def _unqualified_office(
         if feed_side in PARTIES:
             return None, frozenset()
     unqualified = start == 0 or tokens[start - 1] in ("the", ",") or "the" in tokens[max(0, start - 3) : start - 1]
+    if any(k in r.verb_starts for k in range(max(0, start - 3), start)) and (end >= n or tokens[end] in _CLAUSE_END):
+        speaks = unqualified = True  # "..., said the ministry", "..., հայտնում են իշխանությունները"
     # who the sentence names as actors first; the places it happens in only when it names none
     # who the sentence names as actors; the places it happens in say nothing of whose office it is
     # ("... on Nagorno-Karabakh at the request of France, diplomats said")
     about = {r.side_at[j] for j in named if j not in places}
     if speaks and unqualified and len(about) == 1:
         return next(iter(about)), frozenset()
-    return None, frozenset(about)
+    return None, frozenset(about) if unqualified else frozenset()  # "local authorities" may be no party's
 
 
 def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> tuple[list[Speech], list[int], set[str]]:
@@ -638,13 +640,31 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
         add(r.after(end, 8), start, r.label((start, end)))
     if not speech and not verb_speech:
         for start, end in r.cues.get("noun", ()):
-            add(r.before(start) or r.after(end, 6), start, r.label((start, end)))
+            add(_owner(r, start, end), start, r.label((start, end)))
     # the feed speaks for itself: an official feed's "the ministry said" is that side's statement
     if not speech and feed_kind == "official" and feed_side and (verb_speech or r.cues.get("noun")):
         generic = _SIDE_GENERIC.get(feed_side)
         if generic:
             speech.append((0, generic, f"official feed ({feed_side})", False))
     return speech, governed, deniers
+
+
+def _owner(r: _Reading, start: int, end: int) -> _Mention | None:
+    """Whose is a statement noun? "Baku's statement", "the Kremlin statement", "a statement by
+    the ICRC" — not "the Washington declaration" (a name of the text) nor "... declaration at the
+    White House" (where it was signed)."""
+    m = r.before(start)
+    if m is not None and m.how == "metonym" and r.tokens[m.end] != "'s":
+        m = None
+    if m is None:
+        m = r.after(end, 6)
+        link = r.tokens[end : m.start] if m is not None else []
+        if m is not None and not (set(link) & {"by", "from", "of"} and set(link) <= _BY_LINK):
+            m = None
+    return m
+
+
+_BY_LINK = frozenset({"by", "from", "of", "the", "issued", "released", "published", "made", "a", "an"})
 
 
 def _route_speech(r: _Reading, speech: list[Speech], why: dict[str, list[str]], speaking: dict[str, None]) -> None:
