@@ -179,21 +179,23 @@ def fixed_brief(db: Path, **window) -> str:
     return render_brief(dataclasses.replace(data, actor_names=NAMES))
 
 
-def check_golden(name: str, text: str) -> None:
+def golden(name: str, text: str) -> str:
+    """The golden file's text (written first with UPDATE_GOLDEN=1: then read the diff)."""
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN") or not path.exists():
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{path} differs — rerun with UPDATE_GOLDEN=1 and read the diff"
+    return path.read_text(encoding="utf-8")
 
 
 def test_golden_day_brief(fixture_db):
-    check_golden("brief-2023-09-19.md", fixed_brief(fixture_db))
+    text = fixed_brief(fixture_db)
+    assert text == golden("brief-2023-09-19.md", text), "differs — rerun with UPDATE_GOLDEN=1 and read the diff"
 
 
 def test_golden_window_brief(fixture_db):
     text = fixed_brief(fixture_db, day=None, since="2023-09-19T10:00", until="2023-09-19T13:00")
-    check_golden("brief-window.md", text)
+    assert text == golden("brief-window.md", text), "differs — rerun with UPDATE_GOLDEN=1 and read the diff"
 
 
 def sections(text: str) -> dict[str, str]:
