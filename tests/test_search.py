@@ -354,6 +354,7 @@ def _panes(s: Store, text: str, monkeypatch, *, tags: bool, cap: int | None = No
         if cap is not None:
             m.setattr(search, "COUNT_CAP", cap)
             m.setattr(search, "TAG_FLOOR_ROWS", 2 * cap)
+            m.setattr(search, "TAG_FLOOR_MIN", 1)
         if not tags:
             m.setattr(SearchMixin, "_tag_walk", lambda self, f, sizes: None)
         s._last_plan = None  # a new filter: its first rows are read before any count

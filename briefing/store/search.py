@@ -51,6 +51,7 @@ WALK_ROW_COST, DRIVE_ROW_COST = 1, 6  # measured at 1M items: 0.35 us a walked r
 NAME_MAX = 60
 TAGS_MAX = 40  # actors or places a tag walk merges at most (one compound SELECT arm each)
 TAG_FLOOR_ROWS = 4 * COUNT_CAP  # rows of several tags read (then sorted) before falling back to all
+TAG_FLOOR_MIN = 200  # a first window's floor: 4 rows a story wanted, at least this many
 CACHE_KIB = 32 * 1024  # the reader's SQLite page cache
 
 
@@ -440,8 +441,11 @@ class SearchMixin:
 
     def _newest_ids(self, flt: Filter, plan: _Plan, pane: str, include_off_topic: bool, want: int) -> list[int]:
         """The newest `want` stories of a pane (their representative item ids)."""
-        floor = self._tag_floor(flt, plan, pane) if len(plan.tags) > 1 and not include_off_topic else None
-        if floor is not None:  # the newest rows of the tags are enough unless few pass the filter
+        for rows in sorted({max(TAG_FLOOR_MIN, 4 * want), TAG_FLOOR_ROWS}) if len(plan.tags) > 1 else ():
+            floor = None if include_off_topic else self._tag_floor(flt, plan, pane, rows)
+            if floor is None:
+                break
+            # the newest rows of the tags are enough unless few pass the filter
             source, params, order = self._pane_rows(flt, plan, pane, include_off_topic, floor)
             ids = [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
             if len(ids) == want:
@@ -449,11 +453,11 @@ class SearchMixin:
         source, params, order = self._pane_rows(flt, plan, pane, include_off_topic)
         return [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
 
-    def _tag_floor(self, flt: Filter, plan: _Plan, pane: str) -> str | None:
-        """The published time of the TAG_FLOOR_ROWS-th newest pane_tags row of the plan's tags in
+    def _tag_floor(self, flt: Filter, plan: _Plan, pane: str, rows: int) -> str | None:
+        """The published time of the `rows`-th newest pane_tags row of the plan's tags in
         `pane` (None: fewer rows). A compound SELECT with ORDER BY merges its arms' index ranges,
         so this reads only that many rows; every item at or after it is then read and sorted,
-        and if COUNT_CAP stories pass the filter among them they are exactly the newest."""
+        and if as many stories as wanted pass the filter among them they are exactly the newest."""
         from . import iso
 
         walk, bounds = ["tag = ?", "pane = ?"], [PANES.index(pane)]
@@ -463,7 +467,7 @@ class SearchMixin:
                 bounds.append(iso(when))
         arm = f"SELECT published FROM pane_tags WHERE {' AND '.join(walk)}"
         rows = self._query(
-            f"{' UNION ALL '.join([arm] * len(plan.tags))} ORDER BY 1 DESC LIMIT 1 OFFSET {TAG_FLOOR_ROWS - 1}",
+            f"{' UNION ALL '.join([arm] * len(plan.tags))} ORDER BY 1 DESC LIMIT 1 OFFSET {rows - 1:d}",
             [value for tag in plan.tags for value in (tag, *bounds)],
         )
         return rows[0][0] if rows else None
