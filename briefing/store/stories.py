@@ -66,6 +66,8 @@ class StoryChoice:
     item: Candidate
     created: bool = False  # a new story, the item its only report
     merged: bool = False  # other stories were merged into this one
+    published: str = ""  # as stored
+    expected_id: int = 0  # a new story's row names the id the item should get (checked once it has it)
 
 
 class BandIndex:
@@ -319,12 +321,15 @@ class StoriesMixin:
             if sum(size for _, story, size in found if story in matched) > 2 * BIG_STORY:
                 matched = {max(found, key=lambda row: (same[row[0]], -row[1]))[1]}  # join the best; merge nothing
         if not matched:
+            # Written whole now (the item's row refers to it): the item's id is one past the
+            # highest (no AUTOINCREMENT; we hold the write lock), which _story_item_added checks.
+            expected = index.last_id + 1
             created = conn.execute(
                 "INSERT INTO stories (first_item, latest_item, first_published, last_published, size, sources, sides)"
-                " VALUES (0, 0, ?, ?, 0, 0, '')",
-                (published, published),
+                " VALUES (?, ?, ?, ?, 1, 1, coalesce((SELECT side FROM feeds WHERE id = ?), ''))",
+                (expected, expected, published, published, feed_id),
             ).lastrowid
-            return StoryChoice(created, new, created=True)
+            return StoryChoice(created, new, created=True, published=published, expected_id=expected)
         story_id = min(matched)  # the oldest story keeps its id: deterministic for recluster
         for other in sorted(s for s in matched if s != story_id):
             conn.execute("UPDATE items SET story_id = ? WHERE story_id = ?", (story_id, other))
@@ -335,21 +340,20 @@ class StoriesMixin:
             )
             conn.execute("DELETE FROM story_feeds WHERE story_id = ?", (other,))
             conn.execute("DELETE FROM stories WHERE id = ?", (other,))
-        return StoryChoice(story_id, new, merged=len(matched) > 1)
+        return StoryChoice(story_id, new, merged=len(matched) > 1, published=published)
 
     def _story_item_added(self, conn: sqlite3.Connection, choice: StoryChoice, item_id: int) -> None:
         """The item is written with its story: file it in the index and bring the story up to date."""
-        story_id, item, published = choice.story_id, choice.item, _iso(choice.item.published)
+        story_id, item, published = choice.story_id, choice.item, choice.published or _iso(choice.item.published)
         index = self._band_index(catch_up=False)  # the item just written is ours, not news
         with index.lock:
             index.add(item_id, story_id, day_of(item.published), item)
-        if choice.created:  # a story of its own: nothing to add up
+        if choice.created:  # a story of its own: its row is complete, unless the id was not the one expected
             conn.execute("INSERT INTO story_feeds (story_id, feed_id) VALUES (?, ?)", (story_id, item.feed_id))
-            conn.execute(
-                "UPDATE stories SET first_item = ?, latest_item = ?, size = 1, sources = 1,"
-                " sides = coalesce((SELECT side FROM feeds WHERE id = ?), '') WHERE id = ?",
-                (item_id, item_id, item.feed_id, story_id),
-            )
+            if item_id != choice.expected_id:
+                conn.execute(
+                    "UPDATE stories SET first_item = ?, latest_item = ? WHERE id = ?", (item_id, item_id, story_id)
+                )
             return
         added = conn.execute(
             "INSERT OR IGNORE INTO story_feeds (story_id, feed_id) VALUES (?, ?)", (story_id, item.feed_id)
