@@ -199,6 +199,7 @@ async def test_mark_pane_read(db):
 
 async def test_open_link_uses_the_browser_module_and_only_web_links(db, monkeypatch):
     opened = []
+    monkeypatch.setenv("DISPLAY", ":0")  # a desktop: `o` hands the link to the browser
     monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     app = make_app(db)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -618,6 +619,7 @@ async def test_saved_filter_names_are_not_markup_in_the_palette(db):
 
 async def test_item_view_keys(db, monkeypatch):
     opened = []
+    monkeypatch.setenv("DISPLAY", ":0")  # a desktop: `o` hands the link to the browser
     monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:

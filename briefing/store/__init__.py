@@ -597,6 +597,16 @@ class Store(StoriesMixin, SearchMixin):
     def count_items(self) -> int:
         return self._query("SELECT count(*) FROM items")[0][0]
 
+    def count_since(self, since: datetime) -> int:
+        """Items published at or after `since`: one COUNT on the published index (the
+        dashboard's "items today"), never the rows themselves."""
+        return self._query("SELECT count(*) FROM items WHERE published >= ?", (iso(since),))[0][0]
+
+    def interrupt(self) -> None:
+        """Abandon the statement running on this connection (safe from another thread): a
+        reader whose query is already stale stops instead of finishing."""
+        self.db.conn.interrupt()
+
     def feed_health(self, now: datetime) -> list[dict[str, Any]]:
         """One row a feed for `briefing feeds`: status, last success and error, items per day."""
         week_ago = iso(datetime.fromtimestamp(now.timestamp() - 7 * 86400, UTC))

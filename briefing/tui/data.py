@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -84,7 +84,7 @@ class Reader:
         """Abandon the query in flight (sqlite3's interrupt is safe from another thread)."""
         store = self._store
         if store is not None and self._busy:
-            store.db.conn.interrupt()
+            store.interrupt()
 
     def close(self) -> None:
         def shut() -> None:
@@ -304,7 +304,7 @@ def status(store: Store, now: datetime, tz: tzinfo) -> Status:
     ok = [row for row in health if row["last_status"] in ("ok", "not_modified")]
     local_now = now.astimezone(tz)
     midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
-    today = _count_since(store, midnight.astimezone(UTC))
+    today = store.count_since(midnight.astimezone(UTC))
     last = max(polled) if polled else None
     return Status(
         last_poll=datetime.fromisoformat(last.replace("Z", "+00:00")) if last else None,
@@ -314,13 +314,6 @@ def status(store: Store, now: datetime, tz: tzinfo) -> Status:
         items_today=today,
         data_version=store.data_version(),
     )
-
-
-def _count_since(store: Store, since: datetime) -> int:
-    count = getattr(store, "count_since", None)
-    if count is not None:
-        return int(count(since))
-    return len(store.items(since=since, until=since + timedelta(days=2)))
 
 
 def data_version(store: Store) -> int:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import webbrowser
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Literal
 
 from textual import work
+from textual.app import SuspendNotSupported
 from textual.screen import Screen
 
 from ...store import StoredItem
@@ -23,6 +27,17 @@ def web_link(item: StoredItem | None) -> str | None:
     if link and link.lower().startswith(("http://", "https://")) and not any(c in link for c in "\r\n\t "):
         return link
     return None
+
+
+def browser_plan(environ: Mapping[str, str], platform: str) -> Literal["open", "suspend", "copy"]:
+    """How `o` can show a link here. On Linux/BSD without a display, `webbrowser` falls back to
+    a console browser (w3m, lynx) that would fight the dashboard for the terminal: with $BROWSER
+    set (the user chose it) the dashboard steps aside while it runs; otherwise it copies."""
+    if platform.startswith(("win", "darwin", "cygwin")):
+        return "open"
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return "open"
+    return "suspend" if environ.get("BROWSER") else "copy"
 
 
 class BaseScreen(Screen):
@@ -69,8 +84,22 @@ class BaseScreen(Screen):
 
     def action_open_link(self) -> None:
         link = web_link(self.current_item())
-        if link:
+        if not link:
+            return
+        plan = browser_plan(os.environ, sys.platform)
+        if plan == "open":
             self._open_in_browser(link)
+            return
+        if plan == "suspend":
+            try:
+                with self.app.suspend():  # the console browser has the terminal until it exits
+                    webbrowser.open(link, new=2)
+                return
+            except SuspendNotSupported:
+                pass
+        self.app.copy_to_clipboard(link)
+        self.notify(f"no graphical browser here (no DISPLAY, no $BROWSER): link copied — {link}",
+                    timeout=8, markup=False)  # fmt: skip
 
     @work(thread=True, group="browser")
     def _open_in_browser(self, link: str) -> None:

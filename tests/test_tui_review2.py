@@ -1,0 +1,105 @@
+"""Dashboard fixes from the second review (a journalist's day): links without a display, undo for
+`m`, the first-run hint, the status line's count, quitting, items that fit no pane."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import webbrowser
+from datetime import UTC, timedelta
+
+import pytest
+from test_tui import make_app
+from test_tui_support import NOW, build_db, settle
+
+from briefing.store import Store
+from briefing.tui import data
+from briefing.tui.screens.base import browser_plan
+
+
+@pytest.fixture
+def db(tmp_path):
+    return build_db(tmp_path / "briefing.db", extra=40)
+
+
+def read_ids(db) -> set[int]:
+    with Store(db) as store:
+        return {item.id for item in store.items() if item.read}
+
+
+# ---------------------------------------------------------------------------- o without a display
+
+
+def test_browser_plan():
+    assert browser_plan({"DISPLAY": ":0"}, "linux") == "open"
+    assert browser_plan({"WAYLAND_DISPLAY": "wayland-0"}, "linux") == "open"
+    assert browser_plan({}, "darwin") == "open"
+    assert browser_plan({"BROWSER": "w3m"}, "linux") == "suspend"
+    assert browser_plan({}, "linux") == "copy"
+
+
+async def test_o_without_a_display_copies_the_link_instead_of_starting_a_console_browser(db, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == []
+        assert app.clipboard == "https://am.example/1"
+        assert any("link copied" in n.message for n in app._notifications)
+
+
+async def test_o_with_only_a_console_browser_runs_it_with_the_dashboard_suspended(db, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BROWSER", "w3m")
+    monkeypatch.setattr(sys, "platform", "linux")
+    events = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: events.append(("open", url)) or True)
+
+    @contextlib.contextmanager
+    def suspend():
+        events.append("suspended")
+        yield
+        events.append("resumed")
+
+    app = make_app(db)
+    monkeypatch.setattr(app, "suspend", suspend)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+    assert events == ["suspended", ("open", "https://am.example/1"), "resumed"]
+
+
+# ---------------------------------------------------------------------------- status line, interrupt
+
+
+def test_items_today_is_one_count_not_every_row(db, monkeypatch):
+    def no_rows(self, **kw):
+        raise AssertionError("the status line must not load the day's items")
+
+    monkeypatch.setattr(Store, "items", no_rows)
+    with Store(db) as store:
+        status = data.status(store, NOW, UTC)
+        assert status.items_today == 5
+        assert store.count_since(NOW - timedelta(minutes=50)) == 3
+
+
+def test_a_reader_interrupts_through_the_store(db, monkeypatch):
+    calls = []
+    monkeypatch.setattr(Store, "interrupt", lambda self: calls.append(self))
+    reader = data.Reader(db)
+    try:
+        reader._store = Store(db, check_same_thread=False)
+        reader._busy = True
+        reader.interrupt()
+        assert calls == [reader._store]
+    finally:
+        reader._busy = False
+        reader.close()
