@@ -54,3 +54,14 @@ def test_a_row_fits_its_width_and_keeps_markup_as_text():
     assert row_text(item(read=True, starred=True), now=NOW, tz=UTC, width=80, styles=RowStyles()).plain.startswith(
         "  11:55")
     assert "★" in row_text(item(starred=True), now=NOW, tz=UTC, width=80, styles=RowStyles()).plain
+
+
+def test_at_80_columns_the_title_comes_before_the_story_badge_and_keeps_its_room():
+    title = "Azerbaijan's defence ministry says Armenian forces shelled positions near Lachin overnight"
+    story = item(title=title, story_size=7, story_sides=("armenia", "azerbaijan", "international"))
+    narrow = row_text(story, now=NOW, tz=UTC, width=77, styles=RowStyles()).plain
+    assert narrow.index("Azerbaijan's defence") < narrow.index("×7")
+    assert narrow.rstrip().endswith("×7") and "AM AZ INTL" not in narrow  # the short badge at 80 columns
+    assert len(narrow) - 31 - len("  ×7") >= 40  # the title's room: all but the prefix and the badge
+    wide = row_text(story, now=NOW, tz=UTC, width=156, styles=RowStyles()).plain
+    assert title in wide and wide.rstrip().endswith("×7 · AM AZ INTL")

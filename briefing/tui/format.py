@@ -94,13 +94,13 @@ class RowStyles:
     star: Style = PLAIN
 
 
-def story_label(item: object) -> str:
-    """ "×7 · AM AZ INTL" for a story of several reports; "" for a lone item."""
+def story_label(item: object, *, short: bool = False) -> str:
+    """ "×7 · AM AZ INTL" for a story of several reports ("×7" when `short`); "" for a lone item."""
     size = getattr(item, "story_size", 1) or 1
     if size <= 1:
         return ""
     sides = " ".join(side_badge(s) for s in getattr(item, "story_sides", ()) or ())
-    return f"×{size}" + (f" · {sides}" if sides else "")
+    return f"×{size}" + (f" · {sides}" if sides and not short else "")
 
 
 def tags(item: object, actor_name=None) -> str:
@@ -126,20 +126,24 @@ def row_text(item, *, now: datetime, tz: tzinfo, width: int, styles: RowStyles, 
     text.append(" ")
     if item.starred:
         text.append("★ ", styles.star)
-    story = story_label(item)
-    if story:
-        text.append(story, styles.story)
-        text.append("  ")
+    # The title comes straight after the source: the story badge and the tags follow it, so at
+    # 80 columns the title keeps its room (the badge shrinks to "×7" there; the item view has
+    # the sides).
+    story = story_label(item, short=width < 100)
     title = clean(item.title)
     tag_text = tags(item, actor_name)
     room = width - text.cell_len
-    if tag_text and room - len(tag_text) - 2 >= 24:
-        title_room = room - len(tag_text) - 2
+    tail = [(story, styles.story)] if story else []
+    if tag_text and room - len(tag_text) - len(story) - 4 >= 24:
+        tail.append((tag_text, styles.tags))
+    if tail:
+        title_room = room - sum(len(part) + 2 for part, _ in tail)
         title_text = Text(title, styles.title)
-        title_text.truncate(title_room, overflow="ellipsis", pad=True)
+        title_text.truncate(max(1, title_room), overflow="ellipsis", pad=True)
         text.append_text(title_text)
-        text.append("  ")
-        text.append(tag_text, styles.tags)
+        for part, style in tail:
+            text.append("  ")
+            text.append(part, style)
     else:
         text.append(title, styles.title)
     text.truncate(width, overflow="ellipsis", pad=True)
