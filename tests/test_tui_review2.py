@@ -103,3 +103,29 @@ def test_a_reader_interrupts_through_the_store(db, monkeypatch):
     finally:
         reader._busy = False
         reader.close()
+
+
+# ---------------------------------------------------------------------------- m, then U
+
+
+async def test_undo_after_mark_pane_read_restores_exactly_what_it_changed(db):
+    with Store(db) as store:
+        items = store.items()
+        already = {i.id for i in items if i.title == "Aid convoy waits at the Lachin corridor"}
+        store.set_flags(list(already), read=True)  # read before `m`: must stay read after undo
+    before = read_ids(db)
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert app.screen.check_action("undo_mark_read", ()) is False  # nothing to undo yet
+        await pilot.press("3", "m")
+        await settle(pilot)
+        humanitarian = {i.id for i in items if "humanitarian" in i.panes}
+        assert read_ids(db) == before | humanitarian
+        await pilot.press("U")
+        await settle(pilot)
+        assert read_ids(db) == before and already <= before
+        assert not any(p.rows[i].read for p in app.main.panes for i in p.rows if p.rows[i].id not in already)
+        await pilot.press("U")  # only once
+        await settle(pilot)
+        assert read_ids(db) == before

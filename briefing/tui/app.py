@@ -63,6 +63,7 @@ class BriefingApp(App[None]):
         self._poll_running: tuple[asyncio.AbstractEventLoop, asyncio.Task] | None = None
         self.saved: list[tuple[str, str]] = []
         self._flags: dict[int, tuple[bool, bool]] = {}
+        self.last_marked: list[int] | None = None  # what the last `m` marked read, for `U`
         self.last_poll_error: str | None = None
 
     async def _on_key(self, event: events.Key) -> None:
@@ -130,13 +131,35 @@ class BriefingApp(App[None]):
 
     @work(group="writes")
     async def mark_pane_read(self, flt: data.ParsedFilter, pane: str) -> None:
-        ids = await self.writer.call(data.pane_item_ids, flt, pane) or []
+        """Only the items that were unread change, and are remembered for `U` (undo): read state
+        is the journalist's record of what they have seen."""
+        ids = await self.writer.call(data.pane_unread_ids, flt, pane) or []
         await self.writer.call(data.set_flags, ids, read=True)
+        self._set_read_memory(ids, True)
+        self.last_marked = ids or None
+        undo = " — U undoes" if ids else ""
+        self.notify(f"{len(ids):,} items marked read{undo}", timeout=6)
+        self._status_changed()
+
+    @work(group="writes")
+    async def undo_mark_read(self) -> None:
+        """Unread again exactly the items the last `m` marked read."""
+        ids, self.last_marked = self.last_marked, None
+        if not ids:
+            return
+        await self.writer.call(data.set_flags, ids, read=False)
+        self._set_read_memory(ids, False)
+        self.notify(f"{len(ids):,} items unread again", timeout=3)
+        self._status_changed()
+        main = self.main
+        if main is not None:
+            main.reload(keep_place=True)
+
+    def _set_read_memory(self, ids: list[int], read: bool) -> None:
         for item_id in ids:
             flags = self._flags.get(item_id)
             if flags is not None:
-                self._flags[item_id] = (True, flags[1])
-        self.notify(f"{len(ids):,} items marked read", timeout=2)
+                self._flags[item_id] = (read, flags[1])
 
     # ------------------------------------------------------------------ saved filters
 

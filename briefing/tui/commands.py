@@ -55,6 +55,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("mark_read", "r", "Read", "Mark the item read", "Item", screens=BOTH),
     Command("mark_unread", "u", "Unread", "Mark the item unread", "Item", screens=BOTH),
     Command("mark_pane_read", "m", "Pane read", "Mark every item in this pane (as filtered) read", "Item"),
+    Command("undo_mark_read", "U", "Undo read", "Undo the last 'mark the pane read': those items are unread again",
+            "Item", key_display="U"),
     Command("filter", "slash", "Filter", "Filter all panes: words, side:, actor:, place:, @6h, +unread ...",
             "Filter", footer=True, key_display="/"),
     Command("clear_filter", "escape", "Clear", "Clear the filter", "Filter", key_display="Esc"),

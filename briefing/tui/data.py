@@ -250,18 +250,20 @@ def locate(store: Store, flt: ParsedFilter, pane: str, item_id: int, start: int,
     return None
 
 
-def pane_item_ids(store: Store, flt: ParsedFilter, pane: str, *, batch: int = 2000) -> list[int]:
-    """Every item id in a pane under a filter (for "mark the pane read")."""
-    ids: list[int] = []
+def pane_unread_ids(store: Store, flt: ParsedFilter, pane: str, *, batch: int = 2000) -> list[int]:
+    """The unread item ids in a pane under a filter (every report of its stories): what "mark
+    the pane read" changes, and so exactly what its undo gives back."""
+    ids: dict[int, None] = {}
     offset = 0
     while True:
         rows = pane_window(store, flt, pane, offset, batch)
-        ids.extend(item.id for item in rows)
         for item in rows:
             if getattr(item, "story_size", 1) > 1 and hasattr(store, "story_items") and item.story_id is not None:
-                ids.extend(i.id for i in store.story_items(item.story_id))
+                ids.update((i.id, None) for i in store.story_items(item.story_id) if not i.read)
+            elif not item.read:
+                ids[item.id] = None
         if len(rows) < batch:
-            return ids
+            return list(ids)
         offset += batch
 
 

@@ -390,6 +390,9 @@ class MainScreen(BaseScreen):
                     pane.rows[index] = self.briefing.remember_flags(item, read=True)
             pane.refresh()
 
+    def action_undo_mark_read(self) -> None:
+        self.briefing.undo_mark_read()
+
     # ------------------------------------------------------------------ BaseScreen
 
     def current_item(self) -> StoredItem | None:
@@ -408,7 +411,7 @@ class MainScreen(BaseScreen):
 
     def _binding_state(self) -> tuple:
         return (*super()._binding_state(), bool(self.filter_text.strip()),
-                bool(self.counts and self.counts.get(self.pane.pane)))  # fmt: skip
+                bool(self.counts and self.counts.get(self.pane.pane)), self.briefing.last_marked is not None)  # fmt: skip
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save_filter":
@@ -417,4 +420,6 @@ class MainScreen(BaseScreen):
             return True
         if action == "mark_pane_read":
             return bool(self.counts and self.counts.get(self.pane.pane))
+        if action == "undo_mark_read":
+            return self.briefing.last_marked is not None
         return super().check_action(action, parameters)
