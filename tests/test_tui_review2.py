@@ -9,7 +9,7 @@ import webbrowser
 from datetime import UTC, timedelta
 
 import pytest
-from test_tui import make_app
+from test_tui import make_app, text_of
 from test_tui_support import NOW, build_db, settle
 
 from briefing.store import Store
@@ -129,3 +129,22 @@ async def test_undo_after_mark_pane_read_restores_exactly_what_it_changed(db):
         await pilot.press("U")  # only once
         await settle(pilot)
         assert read_ids(db) == before
+
+
+# ---------------------------------------------------------------------------- quitting
+
+
+async def test_ctrl_c_does_not_quit_but_q_and_ctrl_q_do_and_the_help_says_so(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 80)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        shown = text_of(app)
+        assert "ctrl+q" in shown and "ctrl+c does not quit" in shown
+        await pilot.press("escape", "ctrl+c")
+        await settle(pilot)
+        assert app.is_running and app.main is not None
+        await pilot.press("slash", "x", "ctrl+q")  # from the filter line too
+        await pilot.pause()
+        assert not app.is_running or app._exit_renderables is not None

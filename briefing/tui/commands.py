@@ -65,7 +65,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("poll", "p", "Poll", "Poll the due feeds now", "Feeds", footer=True, screens=BOTH),
     Command("brief", "b", "Brief", "Write today's brief (Markdown) and show where", "Feeds", footer=True, screens=BOTH),
     Command("help", "question_mark", "Help", "List every key", "App", footer=True, key_display="?", screens=BOTH),
-    Command("quit", "q", "Quit", "Leave the dashboard", "App", footer=True, screens=BOTH),
+    Command("quit", "q", "Quit", "Leave the dashboard (ctrl+q works anywhere)", "App", footer=True, screens=BOTH),
 )
 
 

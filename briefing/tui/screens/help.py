@@ -41,6 +41,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(_key_names(command.keys), command.description)
         table.add_row(Text("Anywhere", style="underline"), "")
         table.add_row("ctrl+p", "The command palette: every command above, by name")
+        table.add_row("ctrl+q", "Quit, even from the filter line (ctrl+c does not quit: it copies)")
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
             yield Static(table, id="help-table")

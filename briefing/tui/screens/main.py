@@ -411,7 +411,8 @@ class MainScreen(BaseScreen):
 
     def _binding_state(self) -> tuple:
         return (*super()._binding_state(), bool(self.filter_text.strip()),
-                bool(self.counts and self.counts.get(self.pane.pane)), self.briefing.last_marked is not None)  # fmt: skip
+                bool(self.counts and self.counts.get(self.pane.pane)),
+                self.briefing.last_marked is not None)  # fmt: skip
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save_filter":
