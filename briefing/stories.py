@@ -571,7 +571,6 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
     sa, sb = a.signature, b.signature
     if not worth and not worth_comparing(sa, sb):
         return NO
-    common, jaccard, containment = _ratio(sa.tokens, sb.tokens)
     counts_a, counts_b = sa.counts, sb.counts
     conflict = bool(counts_a and counts_b and not counts_a & counts_b)  # 40 dead is not 68 dead
     places_a = a.specific if b.places else frozenset()
@@ -579,11 +578,18 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
     # Kalbajar is not Lachin, however alike the wording. (Not across languages: there the
     # gazetteer may name one checkpoint two ways.)
     elsewhere = bool(places_a and places_b and not places_a & places_b)
-    if a.feed_id is not None and a.feed_id == b.feed_id:
-        if jaccard >= 0.8 and sa.anchors == sb.anchors and not conflict and not elsewhere:
-            return Match(True, jaccard, "the same feed's copy")
+    # The cheap noes first (most comparisons end here, before the word sets are intersected):
+    # a feed's own items, and different numbers in different places without a quote in common.
+    same_feed = a.feed_id is not None and a.feed_id == b.feed_id
+    if same_feed and (conflict or elsewhere or sa.anchors != sb.anchors):
         return NO
-    if sa.quotes and sb.quotes and _quote_shared(sa.quotes, sb.quotes) and containment >= 0.25:
+    quoted = bool(sa.quotes and sb.quotes)
+    if conflict and elsewhere and not quoted:
+        return NO  # below, only a shared quote says yes to numbers and places that disagree
+    common, jaccard, containment = _ratio(sa.tokens, sb.tokens)
+    if same_feed:
+        return Match(True, jaccard, "the same feed's copy") if jaccard >= 0.8 else NO
+    if quoted and _quote_shared(sa.quotes, sb.quotes) and containment >= 0.25:
         return Match(True, 0.9, "same quoted words")
     la, lb = a.lang, b.lang
     translated = (sa.script and sb.script and sa.script != sb.script) or (la and lb and la != lb)
