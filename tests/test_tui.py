@@ -583,7 +583,7 @@ async def test_a_story_is_one_row_and_the_item_view_lists_its_reports(tmp_path):
         await settle(pilot)
         screen = main_screen(app)
         assert screen.counts["events"] == 1
-        assert "×3 · AM AZ INTL" in text_of(app) or "×3 · " in text_of(app)
+        assert "×3" in text_of(app)  # after the title; the grid's panes are narrow: no sides
         await pilot.press("enter")
         await settle(pilot)
         shown = text_of(app)

@@ -14,7 +14,9 @@ from test_tui_support import NOW, build_db, settle
 
 from briefing.store import Store
 from briefing.tui import data
+from briefing.tui.app import BriefingApp
 from briefing.tui.screens.base import browser_plan
+from briefing.tui.widgets.bars import StatusLine
 
 
 @pytest.fixture
@@ -148,3 +150,26 @@ async def test_ctrl_c_does_not_quit_but_q_and_ctrl_q_do_and_the_help_says_so(db)
         await pilot.press("slash", "x", "ctrl+q")  # from the filter line too
         await pilot.pause()
         assert not app.is_running or app._exit_renderables is not None
+
+
+# ---------------------------------------------------------------------------- first run
+
+
+async def test_first_run_without_feeds_toml_says_what_to_do(tmp_path):
+    app = BriefingApp(tmp_path / "briefing.db", None, clock=lambda: NOW, tz=UTC, watch_interval=3600,
+                      filter_debounce=0)  # fmt: skip
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = app.main.query_one(StatusLine).render().plain
+        assert status.startswith(" no feeds.toml here — see README, or try `briefing demo`")
+        assert "no feeds.toml here" in text_of(app).split("\n")[2]  # the empty pane's first row too
+        await pilot.press("slash", *"lachin")
+        await settle(pilot)
+        assert "nothing matches the filter" in text_of(app)
+
+
+async def test_a_configured_desk_shows_no_setup_hint(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert "feeds.toml" not in app.main.query_one(StatusLine).render().plain

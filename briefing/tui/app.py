@@ -184,6 +184,16 @@ class BriefingApp(App[None]):
     def can_poll(self) -> bool:
         return bool(self.config and self.config.feeds)
 
+    @property
+    def setup_hint(self) -> str | None:
+        """What a first run needs to hear: with no feeds the dashboard can only show an empty
+        database (`briefing` creates one where it is run)."""
+        if self.config is None:
+            return "no feeds.toml here — see README, or try `briefing demo`"
+        if not self.config.feeds:
+            return "feeds.toml lists no feeds — see README, or try `briefing demo`"
+        return None
+
     def poll_now(self, *, force: bool = False) -> None:
         """Poll the due feeds; with `force` (the `p` key) every feed, due or not — conditional
         GET keeps that polite, and a journalist who asks for news expects a fetch."""

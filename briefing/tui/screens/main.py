@@ -170,6 +170,9 @@ class MainScreen(BaseScreen):
             if shift > 0 and top > 0:
                 pane.new_above += shift
                 pane._set_title()
+        empty = (self.briefing.setup_hint or "") if not snapshot.filter_text.strip() else "nothing matches the filter"
+        for pane in self.panes:
+            pane.empty_text = empty
         self.counts = {pane.pane: pane.count for pane in self.panes}
         self.query_one(PaneTabs).show(self.counts, self.active)
         if not self.loaded:
@@ -257,6 +260,7 @@ class MainScreen(BaseScreen):
 
     def show_status(self) -> None:
         line = self.query_one(StatusLine)
+        line.hint = self.briefing.setup_hint or ""
         line.polling = self.briefing.polling
         line.show(self.briefing.wall(), self.briefing.tz)
 

@@ -101,9 +101,12 @@ class StatusLine(Static):
         self.status: Status | None = None
         self.polling = False
         self.note = ""
+        self.hint = ""  # first run: what to do next, shown first
 
     def show(self, now: datetime, tz: tzinfo) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
+        if self.hint:
+            text.append(f" {self.hint} ·", "bold")
         if self.polling:
             text.append(" ⟳ polling… ", "bold")
         status = self.status

@@ -69,6 +69,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._tz = tz
         self._actor_name = actor_name
         self._asked: tuple[int, int] | None = None
+        self.empty_text = ""  # shown in an empty pane: a first-run hint, or why nothing matches
         self._set_title()
 
     # ------------------------------------------------------------------ state from the screen
@@ -244,6 +245,9 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         index = int(self.scroll_y) + y
         base = self.rich_style
         if index >= self.count:
+            if index == 0 and self.empty_text and self.counted:
+                style = base + self.get_component_rich_style("item-pane--loading")
+                return Strip([Segment(f"  {self.empty_text}"[:width].ljust(width), style)], width)
             return Strip.blank(width, base)
         item = self.rows.get(index)
         if item is None:
