@@ -166,16 +166,15 @@ class BandIndex:
         """(story hint, item id, item) for the items filed under any of `sig`'s keys within the
         window that are worth comparing, most keys shared first (ties: first filed first)."""
         pool: list[int] = []  # counted once at the end: one C call, not one per key
-        keys = sig.keys
+        keys, days = sig.keys, self.days
         for d in range(day - _DAYS, day + _DAYS + 1):
-            index = self.day(conn, d)
-            if not index:
-                continue
-            get = index.get
-            for key in keys:
-                ids = get(key)
-                if ids:
-                    pool += ids[-PER_KEY:]
+            index = days.get(d)
+            if index is None:
+                index = self.day(conn, d)
+            if index:
+                for ids in map(index.get, keys):
+                    if ids:
+                        pool += ids[-PER_KEY:]
         if not pool:
             return []
         # most shared first, ties in filing order (a C sort: Counter.most_common loops in Python)
