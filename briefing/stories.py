@@ -235,11 +235,15 @@ def _is_date(found: list[str], at: int) -> bool:
     if len(found[at]) > 2 or not 1 <= int(found[at]) <= 31:
         return False
     for near in (at - 1, at + 1):
-        if 0 <= near < len(found) and not found[near][0].isdigit():
-            word = _fold(found[near]).replace("h", "")
-            if word.startswith(_MONTHS):
-                return True
+        if 0 <= near < len(found) and not found[near][0].isdigit() and _is_month(found[near]):
+            return True
     return False
+
+
+@lru_cache(maxsize=20_000)
+def _is_month(word: str) -> bool:
+    """A word as written is a month's name (cached: the words beside numbers repeat)."""
+    return _fold(word).replace("h", "").startswith(_MONTHS)
 
 
 def words(text: str) -> list[str]:
