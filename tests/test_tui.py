@@ -98,9 +98,11 @@ async def test_pane_keys_and_tab(db):
         await pilot.press("tab")
         assert screen.active == 2
         await pilot.press("tab", "tab")
+        assert screen.active == 4  # the All view
+        await pilot.press("tab")
         assert screen.active == 0
         await pilot.press("shift+tab")
-        assert screen.active == 3
+        assert screen.active == 4
 
 
 async def test_cursor_keys(db):

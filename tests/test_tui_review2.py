@@ -173,3 +173,61 @@ async def test_a_configured_desk_shows_no_setup_hint(db):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         assert "feeds.toml" not in app.main.query_one(StatusLine).render().plain
+
+
+# ---------------------------------------------------------------------------- items that fit no pane
+
+
+@pytest.fixture
+def unsorted_db(tmp_path):
+    from test_tui_support import ITEMS, label
+
+    from briefing.classify import Classification
+
+    extra = [
+        (2, 15, "Yerevan residents queue for fuel as prices climb", "Drivers waited for hours.",
+         "https://oc.example/fuel", label()),  # on topic, fits no pane
+        (2, 25, "Football: Baku club wins the cup", "Sports.", "https://oc.example/sport",
+         Classification(panes=(), on_topic=False, why=(), speaker=None, actors=(), places=())),
+    ]
+    return build_db(tmp_path / "u.db", items=[*ITEMS, *extra])
+
+
+async def test_key_5_shows_every_on_topic_item_and_those_that_fit_no_pane_are_searchable(unsorted_db):
+    app = make_app(unsorted_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.main
+        assert "Yerevan residents queue" not in text_of(app)  # the four panes: not there
+        await pilot.press("5")
+        await settle(pilot)
+        every = screen.panes[4]
+        assert every.pane == "all" and app.focused is every and every.region.width > 120  # the whole screen
+        assert [p.pane for p in screen.panes if p.region.height] == ["all"]
+        assert screen.counts["all"] == 9  # eight items + the unsorted one; the sports story is off-topic
+        shown = text_of(app)
+        assert "5 All 9" in shown  # the tabs say where you are
+        line = next(row for row in shown.split("\n") if "Yerevan residents queue" in row)
+        assert "unsorted" in line
+        assert "Football" not in shown
+        await pilot.press("slash", *"fuel")
+        await settle(pilot)
+        assert screen.counts == {"events": 0, "statements": 0, "humanitarian": 0, "reactions": 0, "all": 1}
+        assert "Yerevan residents queue" in text_of(app)
+        await pilot.press("enter", "1")  # back to the grid
+        await settle(pilot)
+        assert [p.pane for p in screen.panes if p.region.height] == ["events", "statements", "humanitarian",
+                                                                     "reactions"]  # fmt: skip
+
+
+async def test_the_all_tab_at_80_columns(unsorted_db):
+    app = make_app(unsorted_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "5 All 9" in text_of(app)
+        await pilot.press("5", "j")
+        await settle(pilot)
+        assert app.main.current_item().title == "Yerevan residents queue for fuel as prices climb"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "in no pane: listed under All (key 5)" in text_of(app)

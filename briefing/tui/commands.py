@@ -30,6 +30,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("focus_pane(1)", "2", "Statements", "Show the actor statements pane", "Panes", key_display="2"),
     Command("focus_pane(2)", "3", "Humanitarian", "Show the humanitarian access pane", "Panes", key_display="3"),
     Command("focus_pane(3)", "4", "Reactions", "Show the international reactions pane", "Panes", key_display="4"),
+    Command("focus_pane(4)", "5", "All", "Show every on-topic item, those that fit no pane too (marked unsorted)",
+            "Panes", key_display="5"),
     Command("next_pane", "tab", "Next pane", "Move to the next pane", "Panes"),
     Command("previous_pane", "shift+tab", "Previous pane", "Move to the previous pane", "Panes"),
     Command("cursor_down", "j,down", "Down", "Next item in the pane", "Move", key_display="j/↓"),

@@ -26,6 +26,8 @@ from ..errors import BriefingError
 from ..store import PANE_COLUMNS, Store, StoredItem
 
 PANES: tuple[str, ...] = tuple(PANE_COLUMNS)
+ALL = "all"  # the fifth view: every on-topic item, one row each — those that fit no pane too
+VIEWS: tuple[str, ...] = (*PANES, ALL)
 T = TypeVar("T")
 Window = tuple[int, list[StoredItem], int]  # (offset, rows, how many were asked for)
 
@@ -157,18 +159,32 @@ def _fallback(store: Store, flt: ParsedFilter) -> dict[str, list[StoredItem]]:
             items = [i for i in items if not i.read]
         if "+starred" in flt.text.split():
             items = [i for i in items if i.starred]
-        _fallback_cache[key] = {pane: [i for i in items if i.on_topic and pane in i.panes] for pane in PANES}
+        split = {pane: [i for i in items if i.on_topic and pane in i.panes] for pane in PANES}
+        split[ALL] = [i for i in items if i.on_topic]
+        _fallback_cache[key] = split
     return _fallback_cache[key]
 
 
-def pane_counts(store: Store, flt: ParsedFilter) -> dict[str, int]:
+def pane_counts(store: Store, flt: ParsedFilter, views: tuple[str, ...] = PANES) -> dict[str, int]:
+    """Counts of the four panes, and of the All view when it is among `views` (only when it is
+    on screen: its count is a search of its own)."""
     if _has_windows(store) and flt.query is not None:
-        return dict(store.pane_counts(flt.query))
-    return {pane: len(rows) for pane, rows in _fallback(store, flt).items()}
+        counts = dict(store.pane_counts(flt.query))
+        if ALL in views:
+            counts[ALL] = len(_all_rows(store, flt, COUNT_CAP or 1000))
+        return counts
+    return {pane: len(rows) for pane, rows in _fallback(store, flt).items() if pane in views}
+
+
+def _all_rows(store: Store, flt: ParsedFilter, want: int) -> list[StoredItem]:
+    """The newest `want` on-topic items under the filter, any pane or none (Store.search)."""
+    return list(store.search(flt.query, limit=want, include_off_topic=False))
 
 
 def pane_window(store: Store, flt: ParsedFilter, pane: str, offset: int, limit: int) -> list[StoredItem]:
     if _has_windows(store) and flt.query is not None:
+        if pane == ALL:
+            return _all_rows(store, flt, offset + limit)[offset:]
         return list(store.pane_window(flt.query, pane, offset=offset, limit=limit))
     return _fallback(store, flt)[pane][offset : offset + limit]
 
@@ -184,7 +200,7 @@ class PaneSnapshot:
 
 def snapshot(store: Store, flt: ParsedFilter, wanted: dict[str, tuple[int, int]]) -> PaneSnapshot:
     """Counts plus the visible window of each pane: what one repaint needs, in one trip."""
-    counts = pane_counts(store, flt)
+    counts = pane_counts(store, flt, tuple(wanted))
     windows = {
         pane: (offset, pane_window(store, flt, pane, offset, limit), limit)
         for pane, (offset, limit) in wanted.items()
@@ -201,7 +217,7 @@ def refresh(
 ) -> tuple[PaneSnapshot, dict[str, tuple[int, int]]]:
     """Counts and visible rows; with `old_counts`, find each cursor's item again so that new
     items arriving above it do not move it on screen (cursor and top shift by the same rows)."""
-    counts = pane_counts(store, flt)
+    counts = pane_counts(store, flt, tuple(views))
     places: dict[str, tuple[int, int]] = {}
     windows: dict[str, Window] = {}
     for pane, (item_id, cursor, top, height) in views.items():
@@ -258,7 +274,7 @@ def pane_unread_ids(store: Store, flt: ParsedFilter, pane: str, *, batch: int = 
     while True:
         rows = pane_window(store, flt, pane, offset, batch)
         for item in rows:
-            if getattr(item, "story_size", 1) > 1 and hasattr(store, "story_items") and item.story_id is not None:
+            if pane != ALL and getattr(item, "story_size", 1) > 1 and item.story_id is not None:
                 ids.update((i.id, None) for i in store.story_items(item.story_id) if not i.read)
             elif not item.read:
                 ids[item.id] = None

@@ -28,12 +28,14 @@ PANE_TITLES = {
     "statements": "Statements",
     "humanitarian": "Humanitarian",
     "reactions": "Reactions",
+    "all": "All",
 }
 PANE_LONG_TITLES = {
     "events": "Latest events",
     "statements": "Actor statements",
     "humanitarian": "Humanitarian access",
     "reactions": "International reactions",
+    "all": "All on-topic items",
 }
 
 
@@ -110,8 +112,11 @@ def tags(item: object, actor_name=None) -> str:
     return " ".join(parts)
 
 
-def row_text(item, *, now: datetime, tz: tzinfo, width: int, styles: RowStyles, actor_name=None) -> Text:
-    """One pane row: unread marker, time, side badge, source, [story], title, tags."""
+def row_text(
+    item, *, now: datetime, tz: tzinfo, width: int, styles: RowStyles, actor_name=None, unsorted: bool = False
+) -> Text:
+    """One pane row: unread marker, time, side badge, source, title, [story], tags; `unsorted`
+    (the All view) says the item fits none of the four panes."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     text.append("● " if not item.read else "  ", styles.unread)
     text.append(when(item.published, now, tz), styles.time)
@@ -134,6 +139,9 @@ def row_text(item, *, now: datetime, tz: tzinfo, width: int, styles: RowStyles, 
     tag_text = tags(item, actor_name)
     room = width - text.cell_len
     tail = [(story, styles.story)] if story else []
+    if unsorted:
+        tail.append(("unsorted", styles.tags))
+        story += " unsorted"  # counted in the room the tags need
     if tag_text and room - len(tag_text) - len(story) - 4 >= 24:
         tail.append((tag_text, styles.tags))
     if tail:

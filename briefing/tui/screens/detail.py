@@ -64,7 +64,8 @@ def render_detail(detail: data.Detail, *, now: datetime, tz: tzinfo, actor_name=
     for pane in item.panes:
         cues = item.why.get(pane, []) if isinstance(item.why, dict) else []
         why.add_row(PANE_LONG_TITLES.get(pane, pane), Text(", ".join(clean(str(c)) for c in cues) or "—"))
-    parts += [Text(""), Text("Why it is here", style="underline"), why if item.panes else Text("in no pane")]
+    unsorted = Text("in no pane: listed under All (key 5)")
+    parts += [Text(""), Text("Why it is here", style="underline"), why if item.panes else unsorted]
     parts += [Text(""), Text("Carried by", style="underline")]
     for feed, side, seen in detail.carriers:
         parts.append(Text(f"{clean(feed)}  [{side_badge(side)}]  first seen {_stamp(seen, tz)}"))

@@ -40,6 +40,7 @@ class MainScreen(BaseScreen):
         self.filter = data.ParsedFilter("")
         self.filter_text = ""
         self.generation = 0
+        self.loaded_views: tuple[str, ...] = data.PANES  # the views the last reload read
         self.counts: dict[str, int] | None = None
         self.seen_version: int | None = None
         self._debounce: Timer | None = None
@@ -55,7 +56,7 @@ class MainScreen(BaseScreen):
         app = self.briefing
         yield PaneTabs(id="tabs")
         with Grid(id="panes"):
-            for pane in data.PANES:
+            for pane in data.VIEWS:
                 yield ItemPane(pane, clock=app.now, tz=app.tz, actor_name=app.actor_name)
         yield FilterBar(id="filter")
         yield StatusLine(id="status")
@@ -77,6 +78,14 @@ class MainScreen(BaseScreen):
         self.set_interval(self.briefing.watch_interval, self.check_version)
         self.set_interval(30, self._tick)
 
+    def on_resize(self) -> None:
+        # Crossing the narrow breakpoint shows the All tab: read the view once it is on screen.
+        self.call_after_refresh(self._read_shown_views)
+
+    def _read_shown_views(self) -> None:
+        if self.loaded and not set(self.shown_views) <= set(self.loaded_views):
+            self.reload()
+
     def _tick(self) -> None:
         """Relative times age: repaint them, and refresh the status line's figures."""
         for pane in self.panes:
@@ -87,6 +96,7 @@ class MainScreen(BaseScreen):
         for n, pane in enumerate(self.panes):
             pane.set_class(n == index, "-active")
         self.query_one(PaneTabs).show(self.counts or {}, index)
+        self.set_class(data.VIEWS[index] == data.ALL, "-all")
 
     # ------------------------------------------------------------------ loading
 
@@ -94,7 +104,9 @@ class MainScreen(BaseScreen):
         """Counts and visible rows for every pane under the current filter."""
         self.generation += 1
         self.briefing.reader.interrupt()  # whatever it is computing is stale now
-        views = {pane.pane: pane.view() for pane in self.panes} if keep_place else None
+        self.loaded_views = self.shown_views
+        shown = self.loaded_views
+        views = {pane.pane: pane.view() for pane in self.panes if pane.pane in shown} if keep_place else None
         self._load(self.generation, self.filter_text, views, self.counts if keep_place else None)
 
     async def _read(self, generation: int, fn, *args):
@@ -122,7 +134,9 @@ class MainScreen(BaseScreen):
             return
         # A new filter: the rows first, then the counts they do not already tell.
         # Before the first layout a pane's height is 0: the screen's height is a safe guess.
-        heights = {pane.pane: pane.scrollable_content_region.height or self.size.height for pane in self.panes}
+        shown = self.loaded_views
+        heights = {pane.pane: pane.scrollable_content_region.height or self.size.height
+                   for pane in self.panes if pane.pane in shown}  # fmt: skip
         key = (text, self.seen_version, tuple(heights.values()))
         first = self._recent.get(key)  # Esc, backspace, a saved filter: seen a moment ago
         if first is None:
@@ -130,10 +144,10 @@ class MainScreen(BaseScreen):
             if first is None or generation != self.generation:
                 return
         self.filter = parsed
-        final = len(first.counts) == len(data.PANES)
+        final = len(first.counts) == len(shown)
         self.post_message(PanesLoaded(generation, first, {}, keep=False, final=final))
         if not final:
-            counts = await self._read(generation, data.pane_counts, parsed)
+            counts = await self._read(generation, data.pane_counts, parsed, shown)
             if counts is None or generation != self.generation:
                 return
             self.post_message(CountsLoaded(generation, counts))
@@ -154,6 +168,9 @@ class MainScreen(BaseScreen):
         self.applied_text = snapshot.filter_text
         self.query_one(FilterBar).hint(None)
         for pane in self.panes:
+            if pane.pane not in self.loaded_views:  # the All view off screen: read when shown
+                pane.set_rows(0, 0, [], 0, counted=False)
+                continue
             offset, rows, limit = snapshot.windows.get(pane.pane, (0, [], 0))
             rows = [self.briefing.with_flags(item) for item in rows]
             count = snapshot.counts.get(pane.pane)
@@ -173,7 +190,7 @@ class MainScreen(BaseScreen):
         empty = (self.briefing.setup_hint or "") if not snapshot.filter_text.strip() else "nothing matches the filter"
         for pane in self.panes:
             pane.empty_text = empty
-        self.counts = {pane.pane: pane.count for pane in self.panes}
+        self.counts = {pane.pane: pane.count for pane in self.panes if pane.pane in self.loaded_views}
         self.query_one(PaneTabs).show(self.counts, self.active)
         if not self.loaded:
             self.loaded = True
@@ -185,7 +202,7 @@ class MainScreen(BaseScreen):
         """Every pane counted, its visible rows held, the status line read (tests wait for this)."""
         if not self.loaded or self.query_one(StatusLine).status is None:
             return False
-        return all(pane.counted and not pane.missing_rows() for pane in self.panes)
+        return all(pane.counted and not pane.missing_rows() for pane in self.panes if pane.pane in self.loaded_views)
 
     @on(CountsLoaded)
     def _counted(self, message: CountsLoaded) -> None:
@@ -194,7 +211,7 @@ class MainScreen(BaseScreen):
         for pane in self.panes:
             if pane.pane in message.counts and not pane.counted:
                 pane.set_count(message.counts[pane.pane])
-        self.counts = {pane.pane: pane.count for pane in self.panes}
+        self.counts = {pane.pane: pane.count for pane in self.panes if pane.pane in self.loaded_views}
         self.query_one(PaneTabs).show(self.counts, self.active)
         self.bindings_changed()
 
@@ -339,12 +356,22 @@ class MainScreen(BaseScreen):
     def action_focus_pane(self, index: int) -> None:
         self.active = index
         self.pane.focus()
+        if data.VIEWS[index] not in self.loaded_views:
+            self.reload()  # the All view is read only while it is on screen
+
+    @property
+    def shown_views(self) -> tuple[str, ...]:
+        """The views worth reading: the All view costs a search of its own, so it is read only
+        while it is on screen or its tab is (below 120 columns, or while it is the active view)."""
+        if self.has_class("-narrow") or data.VIEWS[self.active] == data.ALL:
+            return data.VIEWS
+        return data.PANES
 
     def action_next_pane(self) -> None:
-        self.action_focus_pane((self.active + 1) % len(data.PANES))
+        self.action_focus_pane((self.active + 1) % len(data.VIEWS))
 
     def action_previous_pane(self) -> None:
-        self.action_focus_pane((self.active - 1) % len(data.PANES))
+        self.action_focus_pane((self.active - 1) % len(data.VIEWS))
 
     @on(ItemPane.Selected)
     def _selected(self, message: ItemPane.Selected) -> None:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from ..data import PANES, Status, format_count
+from ..data import VIEWS, Status, format_count
 from ..format import PANE_TITLES, ago, clean
 
 
@@ -24,12 +24,12 @@ class PaneTab(Static):
             self.index = index
 
     def __init__(self, index: int) -> None:
-        super().__init__(id=f"tab-{PANES[index]}", markup=False)
+        super().__init__(id=f"tab-{VIEWS[index]}", markup=False)
         self.index = index
 
     def show(self, count: int | None, active: bool) -> None:
         shown = "…" if count is None else format_count(count)
-        self.update(Text(f" {self.index + 1} {PANE_TITLES[PANES[self.index]]} {shown} "))
+        self.update(Text(f" {self.index + 1} {PANE_TITLES[VIEWS[self.index]]} {shown} "))
         self.set_class(active, "-active")
 
     def on_click(self) -> None:
@@ -40,16 +40,16 @@ class PaneTabs(Horizontal):
     """Shown when the terminal is too narrow for the grid: one pane at a time, counts for all."""
 
     def compose(self) -> ComposeResult:
-        for index in range(len(PANES)):
+        for index in range(len(VIEWS)):
             yield PaneTab(index)
 
     def show(self, counts: dict[str, int], active: int) -> None:
         """Counts a pane is still working out show as "…"."""
         panes = {pane.pane: pane for pane in self.screen.query("ItemPane")}
         for tab in self.query(PaneTab):
-            pane = panes.get(PANES[tab.index])
+            pane = panes.get(VIEWS[tab.index])
             known = pane is None or getattr(pane, "counted", True)
-            tab.show(counts.get(PANES[tab.index], 0) if known else None, tab.index == active)
+            tab.show(counts.get(VIEWS[tab.index], 0) if known else None, tab.index == active)
 
 
 class FilterBar(Horizontal):

@@ -256,7 +256,8 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         styles = self._row_styles
         if item.read:
             styles = replace(styles, title=self.get_component_rich_style("item-pane--read"))
-        text = row_text(item, now=self._now, tz=self._tz, width=width, styles=styles, actor_name=self._actor_name)
+        text = row_text(item, now=self._now, tz=self._tz, width=width, styles=styles, actor_name=self._actor_name,
+                        unsorted=self.pane == data.ALL and not item.panes)  # fmt: skip
         if index == self.cursor:
             cursor = "item-pane--cursor" if self.has_focus else "item-pane--cursor-blur"
             text.stylize(self.get_component_rich_style(cursor))
