@@ -78,14 +78,6 @@ class MainScreen(BaseScreen):
         self.set_interval(self.briefing.watch_interval, self.check_version)
         self.set_interval(30, self._tick)
 
-    def on_resize(self) -> None:
-        # Crossing the narrow breakpoint shows the All tab: read the view once it is on screen.
-        self.call_after_refresh(self._read_shown_views)
-
-    def _read_shown_views(self) -> None:
-        if self.loaded and not set(self.shown_views) <= set(self.loaded_views):
-            self.reload()
-
     def _tick(self) -> None:
         """Relative times age: repaint them, and refresh the status line's figures."""
         for pane in self.panes:
@@ -361,11 +353,10 @@ class MainScreen(BaseScreen):
 
     @property
     def shown_views(self) -> tuple[str, ...]:
-        """The views worth reading: the All view costs a search of its own, so it is read only
-        while it is on screen or its tab is (below 120 columns, or while it is the active view)."""
-        if self.has_class("-narrow") or data.VIEWS[self.active] == data.ALL:
-            return data.VIEWS
-        return data.PANES
+        """The views worth reading: the All view costs a search of its own (its count reads up to
+        COUNT_CAP rows), so it is read only while it is the active view; its tab shows no count
+        until then."""
+        return data.VIEWS if data.VIEWS[self.active] == data.ALL else data.PANES
 
     def action_next_pane(self) -> None:
         self.action_focus_pane((self.active + 1) % len(data.VIEWS))

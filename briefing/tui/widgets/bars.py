@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from ..data import VIEWS, Status, format_count
+from ..data import ALL, VIEWS, Status, format_count
 from ..format import PANE_TITLES, ago, clean
 
 
@@ -28,8 +28,9 @@ class PaneTab(Static):
         self.index = index
 
     def show(self, count: int | None, active: bool) -> None:
-        shown = "…" if count is None else format_count(count)
-        self.update(Text(f" {self.index + 1} {PANE_TITLES[VIEWS[self.index]]} {shown} "))
+        """`count` None: still counting ("…"); -1: not counted at all (the All view, until shown)."""
+        shown = "…" if count is None else "" if count < 0 else format_count(count)
+        self.update(Text(f" {self.index + 1} {PANE_TITLES[VIEWS[self.index]]} {shown} ".replace("  ", " ")))
         self.set_class(active, "-active")
 
     def on_click(self) -> None:
@@ -47,9 +48,13 @@ class PaneTabs(Horizontal):
         """Counts a pane is still working out show as "…"."""
         panes = {pane.pane: pane for pane in self.screen.query("ItemPane")}
         for tab in self.query(PaneTab):
-            pane = panes.get(VIEWS[tab.index])
+            view = VIEWS[tab.index]
+            pane = panes.get(view)
             known = pane is None or getattr(pane, "counted", True)
-            tab.show(counts.get(VIEWS[tab.index], 0) if known else None, tab.index == active)
+            if view not in counts and view == ALL:
+                tab.show(-1, tab.index == active)
+                continue
+            tab.show(counts.get(view, 0) if known else None, tab.index == active)
 
 
 class FilterBar(Horizontal):
