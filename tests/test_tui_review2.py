@@ -10,7 +10,7 @@ from datetime import UTC, timedelta
 
 import pytest
 from test_tui import make_app, text_of
-from test_tui_support import NOW, build_db, settle
+from test_tui_support import NOW, add_item, build_db, settle
 
 from briefing.store import Store
 from briefing.tui import data
@@ -232,3 +232,24 @@ async def test_the_all_tab_at_80_columns(unsorted_db):
         await pilot.press("enter")
         await settle(pilot)
         assert "in no pane: listed under All (key 5)" in text_of(app)
+
+
+def test_the_all_views_windows_read_on_from_the_last_row_seen_and_match_the_top_down_read(tmp_path, monkeypatch):
+    db = build_db(tmp_path / "w.db", extra=120)
+    for n in range(25):  # many items in one second: windows start and end among ties
+        add_item(db, f"Same second {n} {'xyzw'[n % 4] * (n + 1)}", minutes_ago=1)
+    with Store(db) as store:
+        now = NOW
+        flt = data.parse("", now=now, tz=UTC)
+        whole = [i.id for i in data._all_rows(store, flt, 1000)]
+        calls = []
+        search = Store.search
+        monkeypatch.setattr(Store, "search", lambda self, *a, **kw: calls.append(kw) or search(self, *a, **kw))
+        data._all_places.clear()
+        seen = []
+        for offset in range(0, len(whole), 10):
+            seen += [i.id for i in data.pane_window(store, flt, data.ALL, offset, 10)]
+        assert seen == whole
+        assert all(kw.get("until") is not None for kw in calls[1:])  # each window read on from the last
+        assert max(kw["limit"] for kw in calls) <= 10 + data._ALL_TIES
+        assert [i.id for i in data.pane_window(store, flt, data.ALL, 55, 7)] == whole[55:62]  # a jump: no anchor

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -181,10 +181,41 @@ def _all_rows(store: Store, flt: ParsedFilter, want: int) -> list[StoredItem]:
     return list(store.search(flt.query, limit=want, include_off_topic=False))
 
 
+_all_places: dict[tuple[str, int], dict[int, tuple[datetime, int]]] = {}  # row index → (published, id)
+_ALL_TIES = 64  # rows fetched past a window for items published in the same second as its anchor
+
+
+def _all_window(store: Store, flt: ParsedFilter, offset: int, limit: int) -> list[StoredItem]:
+    """A window of the All view. Store.search has no offset: a window that starts right after a
+    row already seen (scrolling on) reads from that row's time, not from the top, so a deep
+    scroll costs a window, not everything above it."""
+    key = (flt.text, store.data_version())
+    places = _all_places.get(key)
+    if places is None or len(places) > 200_000:
+        _all_places.clear()
+        places = _all_places[key] = {}
+    rows: list[StoredItem] | None = None
+    anchor = places.get(offset - 1) if offset else None
+    if anchor is not None:
+        published, anchor_id = anchor
+        got = list(store.search(flt.query, until=published + timedelta(seconds=1), limit=limit + _ALL_TIES,
+                                include_off_topic=False))  # fmt: skip
+        ids = [item.id for item in got]
+        if anchor_id in ids:
+            start = ids.index(anchor_id) + 1
+            if len(got) - start >= limit or len(got) < limit + _ALL_TIES:
+                rows = got[start : start + limit]
+    if rows is None:
+        rows = _all_rows(store, flt, offset + limit)[offset:]
+    for index, item in enumerate(rows):
+        places[offset + index] = (item.published, item.id)
+    return rows
+
+
 def pane_window(store: Store, flt: ParsedFilter, pane: str, offset: int, limit: int) -> list[StoredItem]:
     if _has_windows(store) and flt.query is not None:
         if pane == ALL:
-            return _all_rows(store, flt, offset + limit)[offset:]
+            return _all_window(store, flt, offset, limit)
         return list(store.pane_window(flt.query, pane, offset=offset, limit=limit))
     return _fallback(store, flt)[pane][offset : offset + limit]
 
