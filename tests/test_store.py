@@ -242,3 +242,4 @@ def test_another_programs_database_is_refused_untouched(tmp_path):
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == {"moz_places"}
     assert conn.execute("SELECT count(*) FROM moz_places").fetchone()[0] == 1
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not even switched to WAL

@@ -183,13 +183,10 @@ class Store(StoriesMixin, SearchMixin):
             )
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             self.db = Database(conn)
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            self._refuse_foreign()  # before anything is written, WAL mode included
+            self._prepare()
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            if mode.lower() != "wal":
-                raise StoreError(f"{self.path}: cannot switch the database to WAL mode ({mode})")
-            self._refuse_foreign()
-            self._migrate()
         except sqlite3.OperationalError as exc:
             if "readonly" in str(exc) or "unable to open" in str(exc):
                 raise StoreError(
@@ -209,13 +206,17 @@ class Store(StoriesMixin, SearchMixin):
                 "pass another --db FILE"
             )
 
-    def _migrate(self) -> None:
-        """Bring the schema up to date, once, even when several threads or processes open a new
-        database at the same moment (each migration commits on its own, so SQLite's write lock
-        alone cannot keep two migrators apart)."""
-        if not migrations.pending(self.db):
-            return
+    def _prepare(self) -> None:
+        """WAL mode and an up-to-date schema, set up once even when several threads or processes
+        open a new database at the same moment: switching to WAL wants the file to itself, and
+        each migration commits on its own, so SQLite's locks alone cannot keep two apart."""
+        conn = self.db.conn
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal" and not migrations.pending(self.db):
+            return  # the usual case: nothing to set up, no lock taken
         with _MIGRATING, _file_lock(self.path):
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StoreError(f"{self.path}: cannot switch the database to WAL mode ({mode})")
             if migrations.pending(self.db):
                 migrations.apply(self.db)
 
