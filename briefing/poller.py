@@ -217,7 +217,22 @@ def _store_result(
     clock: Callable[[], datetime],
     signatures: tuple[Signature, ...] = (),
 ) -> PollResult:
-    """Runs in the writer thread: ingest the entries and record how the poll went."""
+    """Runs in the writer thread: ingest the entries and record how the poll went, in one
+    transaction (one commit a feed, and a feed's items never stored without its caching facts)."""
+    with store.transaction():
+        return _store_result_in(store, feed, fetched, parsed, labels, started_at, clock, signatures)
+
+
+def _store_result_in(
+    store: Store,
+    feed: FeedState,
+    fetched: FetchResult,
+    parsed: ParsedFeed | None,
+    labels: tuple[Classification, ...],
+    started_at: datetime,
+    clock: Callable[[], datetime],
+    signatures: tuple[Signature, ...],
+) -> PollResult:
     ingested = IngestResult((), ())
     error = fetched.error
     outcome = fetched.outcome

@@ -230,8 +230,18 @@ class Store(StoriesMixin, SearchMixin):
         self.close()
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction around several Store calls (a feed's items and its poll record
+        commit together); the calls inside join it instead of committing on their own."""
+        with self._write():
+            yield
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         conn = self.db.conn
+        if conn.in_transaction:  # inside Store.transaction(): the outer block commits or rolls back
+            yield conn
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
