@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from test_tui import make_app
 from test_tui_support import build_db, settle
 from textual import events
@@ -60,11 +59,8 @@ async def test_p_polls_even_when_no_feed_is_due(tmp_path, server):
 async def test_b_writes_a_brief_without_a_feeds_file_and_shows_the_full_path(tmp_path, monkeypatch):
     from datetime import UTC
 
-    from briefing.tui import data
     from briefing.tui.app import BriefingApp
 
-    if data.brief_writer() is None:
-        pytest.skip("briefing.brief.write_brief is not there yet")
     db = build_db(tmp_path / "briefing.db")
     monkeypatch.chdir(tmp_path)
     app = BriefingApp(db, None, tz=UTC, watch_interval=3600, filter_debounce=0)

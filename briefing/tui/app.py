@@ -262,8 +262,6 @@ class BriefingApp(App[None]):
     @work(thread=True, group="brief", exit_on_error=False)
     def write_brief(self) -> None:
         write = data.brief_writer()
-        if write is None:
-            return
         config = self.config or Config(())  # no feeds.toml: a brief needs no feeds, only the defaults
         now = self.now()
         day = now.astimezone(self.tz).date()

@@ -1,8 +1,8 @@
 """The dashboard's one door to the core: every read and write the panes need, off the UI thread.
 
-Engineer C's filter language (`briefing.query.parse_filter`) and windowed queries
-(`Store.pane_counts`, `Store.pane_window`, saved filters) are used when present; until then a
-small fallback over `Store.items()` stands in, so the rest of the dashboard never changes.
+The filter language (`briefing.query.parse_filter`), the windowed pane queries
+(`Store.pane_counts`, `Store.pane_window`, `Store.search`), saved filters and the brief all come
+from the core; this module only adapts them to what the panes ask for.
 
 Thread rule: a `Reader` owns one thread and one `Store` on it; every function here that takes a
 `store` runs on that thread. Nothing here imports Textual.
@@ -11,8 +11,6 @@ Thread rule: a `Reader` owns one thread and one `Store` on it; every function he
 from __future__ import annotations
 
 import asyncio
-import importlib
-import json
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +20,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..brief import brief_path as _brief_path
+from ..brief import write_brief
 from ..errors import BriefingError
+from ..query import COUNT_CAP, parse_filter
 from ..store import PANE_COLUMNS, Store, StoredItem
 
 PANES: tuple[str, ...] = tuple(PANE_COLUMNS)
@@ -30,13 +31,6 @@ ALL = "all"  # the fifth view: every on-topic item, one row each — those that 
 VIEWS: tuple[str, ...] = (*PANES, ALL)
 T = TypeVar("T")
 Window = tuple[int, list[StoredItem], int]  # (offset, rows, how many were asked for)
-
-
-def _optional(module: str, name: str) -> Any:
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
 
 
 # ----------------------------------------------------------------------------- threads
@@ -103,10 +97,10 @@ class Reader:
 
 @dataclass(frozen=True)
 class ParsedFilter:
-    """What the panes query with: the text as typed and, when the core has it, C's Filter."""
+    """What the panes query with: the text as typed and the core's Filter."""
 
     text: str
-    query: Any = None  # briefing.query.Filter, or None in the fallback
+    query: Any  # briefing.query.Filter
 
     @property
     def is_empty(self) -> bool:
@@ -121,59 +115,26 @@ class FilterProblem:
 
 def parse(text: str, *, now: datetime, tz: tzinfo) -> ParsedFilter | FilterProblem:
     """The filter line's text → a filter, or a problem to show inline (never an exception)."""
-    parse_filter = _optional("briefing.query", "parse_filter")
-    if parse_filter is None:
-        return ParsedFilter(text)
     try:
         return ParsedFilter(text, parse_filter(text, now=now, tz=tz))
     except BriefingError as exc:
         return FilterProblem(str(exc), getattr(exc, "position", None))
 
 
-COUNT_CAP: int | None = _optional("briefing.query", "COUNT_CAP")
-
-
 def format_count(count: int) -> str:
-    """A pane count as shown: C's counts stop at COUNT_CAP ("1,000+")."""
-    if COUNT_CAP is not None and count >= COUNT_CAP:
+    """A pane count as shown: the core's counts stop at COUNT_CAP ("1,000+")."""
+    if count >= COUNT_CAP:
         return f"{COUNT_CAP:,}+"
     return f"{count:,}"
-
-
-def _has_windows(store: Store) -> bool:
-    return hasattr(store, "pane_counts") and hasattr(store, "pane_window")
-
-
-_FALLBACK_LIMIT = 5000
-_fallback_cache: dict[tuple[str, int], dict[str, list[StoredItem]]] = {}
-
-
-def _fallback(store: Store, flt: ParsedFilter) -> dict[str, list[StoredItem]]:
-    """Until C's windows exist: the newest items, split by pane, text searched with FTS."""
-    key = (flt.text, store.data_version() + store.count_items())
-    if key not in _fallback_cache:
-        _fallback_cache.clear()
-        words = " ".join(w for w in flt.text.split() if not w.startswith(("+", "-", "@")) and ":" not in w)
-        items = store.items(text=words or None, limit=_FALLBACK_LIMIT)
-        if "+unread" in flt.text.split():
-            items = [i for i in items if not i.read]
-        if "+starred" in flt.text.split():
-            items = [i for i in items if i.starred]
-        split = {pane: [i for i in items if i.on_topic and pane in i.panes] for pane in PANES}
-        split[ALL] = [i for i in items if i.on_topic]
-        _fallback_cache[key] = split
-    return _fallback_cache[key]
 
 
 def pane_counts(store: Store, flt: ParsedFilter, views: tuple[str, ...] = PANES) -> dict[str, int]:
     """Counts of the four panes, and of the All view when it is among `views` (only when it is
     on screen: its count is a search of its own)."""
-    if _has_windows(store) and flt.query is not None:
-        counts = dict(store.pane_counts(flt.query))
-        if ALL in views:
-            counts[ALL] = len(_all_rows(store, flt, COUNT_CAP or 1000))
-        return counts
-    return {pane: len(rows) for pane, rows in _fallback(store, flt).items() if pane in views}
+    counts = dict(store.pane_counts(flt.query))
+    if ALL in views:
+        counts[ALL] = len(_all_rows(store, flt, COUNT_CAP))
+    return counts
 
 
 def _all_rows(store: Store, flt: ParsedFilter, want: int) -> list[StoredItem]:
@@ -213,11 +174,9 @@ def _all_window(store: Store, flt: ParsedFilter, offset: int, limit: int) -> lis
 
 
 def pane_window(store: Store, flt: ParsedFilter, pane: str, offset: int, limit: int) -> list[StoredItem]:
-    if _has_windows(store) and flt.query is not None:
-        if pane == ALL:
-            return _all_window(store, flt, offset, limit)
-        return list(store.pane_window(flt.query, pane, offset=offset, limit=limit))
-    return _fallback(store, flt)[pane][offset : offset + limit]
+    if pane == ALL:
+        return _all_window(store, flt, offset, limit)
+    return list(store.pane_window(flt.query, pane, offset=offset, limit=limit))
 
 
 @dataclass(frozen=True)
@@ -255,7 +214,7 @@ def refresh(
         if old_counts is not None and item_id is not None:
             # Capped counts (COUNT_CAP) can hide how many arrived: look at least a screenful on.
             delta = abs(counts.get(pane, 0) - old_counts.get(pane, 0)) + 1
-            if COUNT_CAP is not None and counts.get(pane, 0) >= COUNT_CAP:
+            if counts.get(pane, 0) >= COUNT_CAP:
                 delta = max(delta, 200)
             start = max(0, cursor - delta)
             found = locate(store, flt, pane, item_id, start, 2 * delta + 1)
@@ -377,45 +336,26 @@ def set_flags(store: Store, ids: list[int], *, read: bool | None = None, starred
     store.set_flags(ids, read=read, starred=starred)
 
 
-def _filters_file(store: Store) -> Path:
-    return store.path.with_name(store.path.name + ".filters.json")
-
-
 def saved_filters(store: Store) -> list[tuple[str, str]]:
-    if hasattr(store, "saved_filters"):
-        return list(store.saved_filters())
-    try:
-        return sorted(json.loads(_filters_file(store).read_text(encoding="utf-8")).items())
-    except (OSError, ValueError):
-        return []
+    return list(store.saved_filters())
 
 
 def save_filter(store: Store, name: str, text: str) -> None:
-    if hasattr(store, "save_filter"):
-        store.save_filter(name, text)
-        return
-    saved = dict(saved_filters(store))
-    saved[name] = text
-    _filters_file(store).write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    store.save_filter(name, text)
 
 
 def delete_filter(store: Store, name: str) -> None:
-    if hasattr(store, "delete_filter"):
-        store.delete_filter(name)
-        return
-    saved = dict(saved_filters(store))
-    saved.pop(name, None)
-    _filters_file(store).write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    store.delete_filter(name)
 
 
 # ----------------------------------------------------------------------------- brief
 
 
-def brief_writer() -> Callable[..., tuple[str, Path | None]] | None:
-    """E's write_brief, once it exists (the `b` key is hidden until then)."""
-    return _optional("briefing.brief", "write_brief")
+def brief_writer() -> Callable[..., tuple[str, Path | None]]:
+    """`briefing.brief.write_brief`, which `b` calls on a worker thread."""
+    return write_brief
 
 
-def brief_path() -> Callable[..., Path] | None:
-    """E's brief_path(config, day): where `b` writes today's brief."""
-    return _optional("briefing.brief", "brief_path")
+def brief_path() -> Callable[..., Path]:
+    """`briefing.brief.brief_path(config, day)`: where `b` writes today's brief."""
+    return _brief_path

@@ -13,7 +13,6 @@ from textual.app import SuspendNotSupported
 from textual.screen import Screen
 
 from ...store import StoredItem
-from .. import data
 
 if TYPE_CHECKING:
     from ..app import BriefingApp
@@ -76,8 +75,6 @@ class BaseScreen(Screen):
             if not self.briefing.can_poll:
                 return False
             return None if self.briefing.polling else True
-        if action == "brief":
-            return data.brief_writer() is not None
         return True
 
     # ------------------------------------------------------------------ item actions

@@ -37,7 +37,7 @@ class MainScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.filter = data.ParsedFilter("")
+        self.filter = data.ParsedFilter("", data.parse_filter(""))
         self.filter_text = ""
         self.generation = 0
         self.loaded_views: tuple[str, ...] = data.PANES  # the views the last reload read

@@ -83,7 +83,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
     def set_count(self, count: int) -> None:
         """The count arrived after the rows (a new filter paints its rows first)."""
         self.counted = True
-        self.capped = data.COUNT_CAP is not None and count >= data.COUNT_CAP
+        self.capped = count >= data.COUNT_CAP
         highest = max(self.rows, default=-1) + 1
         self.count = max(count, highest) if self.capped else count
         self.virtual_size = Size(0, self.count)
@@ -101,13 +101,13 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         if not keep:
             self.rows = {}
             self.counted = counted
-            self.capped = data.COUNT_CAP is not None and count >= data.COUNT_CAP
+            self.capped = count >= data.COUNT_CAP
         for index, item in enumerate(rows):
             self.rows[offset + index] = item
         if self.capped:
             end = offset + len(rows)
             if len(rows) < limit:  # the true end is in sight
-                count = end if rows else max(data.COUNT_CAP or 0, min(count, offset))
+                count = end if rows else max(data.COUNT_CAP, min(count, offset))
             elif end >= count:
                 count = end + limit
         self.count = count
