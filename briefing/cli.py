@@ -11,10 +11,12 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -29,6 +31,7 @@ from .timespec import parse_time
 
 DEFAULT_CONFIG = "feeds.toml"
 DEFAULT_DB = "briefing.db"
+T = TypeVar("T")
 
 
 def _console(stderr: bool = False) -> Console:
@@ -233,8 +236,7 @@ def _until(when: datetime | None, now: datetime) -> str:
 def cmd_items(args: argparse.Namespace) -> int:
     since = parse_time(args.since, what="--since") if args.since else None
     until = parse_time(args.until, what="--until") if args.until else None
-    if not Path(args.db).exists():
-        raise BriefingError(f"{args.db}: no database yet — run `briefing poll` first, or pass --db FILE")
+    _require_db(args.db)
     from .query import add_words, parse_filter
 
     # one search path: --search is plain words added to the filter (so `C++` means the same in both)
@@ -276,40 +278,38 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
+def _require_db(db: Path) -> None:
+    if not Path(db).exists():
+        raise BriefingError(f"{db}: no database yet — run `briefing poll` first, or pass --db FILE")
+
+
+def _with_progress(console: Console, label: str, run: Callable[..., T]) -> T:
+    """`run(progress=callback)` under a transient Rich bar on a terminal; plainly otherwise."""
+    if not console.is_terminal:
+        return run()
+    with Progress(
+        TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task(label, total=None)
+        return run(progress=lambda n, total: progress.update(task, completed=n, total=total))
+
+
 def cmd_reclassify(args: argparse.Namespace) -> int:
     from .labelling import reclassify
 
-    if not Path(args.db).exists():
-        raise BriefingError(f"{args.db}: no database yet — run `briefing poll` first, or pass --db FILE")
+    _require_db(args.db)
     console = _console()
-    if console.is_terminal:
-        with Progress(
-            TextColumn("[bold]classifying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=True,
-        ) as progress:  # fmt: skip
-            task = progress.add_task("classifying", total=None)
-            done = reclassify(args.db, everything=args.all,
-                              progress=lambda n, total: progress.update(task, completed=n, total=total))
-    else:
-        done = reclassify(args.db, everything=args.all)
+    done = _with_progress(console, "classifying", partial(reclassify, args.db, everything=args.all))
     console.print(f"relabelled {done} items", markup=False)
     return 0
 
 
 def cmd_recluster(args: argparse.Namespace) -> int:
-    if not Path(args.db).exists():
-        raise BriefingError(f"{args.db}: no database yet — run `briefing poll` first, or pass --db FILE")
+    _require_db(args.db)
     console = _console()
     with Store(args.db) as store:
-        if console.is_terminal:
-            with Progress(
-                TextColumn("[bold]grouping stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=console, transient=True,
-            ) as progress:  # fmt: skip
-                task = progress.add_task("grouping", total=None)
-                store.recluster(progress=lambda n, total: progress.update(task, completed=n, total=total))
-        else:
-            store.recluster()
+        _with_progress(console, "grouping stories", store.recluster)
         stories, grouped, items = store.story_counts()
     console.print(f"{stories} stories; {grouped} of them tell {items} items", markup=False)
     return 0
