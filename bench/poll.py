@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefing.models import Config, FeedConfig, Outcome, PollSettings
-from briefing.poller import poll
+from briefing.poller import WRITER_CACHE_MB, GroupCommit, poll
 
 PLACES = ["Stepanakert", "Shusha", "Lachin", "Goris", "Askeran", "Martakert", "Yerevan", "Baku", "Aghdam"]
 ACTS = ["shelling reported near", "ministry statement on", "aid convoy waits at", "talks planned over",
@@ -174,10 +174,16 @@ def phases(feeds: int, items: int) -> None:
     config = Config(feeds=tuple(FeedConfig(name=f"feed {i}", url=f"http://feed{i}.example/") for i in range(feeds)))
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "phases.db") as store:
         store.sync_feeds(config)
-        states = store.active_feeds()
-        timed("store: ingest with stories (store/)", lambda: [
-            store.ingest(f, p.entries, datetime.now(UTC), ls, RULES_VERSION, signatures=ss)
-            for f, p, ls, ss in zip(states, parsed, labels, sigs, strict=True)])  # fmt: skip
+        store.set_cache(WRITER_CACHE_MB)
+        work = list(zip(store.active_feeds(), parsed, labels, sigs, strict=True))
+
+        def ingest_all() -> None:  # as the poller's writer does: feeds committed in groups
+            for start in range(0, len(work), GroupCommit.MAX_FEEDS):
+                with store.transaction():
+                    for f, p, ls, ss in work[start : start + GroupCommit.MAX_FEEDS]:
+                        store.ingest(f, p.entries, datetime.now(UTC), ls, RULES_VERSION, signatures=ss)
+
+        timed("store: ingest with stories (store/)", ingest_all)
     print(f"CPU by stage, one process ({feeds} feeds × {items} items):")
     for label, seconds in timings:
         print(f"  {label:<38} {seconds:6.2f} s")
@@ -190,7 +196,11 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.150, help="seconds per response (default 0.150)")
     parser.add_argument("--hosts", type=int, default=30, help="loopback addresses to spread feeds over")
     parser.add_argument("--phases", action="store_true", help="also print the CPU each pipeline stage takes")
+    parser.add_argument("--phases-only", action="store_true", help="only the CPU of each stage (no server, no poll)")
     args = parser.parse_args()
+    if args.phases_only:
+        phases(args.feeds, args.items)
+        return 0
 
     hosts = [f"127.0.0.{i + 2}" for i in range(args.hosts)]
     queue = multiprocessing.get_context("spawn").Queue()

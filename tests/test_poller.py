@@ -191,3 +191,38 @@ async def test_cancelled_poll_leaves_a_consistent_database(server, db_path):
     with Store(db_path) as store:
         assert [i.title for i in store.items()] == ["kept"]
         assert store.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+async def test_group_commit_undoes_a_failing_feed_alone(db_path):
+    """Feeds finishing together commit in one transaction, each in its own savepoint: the one
+    whose write fails is undone and gets its error; the others are stored."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from briefing.models import Entry
+    from briefing.poller import GroupCommit
+
+    config = cfg(*(FeedConfig(name=f"f{i}", url=f"https://f{i}.example/rss") for i in range(3)))
+    writer = ThreadPoolExecutor(1)
+    store = Store(db_path, check_same_thread=False)
+    store.sync_feeds(config)
+    states = store.active_feeds()
+    now = datetime(2023, 9, 19, 12, 0, tzinfo=UTC)
+
+    def job(feed, fail=False):
+        def run():
+            store.ingest(feed, [Entry(guid=feed.name, title=f"Report from {feed.name}", summary="", link=None,
+                                      published=now)], now)
+            if fail:
+                raise RuntimeError(f"{feed.name}: disk trouble")
+            return feed.name
+        return run
+
+    commits = GroupCommit(store, writer)
+    results = await asyncio.gather(*(commits.write(job(f, fail=f.name == "f1")) for f in states),
+                                   return_exceptions=True)
+    await asyncio.get_running_loop().run_in_executor(writer, store.close)
+    writer.shutdown()
+    assert results[0] == "f0" and results[2] == "f2"
+    assert isinstance(results[1], RuntimeError) and "f1" in str(results[1])
+    with Store(db_path) as check:
+        assert sorted(i.title for i in check.items()) == ["Report from f0", "Report from f2"]

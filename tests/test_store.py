@@ -243,3 +243,52 @@ def test_another_programs_database_is_refused_untouched(tmp_path):
     assert tables == {"moz_places"}
     assert conn.execute("SELECT count(*) FROM moz_places").fetchone()[0] == 1
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not even switched to WAL
+
+
+def test_a_failed_savepoint_undoes_only_its_own_part(store):
+    a, b = feeds(store)["https://a.example/feed"], feeds(store)["https://b.example/feed"]
+    with store.transaction():
+        with store.savepoint():
+            store.ingest(a, [entry("kept", "Mine blast near Aghdam")], T0)
+        with pytest.raises(RuntimeError), store.savepoint():
+            store.ingest(b, [entry("undone", "Shelling near Shusha")], T0)
+            raise RuntimeError("the second feed's write failed")
+        with store.savepoint():
+            store.ingest(b, [entry("after", "Talks planned in Brussels")], T0)
+    assert sorted(i.title for i in store.items()) == ["Mine blast near Aghdam", "Talks planned in Brussels"]
+    assert store.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_savepoint_outside_a_transaction_is_a_programming_error(store):
+    with pytest.raises(RuntimeError), store.savepoint():
+        pass
+
+
+def test_new_items_of_a_feed_keep_their_own_actors_and_places(store):
+    from briefing.classify import RULES_VERSION, classify
+
+    texts = [(f"g{i}", f"Shelling near {place}, says Pashinyan", place)
+             for i, place in enumerate(["Shusha", "Lachin", "Martakert", "Goris"] * 110)]  # over one INSERT's rows
+    entries = [entry(guid, title, link=f"https://a.example/{guid}") for guid, title, _ in texts]
+    labels = [classify(e.title, e.summary, feed_side="armenia") for e in entries]
+    a = feeds(store)["https://a.example/feed"]
+    ids = store.ingest(a, entries, T0, classifications=labels, rules_version=RULES_VERSION).new_ids
+    assert len(ids) == len(texts)
+    for item_id, label in zip(ids, labels, strict=True):
+        item = store.item(item_id)
+        assert set(item.places) == set(label.places) and set(item.actors) == {x.id for x in label.actors}
+    assert {store.item(ids[-1]).places} == {("Goris",)}
+
+
+def test_an_edit_in_the_same_document_replaces_the_labels_of_its_earlier_copy(store):
+    from briefing.classify import RULES_VERSION, classify
+
+    first = entry("1", "Shelling near Shusha", link="https://a.example/same")
+    second = entry("2", "Aid convoy reaches Goris", link="https://a.example/same")  # same link, new text
+    a = feeds(store)["https://a.example/feed"]
+    labels = [classify(e.title, e.summary, feed_side="armenia") for e in (first, second)]
+    result = store.ingest(a, [first, second], T0, classifications=labels, rules_version=RULES_VERSION)
+    [item_id] = result.new_ids
+    item = store.item(item_id)
+    assert item.title == "Aid convoy reaches Goris"
+    assert set(item.places) == set(labels[1].places) and "Shusha" not in item.places

@@ -291,3 +291,16 @@ def test_cli_recluster_and_items_json(db_path, capsys):
     assert {line["story"] for line in lines} == {lines[0]["story"]} and lines[0]["story_size"] == 2
     assert main(["recluster", "--db", str(db_path.parent / "none.db")]) == 2
     assert "no database yet" in capsys.readouterr().err
+
+
+def test_cached_minhash_is_the_stored_formula():
+    """Stored band keys must keep meaning the same: the cached MinHash equals the plain one."""
+    import random
+
+    from briefing.stories import _COEFFS, _PRIME, minhash
+
+    rng = random.Random(7)
+    for _ in range(300):
+        tokens = [rng.randrange(0, 2**32) for _ in range(rng.randrange(1, 50))]
+        assert minhash(tokens) == tuple(min((a * t + b) % _PRIME for t in tokens) for a, b in _COEFFS)
+    assert minhash([]) == ()

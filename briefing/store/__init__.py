@@ -220,6 +220,12 @@ class Store(StoriesMixin, SearchMixin):
             if migrations.pending(self.db):
                 migrations.apply(self.db)
 
+    def set_cache(self, megabytes: int) -> None:
+        """A bigger page cache for a connection that writes much at once (the poller's writer):
+        an item touches some twenty index pages, and at SQLite's default 2 MB a poll of
+        thousands of items reads the same pages back again and again."""
+        self.db.conn.execute(f"PRAGMA cache_size = -{int(megabytes) * 1024}")
+
     def close(self) -> None:
         self.db.conn.close()
 
@@ -235,6 +241,24 @@ class Store(StoriesMixin, SearchMixin):
         commit together); the calls inside join it instead of committing on their own."""
         with self._write():
             yield
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the enclosing transaction() that fails alone: its writes are undone, the
+        rest of the transaction still commits (the poller commits several feeds at once)."""
+        conn = self.db.conn
+        if not conn.in_transaction:
+            raise RuntimeError("Store.savepoint() belongs inside Store.transaction()")
+        conn.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO part")
+            conn.execute("RELEASE part")
+            self._stories_forget()  # the story index may hold items that were just undone
+            raise
+        else:
+            conn.execute("RELEASE part")
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -392,6 +416,8 @@ class Store(StoriesMixin, SearchMixin):
         stamp = iso(now)
         new_ids: list[int] = []
         updated_ids: list[int] = []
+        actor_rows: list[tuple[int, str]] = []  # of the new items: written at the end, a few statements a feed
+        place_rows: list[tuple[int, str]] = []
         with self._write() as conn:
             known = self._known_guids(conn, feed.id, [e.guid for e in entries])
             by_link = self._known_links(conn, [e.link_key for e in entries if e.link_key])
@@ -407,7 +433,8 @@ class Store(StoriesMixin, SearchMixin):
                             (feed.id, entry.guid, item_id, stamp),
                         )  # another feed's copy: remembered as a carrier, its text not taken
                         self._story_carrier(conn, item_id, feed.id)
-                if item_id is None:
+                inserted = item_id is None
+                if inserted:
                     published = iso(entry.published) if entry.published else stamp
                     sig = sig or signature(entry.title, entry.summary)
                     choice = self._choose_story(conn, feed.id, published, link_key, sig, label,
@@ -425,8 +452,13 @@ class Store(StoriesMixin, SearchMixin):
                 else:
                     continue
                 if label is not None:
-                    fresh = bool(new_ids) and new_ids[-1] == item_id
-                    _write_labels(conn, item_id, label, rules_version, fresh=fresh)
+                    if inserted:  # its label columns went in with the row
+                        actor_rows += [(item_id, a.id) for a in label.actors]
+                        place_rows += [(item_id, p) for p in label.places]
+                    else:  # an edit replaces its labels: what is pending may be its earlier copy's
+                        _insert_tags(conn, actor_rows, place_rows)
+                        _write_labels(conn, item_id, label, rules_version)
+            _insert_tags(conn, actor_rows, place_rows)
         return IngestResult(tuple(new_ids), tuple(updated_ids))
 
     @staticmethod
@@ -690,19 +722,32 @@ def _label_values(label: Labels, rules_version: str | None) -> tuple[Any, ...]:
             json.dumps({pane: list(cues) for pane, cues in label.why}, ensure_ascii=False), rules_version)  # fmt: skip
 
 
-def _write_labels(
-    conn: sqlite3.Connection, item_id: int, label: Labels, rules_version: str | None, *, fresh: bool = False
-) -> None:
-    """Store an item's labels. `fresh`: the item was inserted in this transaction with its label
-    columns (_insert_item), so only its actors and places remain — nothing old to clear."""
-    if not fresh:
-        conn.execute(
-            "UPDATE items SET pane_events = ?, pane_statements = ?, pane_humanitarian = ?, pane_reactions = ?,"
-            " on_topic = ?, speaker = ?, speaker_side = ?, why = ?, rules_version = ? WHERE id = ?",
-            (*_label_values(label, rules_version), item_id),
-        )
-        conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
-        conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
+def _insert_tags(conn: sqlite3.Connection, actors: list[tuple[int, str]], places: list[tuple[int, str]]) -> None:
+    """Write and clear the pending (item, actor) and (item, place) rows in a few multi-row
+    INSERTs. Each statement costs far more than a row (a statement journal for the foreign key,
+    the pane_tags triggers), so a feed's 40 new items take one statement a table, not 40."""
+    for table, column, rows in (("item_actors", "actor", actors), ("item_places", "place", places)):
+        for start in range(0, len(rows), _TAG_ROWS):
+            chunk = rows[start : start + _TAG_ROWS]
+            conn.execute(
+                f"INSERT OR IGNORE INTO {table} (item_id, {column}) VALUES " + ",".join(["(?, ?)"] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
+        rows.clear()
+
+
+_TAG_ROWS = 400  # 800 parameters: under SQLite's oldest limit (999)
+
+
+def _write_labels(conn: sqlite3.Connection, item_id: int, label: Labels, rules_version: str | None) -> None:
+    """Replace a stored item's labels (reclassified, or an item stored before it was labelled)."""
+    conn.execute(
+        "UPDATE items SET pane_events = ?, pane_statements = ?, pane_humanitarian = ?, pane_reactions = ?,"
+        " on_topic = ?, speaker = ?, speaker_side = ?, why = ?, rules_version = ? WHERE id = ?",
+        (*_label_values(label, rules_version), item_id),
+    )
+    conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
+    conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
     if label.actors:
         conn.executemany(
             "INSERT OR IGNORE INTO item_actors (item_id, actor) VALUES (?, ?)", [(item_id, a.id) for a in label.actors]
