@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefing.classify import Classification, classify
 from briefing.store import PANE_COLUMNS, Store, iso
+from briefing.store.schema import FTS_INSERT
 from briefing.text import canonical_url, content_digest, search_form
 
 FEEDS = [
@@ -184,7 +185,7 @@ def build_db(
     def flush() -> None:
         conn.executemany(insert_item, items)
         conn.executemany("INSERT INTO item_feeds (feed_id, guid, item_id, first_seen) VALUES (?,?,?,?)", carriers)
-        conn.executemany("INSERT INTO items_fts (rowid, title, summary) VALUES (?,?,?)", fts)
+        conn.executemany(FTS_INSERT, fts)  # after its item: the panes column comes from the row (m009)
         conn.executemany("INSERT OR IGNORE INTO item_actors (item_id, actor) VALUES (?,?)", actors)
         conn.executemany("INSERT OR IGNORE INTO item_places (item_id, place) VALUES (?,?)", places)
         for rows in (items, carriers, fts, actors, places):
@@ -219,7 +220,7 @@ def build_db(
                 row.append(story_id)
             items.append(row)
             carriers.append((feed_id, f"g{item_id}", item_id, published))
-            fts.append((item_id, search_form(text_title), search_form(summary)))
+            fts.append((search_form(text_title), search_form(summary), item_id))
             actors.extend((item_id, a.id) for a in label.actors)
             places.extend((item_id, p) for p in label.places)
             members.append((item_id, published, FEEDS[feed_id - 1][1]))

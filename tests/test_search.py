@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from briefing.classify import Actor, Classification
 from briefing.cli import main
 from briefing.models import Config, Entry, FeedConfig
 from briefing.query import COUNT_CAP, FilterError, parse_filter
-from briefing.store import Store
+from briefing.store import Store, search
 from briefing.store.search import SearchMixin
 
 NOW = datetime(2023, 9, 20, 12, 0, tzinfo=UTC)
@@ -366,8 +367,53 @@ def _panes(s: Store, text: str, monkeypatch, *, tags: bool, cap: int | None = No
         return {p: (counts[p], windows[p]) for p in PANE_NAMES}
 
 
+def _fts_panes(s: Store) -> list[tuple]:
+    return [tuple(r) for r in s.db.conn.execute("SELECT rowid, panes FROM items_fts ORDER BY rowid")]
+
+
+def _fts_panes_from_scratch(s: Store) -> list[tuple]:
+    """What items_fts.panes must hold (m009): a token for each pane an item is shown in."""
+    rows = s.db.conn.execute("SELECT id, on_topic, pane_events, pane_statements, pane_humanitarian, pane_reactions"
+                             " FROM items ORDER BY id").fetchall()  # fmt: skip
+    return [(item_id, " ".join(f"p{n}" for n, flag in enumerate(flags) if on_topic and flag))
+            for item_id, on_topic, *flags in rows]  # fmt: skip
+
+
+WORD_FILTERS = ["shelling", "talks", "report", "reported -talks", "shelling baku", "item", "details", '"report 3"',
+                "near @3h", "report -side:russia", "shelling -lang:ru", "p0", "p1", "panes", "zzyzx"]  # fmt: skip
+
+
+def _word_panes(s: Store, text: str, monkeypatch, *, hit_panes: bool) -> dict[str, tuple[int, list[int]]]:
+    """Count and window of every pane for a free-text filter: walking each pane and probing the
+    word's matches, or reading each pane from the word's matches in it (m009's panes column)."""
+    query = flt(text)
+    with monkeypatch.context() as m:
+        m.setattr(SearchMixin, "_driver", lambda self, sizes, feeds: None)
+        m.setattr(search, "_narrowed", lambda *args: False)  # a word with other conditions: the same paths
+
+        def walk_plan(self, words: str, hits: int) -> frozenset[str]:
+            return frozenset(self._fill_pane_hits(words, PANE_NAMES)) if hit_panes else frozenset()
+
+        m.setattr(SearchMixin, "_walk_plan", walk_plan)
+        m.setattr(search, "PANE_HITS_LIMIT", 10**6)
+        s._last_plan = None
+        first = {p: [i.id for i in s.pane_window(query, p, offset=0, limit=3)] for p in PANE_NAMES}
+        counts = s.pane_counts(query)
+        plan = s._last_plan[2]
+        assert plan.impossible or plan.hit_panes == (frozenset(PANE_NAMES) if hit_panes else frozenset()), text
+        windows = {p: [i.id for i in s.pane_window(query, p, offset=0, limit=30)] for p in PANE_NAMES}
+        assert first == {p: ids[:3] for p, ids in windows.items()}
+        deep = {p: [i.id for i in s.pane_window(query, p, offset=2, limit=5)] for p in PANE_NAMES}
+        assert deep == {p: ids[2:7] for p, ids in windows.items()}
+        return {p: (counts[p], windows[p]) for p in PANE_NAMES}
+
+
 def _assert_in_step(s: Store, monkeypatch) -> None:
     assert _tags(s) == _tags_from_scratch(s)
+    assert _fts_panes(s) == _fts_panes_from_scratch(s)
+    for text in WORD_FILTERS:
+        walked = _word_panes(s, text, monkeypatch, hit_panes=False)
+        assert _word_panes(s, text, monkeypatch, hit_panes=True) == walked, text
     for text in TAG_FILTERS:
         assert _panes(s, text, monkeypatch, tags=True) == _panes(s, text, monkeypatch, tags=False), text
         for cap in (2, 5):
@@ -460,3 +506,77 @@ def test_a_common_word_may_walk_instead_of_driving(store, monkeypatch):
     store._last_plan = None
     assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
     assert store._last_plan[2].text_hits == 2
+    counts = store.pane_counts(flt("stepanakert"))
+    monkeypatch.setattr(search, "SPARSE_WALK_ROWS", -1)  # every pane asks FTS for its own matches (m009) ...
+    for limit in (0, 1, 10**6):  # ... and is read from them if there are at most none, one, any
+        monkeypatch.setattr(search, "PANE_HITS_LIMIT", limit)
+        store._last_plan = None
+        assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
+        assert store.pane_counts(flt("stepanakert")) == counts
+
+
+def test_typed_pane_tokens_match_only_the_text(store):
+    """items_fts.panes holds `p0`..`p3` (m009): typing them searches titles and summaries only."""
+    assert store.pane_counts(flt("p1")) == dict.fromkeys(PANE_NAMES, 0)
+    assert store.items(text="p1") == [] and store.search(flt("p0 OR p2")) == []
+    feed = next(f for f in store.active_feeds() if f.side == "international")
+    entry = Entry(guid="p1", title="Formula P1 race postponed in Baku", summary="No further details.",
+                  link="https://n.example/p1", published=NOW - timedelta(hours=8))  # fmt: skip
+    store.ingest(feed, [entry], NOW, [label("reactions")], "test")
+    store._last_plan = None
+    assert {pane: window(store, "p1", pane) for pane in PANE_NAMES} == {
+        "events": [], "statements": [], "humanitarian": [], "reactions": [entry.title]}  # fmt: skip
+    assert titles(store.items(text="p1")) == [entry.title]
+    assert titles(store.search(flt("-p3 p1"))) == [entry.title]
+
+
+def test_fts_panes_added_by_the_migration(db_path, monkeypatch):
+    """A database from before m009 (two full-text columns) gets the panes column when opened,
+    and every filter answers as before."""
+    from briefing.store.schema import migrations
+
+    s = Store(db_path)
+    s.sync_feeds(Config(feeds=tuple(FeedConfig(name=n, url=f"https://f{i}.example/rss", side=side, language=lang)
+                                    for i, (n, side, lang) in enumerate(FEEDS))))  # fmt: skip
+    feeds = s.active_feeds()
+    for n in range(40):
+        title = f"Shelling near Baku reported, report {n // 4}" if n % 5 else f"Talks on item {n}"
+        entry = Entry(guid=f"m{n}", title=title, summary="Details follow.", link=f"https://n.example/m{n}",
+                      published=NOW - timedelta(minutes=11 * n))  # fmt: skip
+        s.ingest(feeds[n % 4], [entry], NOW, [label(*PANE_NAMES[n % 4 : n % 4 + 1 + n % 2], on_topic=n % 7 != 0)],
+                 "test")  # fmt: skip
+    before = {text: _word_panes(s, text, monkeypatch, hit_panes=False) for text in WORD_FILTERS}
+    found = {text: [i.id for i in s.items(text=text)] for text in ("shelling", "report 3", "talks")}
+    conn = s.db.conn
+    conn.executescript(
+        """
+        DROP TRIGGER items_fts_panes;
+        ALTER TABLE items_fts RENAME TO items_fts_m009;
+        CREATE VIRTUAL TABLE items_fts USING fts5(title, summary, tokenize = 'unicode61 remove_diacritics 2');
+        INSERT INTO items_fts (rowid, title, summary) SELECT rowid, title, summary FROM items_fts_m009;
+        DROP TABLE items_fts_m009;
+        DELETE FROM _sqlite_migrations WHERE name = 'm009_fts_pane';
+        """
+    )
+    s.close()
+    assert "m009_fts_pane" in [m.name for m in migrations._migrations]
+    s = Store(db_path)
+    assert _fts_panes(s) == _fts_panes_from_scratch(s)
+    for text in WORD_FILTERS:
+        assert _word_panes(s, text, monkeypatch, hit_panes=True) == before[text], text
+        assert _word_panes(s, text, monkeypatch, hit_panes=False) == before[text], text
+    assert {text: [i.id for i in s.items(text=text)] for text in found} == found
+    s.close()
+
+
+def test_synthetic_database_has_the_panes_column(tmp_path):
+    """bench/synth.py bulk-loads the full-text rows: their panes column is the one ingest writes."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        from synth import build_db
+    finally:
+        sys.path.pop(0)
+    s = Store(build_db(tmp_path / "synth.db", 300, days=3, busy_day_items=50, pool_size=100))
+    assert _fts_panes(s) == _fts_panes_from_scratch(s)
+    assert {panes for _, panes in _fts_panes(s)} >= {"p0", "p1"}
+    s.close()

@@ -26,8 +26,8 @@ from ..errors import StoreError
 from ..models import Config, Entry, FeedState, FetchResult, Outcome, ParsedFeed
 from ..stories import Signature, signature
 from ..text import one_line, search_form, strip_controls
-from .schema import migrations
-from .search import SearchMixin
+from .schema import FTS_INSERT, migrations
+from .search import SearchMixin, user_match
 from .stories import StoriesMixin, day_of
 
 BUSY_TIMEOUT = 30.0
@@ -505,10 +505,7 @@ class Store(StoriesMixin, SearchMixin):
             "INSERT INTO item_feeds (feed_id, guid, item_id, first_seen) VALUES (?, ?, ?, ?)",
             (feed.id, entry.guid, item_id, stamp),
         )
-        conn.execute(
-            "INSERT INTO items_fts (rowid, title, summary) VALUES (?, ?, ?)",
-            (item_id, search_form(entry.title), search_form(entry.summary)),
-        )
+        conn.execute(FTS_INSERT, (search_form(entry.title), search_form(entry.summary), item_id))
         return item_id
 
     @staticmethod
@@ -574,7 +571,7 @@ class Store(StoriesMixin, SearchMixin):
             query = fts_query(text)
             if not query:
                 return []
-            params.append(query)
+            params.append(user_match(query))
         order = "DESC" if newest_first else "ASC"
         sql = (
             f"SELECT {_ITEM_COLUMNS} FROM items JOIN feeds ON feeds.id = items.feed_id"

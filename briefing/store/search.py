@@ -22,9 +22,12 @@ the dashboard counts four panes and reads a window of each on every keystroke. H
   the first windows are slices of them.
 - One row per story: an item is shown only if no newer item of its story matches the filter
   in the same pane (a probe on the (story_id, published) index). NULL story_id is a singleton.
-- Worst case: a very common word whose matches almost never fall in a pane walks that whole
-  pane (bench/query.py shows it: `killed` never falls in statements, 100 ms). The fix would be
-  pane tokens in the full-text index (`killed AND pane:statements` answered by FTS5 itself).
+- A common word walks, but a pane holding few of its newest matches (where the walk could read
+  the whole pane: `killed` never falls in statements) asks FTS5 for the word's matches in that
+  pane (m009: pane tokens in items_fts, `{title summary}: (word) AND panes: p1`) and is driven
+  from them, or is known empty. Users' text is always confined to `{title summary}`.
+- Still costly at 1M items: a word in ~100k items fills temp.filter_hits with every match
+  (~25 ms for `killed`) before the dense panes walk.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ ESTIMATE_LIMIT = 100_000  # sets are counted up to here to choose between walkin
 DRIVE_COST = 0.5  # driving reads the set once for all panes; walking reads each pane, rows twice probed
 SAMPLE = 256  # newest matches (and items) read to guess a word's density in each pane
 WALK_ROWS = 2 * COUNT_CAP  # rows a pane walk reads for COUNT_CAP stories, counting stories' other items
+SPARSE_WALK_ROWS = 100_000  # a pane walk expected to read more rows asks FTS for the word's matches in the pane
+PANE_HITS_LIMIT = 2 * DRIVE_LIMIT  # ... reads at most this many of them, and is driven from them if that is cheaper
 WALK_ROW_COST, DRIVE_ROW_COST = 1, 6  # measured at 1M items: 0.35 us a walked row, 2.5 us a driven match
 NAME_MAX = 60
 TAGS_MAX = 40  # actors or places a tag walk merges at most (one compound SELECT arm each)
@@ -64,10 +69,12 @@ class _Plan:
     no_feeds: tuple[int, ...]
     text_hits: int | None  # rows in temp.filter_hits (None: no positive text)
     excluded: bool  # temp.filter_excluded holds items to leave out
-    drive: str | None  # "text", "actors", "places", "feeds", "starred", "unread" or None (walk the pane)
+    drive: str | None  # "text", "actors", "places", "feeds", "starred", "unread" or None (walk the pane);
+    # "panes" only while filling temp.filter_rows from temp.pane_hits (hit_panes)
     drive_size: int = 0
     tags: tuple[str, ...] = ()  # walking: read the pane through these pane_tags tags (m008), e.g. "p:Baku"
     tag_kind: str | None = None  # "actors" or "places": the condition the tag walk satisfies
+    hit_panes: frozenset[str] = frozenset()  # walking: panes read instead from their own matches (temp.pane_hits)
 
 
 class SearchMixin:
@@ -194,6 +201,7 @@ class SearchMixin:
             return last[2]
         feeds, no_feeds = self._feed_sets(flt)
         impossible = feeds == ()
+        hit_panes: frozenset[str] | None = None
         sizes: dict[str, int] = {}
         text_hits = None
         if flt.text and not impossible:
@@ -221,8 +229,10 @@ class SearchMixin:
                 )[0][0]
             impossible = any(size == 0 for size in sizes.values())
             drive = None if impossible else self._driver(sizes, feeds)
-            if drive == "text" and set(sizes) == {"text"} and not _narrowed(flt, feeds, no_feeds):
-                drive = None if self._walk_beats_drive(sizes["text"]) else drive
+            if drive in ("text", None) and set(sizes) == {"text"} and not _narrowed(flt, feeds, no_feeds):
+                hit_panes = self._walk_plan(flt.text, sizes["text"])
+                drive = None if hit_panes is not None else "text"
+        hit_panes = hit_panes if drive is None and not impossible else None
         tags: tuple[str, ...] = ()
         tag_kind = None
         if not impossible and (drive is None or (drive in ("actors", "places") and sizes[drive] > DRIVE_LIMIT)):
@@ -231,9 +241,9 @@ class SearchMixin:
                 drive = None  # the tag walk reads a few thousand index rows; driving reads the whole set
                 prefix, values = ("a:", flt.actors) if tag_kind == "actors" else ("p:", flt.places)
                 tags = tuple(prefix + value for value in values)
-        plan = _Plan(
-            impossible, feeds, no_feeds, text_hits, excluded, drive, sizes.get(drive, 0) if drive else 0, tags, tag_kind
-        )
+        own = hit_panes if hit_panes is not None and not tags else frozenset()
+        size = sizes.get(drive, 0) if drive else 0
+        plan = _Plan(impossible, feeds, no_feeds, text_hits, excluded, drive, size, tags, tag_kind, own)
         version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
         self._last_plan = (flt, version, plan)
         return plan
@@ -260,15 +270,21 @@ class SearchMixin:
         walk = min(total, COUNT_CAP / max(density, 1e-9))
         return name if size <= DRIVE_LIMIT or (size < ESTIMATE_LIMIT and size * DRIVE_COST < walk) else None
 
-    def _walk_beats_drive(self, hits: int) -> bool:
-        """A word alone (`ste` while typing): its newest matches say how dense it is in each pane
-        where the walk reads, newest first. Driving reads every match (43,000 for `stepanakert`:
-        110 ms at 1M items); walking reads about COUNT_CAP / density rows a pane, each far cheaper
-        -- unless a pane holds none of the newest matches: then it may read that whole pane."""
+    def _walk_plan(self, text: str, hits: int) -> frozenset[str] | None:
+        """A word alone (`ste` while typing): walk the panes, or drive from every match? None: drive.
+        Walking: the panes to read from their own matches instead (see below).
+
+        Its newest matches say how dense it is in each pane where the walk reads, newest first.
+        Driving reads every match (43,000 for `stepanakert`: 110 ms at 1M items); walking reads
+        about COUNT_CAP / density rows a pane, each far cheaper -- unless a pane holds few of the
+        newest matches: then the walk may read that whole pane (`killed` in statements, where it
+        never falls). Such a pane asks the full-text index for the word's matches in that pane
+        (m009: `panes:p1`, two doclists merged by FTS5); up to PANE_HITS_LIMIT of them are read into
+        temp.pane_hits, and the pane is then driven from those alone (none: the pane is empty)."""
         from . import PANE_COLUMNS
 
         if hits <= DRIVE_LIMIT:
-            return False
+            return None
         flags = ", ".join(f"items.{column}" for column in PANE_COLUMNS.values())
         newest = self._query(
             f"SELECT h.id, items.on_topic, {flags} FROM temp.filter_hits h JOIN items ON items.id = h.id"
@@ -276,16 +292,50 @@ class SearchMixin:
         )
         recent = self._query(f"SELECT on_topic, {flags} FROM items ORDER BY id DESC LIMIT {SAMPLE}")
         if len(newest) < SAMPLE or len(recent) < SAMPLE:
-            return False
+            return None
         total = self._query("SELECT max(id) FROM items")[0][0] or 1
         span = newest[0][0] - newest[-1][0] + 1  # the ids the newest SAMPLE matches spread over
-        rows = 0.0
-        for n in range(len(PANES)):
-            share = sum(1 for row in recent if row[0] and row[1 + n]) / SAMPLE  # of recent items
+        walks, shares = {}, {}
+        for n, pane in enumerate(PANES):
+            share = shares[pane] = sum(1 for row in recent if row[0] and row[1 + n]) / SAMPLE  # of recent items
             found = sum(1 for row in newest if row[1] and row[2 + n])
             whole = share * total
-            rows += whole if not found else min(whole, WALK_ROWS * span * share / found)
-        return rows * WALK_ROW_COST < hits * DRIVE_ROW_COST
+            walks[pane] = whole if not found else min(whole, WALK_ROWS * span * share / found)
+        sparse = [pane for pane in PANES if walks[pane] > SPARSE_WALK_ROWS]
+        drive = hits * DRIVE_ROW_COST
+        dense = sum(walks[p] for p in PANES if p not in sparse) * WALK_ROW_COST
+        if not sparse or dense >= drive / 2 or not self._has_fts_panes():  # asking FTS would not pay
+            return frozenset() if sum(walks.values()) * WALK_ROW_COST < drive else None
+        own = self._fill_pane_hits(text, sparse)
+        for pane, found in own.items():  # known exactly now: matches spread over the pane in time
+            walks[pane] = min(walks[pane], WALK_ROWS * shares[pane] * total / max(found, 1)) if found else 0
+        own = {pane: found for pane, found in own.items() if found * DRIVE_ROW_COST <= walks[pane] * WALK_ROW_COST}
+        cost = sum(WALK_ROW_COST * walks[p] if p not in own else DRIVE_ROW_COST * own[p] for p in PANES)
+        return frozenset(own) if cost < drive else None
+
+    def _fill_pane_hits(self, text: str, panes: Sequence[str]) -> dict[str, int]:
+        """temp.pane_hits := the matches of `text` shown in each of `panes` that holds at most
+        PANE_HITS_LIMIT of them; returns those panes and their number of matches."""
+        conn = self.db.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS pane_hits (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.pane_hits")
+        own = {}
+        for pane in panes:
+            ids = conn.execute(
+                f"SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT {PANE_HITS_LIMIT + 1}",
+                (f"{user_match(text)} AND panes: {pane_token(pane)}",),
+            ).fetchall()
+            if len(ids) <= PANE_HITS_LIMIT:
+                conn.executemany("INSERT OR IGNORE INTO temp.pane_hits (id) VALUES (?)", ids)
+                own[pane] = len(ids)
+        return own
+
+    def _has_fts_panes(self) -> bool:
+        """items_fts has the panes column (m009)."""
+        known = self.__dict__.setdefault("_indexes", {})
+        if "fts_panes" not in known:
+            known["fts_panes"] = "panes" in {row[1] for row in self._query("PRAGMA table_info(items_fts)")}
+        return known["fts_panes"]
 
     def _tag_walk(self, flt: Filter, sizes: dict[str, int]) -> str | None:
         """Walk the pane through pane_tags if actors or places are asked for: their items in the
@@ -325,7 +375,9 @@ class SearchMixin:
         conn = self.db.conn
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
         conn.execute(f"DELETE FROM temp.{table}")
-        cursor = conn.execute(f"INSERT INTO temp.{table} SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (match,))
+        cursor = conn.execute(
+            f"INSERT INTO temp.{table} SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (user_match(match),)
+        )
         return cursor.rowcount
 
     def _estimate(self, table: str, column: str, values: Sequence[Any], limit: int) -> int:
@@ -416,7 +468,9 @@ class SearchMixin:
                     f"NOT EXISTS (SELECT 1 FROM {table} x WHERE x.item_id = {a}.id AND x.{column} IN ({marks}))"
                 )
                 params.extend(values)
-        if plan.text_hits is not None:
+        if drive == "panes":  # temp.pane_hits: matches of the text in some panes (_fill_pane_hits)
+            terms.append(f"{a}.id IN (SELECT id FROM temp.pane_hits)")
+        elif plan.text_hits is not None:
             terms.append(f"{a}.id IN (SELECT id FROM temp.filter_hits)" if drive == "text"
                          else f"EXISTS (SELECT 1 FROM temp.filter_hits h WHERE h.id = {a}.id)")  # fmt: skip
         if plan.excluded:
@@ -482,9 +536,10 @@ class SearchMixin:
 
         newest = "items.published DESC, items.id DESC"
 
-        if plan.drive is not None:  # temp.filter_rows holds exactly the matching items
+        # temp.filter_rows holds exactly the matching items (of the hit panes: their shown ones)
+        if plan.drive is not None or (pane in plan.hit_panes and not include_off_topic):
             if getattr(self, "_rows_plan", None) is not plan:
-                self._fill_rows(flt, plan)
+                self._fill_rows(flt, plan if plan.drive is not None else replace(plan, drive="panes"))
                 self._rows_plan = plan
                 self._own_writes_seen()
             flag = PANE_COLUMNS[pane]
@@ -567,6 +622,17 @@ class SearchMixin:
 
 
 _TAG_ORDER = "walk.published DESC, walk.item_id DESC"
+
+
+def user_match(expression: str) -> str:
+    """A user's FTS5 expression confined to the text columns: the `panes` column (m009) holds
+    pane tokens that a typed `p1` must never match."""
+    return f"{{title summary}}: ({expression})"
+
+
+def pane_token(pane: str) -> str:
+    """The token of `pane` in items_fts.panes (schema.fts_panes)."""
+    return f"p{PANES.index(pane)}"
 
 
 def _table(plan: _Plan, pane: str, include_off_topic: bool) -> str:
