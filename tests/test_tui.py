@@ -312,6 +312,98 @@ async def test_filter_as_you_type_and_escape_clears(db):
         assert screen.counts["events"] == 44 and not screen.query_one(FilterBar).has_class("-visible")
 
 
+async def test_keys_typed_while_a_filter_is_read_coalesce_into_one_read_of_the_newest_text(db, monkeypatch):
+    """A key with nothing in flight is read at once; keys typed during that read are not read one
+    by one: the newest text is read next, and the panes end on it with its own counts."""
+    import threading
+
+    from briefing.tui import data
+
+    release = threading.Event()
+    asked: list[str] = []
+    first_windows = data.first_windows
+
+    def slow_first_windows(store, flt, heights):
+        asked.append(flt.text)
+        if len(asked) == 1:
+            release.wait(10)  # the first read is still running while the burst is typed
+        return first_windows(store, flt, heights)
+
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        monkeypatch.setattr(data, "first_windows", slow_first_windows)
+        await pilot.press("slash", "l")
+        for _ in range(100):  # the first key's read has started
+            if asked:
+                break
+            await pilot.pause(0.01)
+        shown: list[str] = []
+        for text in ("la", "lac", "lach", "lachi", "lachin"):
+            await pilot.press(text[-1])
+            shown.append(screen.applied_text)
+        release.set()
+        for _ in range(50):
+            await settle(pilot)
+            shown.append(screen.applied_text)
+            if screen.applied_text == "lachin":
+                break
+        assert asked == ["l", "lachin"]  # nothing read for the prefixes typed in between
+        assert screen.applied_text == "lachin" and screen.filter_text == "lachin"
+        assert screen.counts == {"events": 0, "statements": 0, "humanitarian": 1, "reactions": 0}
+        assert [item.title for pane in screen.panes for item in pane.rows.values()] == [
+            "Aid convoy waits at the Lachin corridor"
+        ]
+        # the panes went forward only: never back to an older text once a newer one was shown
+        order = ["", "l", "lachin"]
+        seen = [order.index(text) for text in shown]
+        assert seen == sorted(seen)
+
+
+async def test_a_key_during_the_counts_reads_at_once_and_drops_them(db, monkeypatch):
+    """The counts of a prefix the user has typed past are abandoned; the new text's rows and
+    counts are read straight away, never the old counts painted over them."""
+    import threading
+
+    from briefing.tui import data
+
+    counting = threading.Event()
+    counted: list[str] = []
+    pane_counts = data.pane_counts
+
+    def slow_counts(store, flt, views=data.PANES):
+        counted.append(flt.text)
+        if flt.text == "older":  # 40 "Older report" items: more than a pane shows
+            counting.set()  # a count that runs until interrupted, as a slow one at 1M items would
+            store.db.conn.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)"
+                                  " SELECT count(*) FROM c").fetchall()  # fmt: skip
+        return pane_counts(store, flt, views)
+
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        monkeypatch.setattr(data, "pane_counts", slow_counts)
+        await pilot.press("slash", *"older")
+        for _ in range(200):
+            if counting.is_set():
+                break
+            await pilot.pause(0.01)
+        assert counting.is_set() and screen.applied_text == "older"  # rows shown, counts pending
+        assert not screen.panes[0].counted
+        await pilot.press("x")  # "olderx": nothing matches
+        for _ in range(200):
+            if screen.applied_text == "olderx":
+                break
+            await pilot.pause(0.01)
+        assert screen.applied_text == "olderx"  # the old count was interrupted, not waited for
+        await settle(pilot)
+        assert screen.applied_text == "olderx" and counted[-1] == "older"  # "olderx" needs no count: empty
+        assert screen.counts == {"events": 0, "statements": 0, "humanitarian": 0, "reactions": 0}
+        assert not [item for pane in screen.panes for item in pane.rows.values()]
+
+
 async def test_malformed_filter_shows_a_hint_and_keeps_going(db):
     app = make_app(db)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -41,7 +41,7 @@ class BriefingApp(App[None]):
         wall_clock: Callable[[], datetime] | None = None,
         tz: tzinfo | None = None,
         watch_interval: float = 1.0,
-        filter_debounce: float = 0.02,
+        filter_debounce: float = 0.0,
     ) -> None:
         super().__init__()
         self.db_path = Path(db_path)
@@ -53,7 +53,9 @@ class BriefingApp(App[None]):
         self.wall: Callable[[], datetime] = wall_clock or clock or (lambda: datetime.now(UTC))
         self.tz = tz or zone(config.brief.timezone if config else None)
         self.watch_interval = watch_interval  # seconds between "anything new?" checks
-        self.filter_debounce = filter_debounce  # seconds: a burst of keys becomes one query
+        # seconds a key waits before its query when none is running (0: at once); keys typed while
+        # one runs always coalesce into a single read of the newest text
+        self.filter_debounce = filter_debounce
         # Three connections, three threads: pane queries (interrupted when stale), the status
         # line and "anything new?" checks (never stuck behind a slow filter), and flag writes.
         self.reader = data.Reader(self.db_path, on_error=self._database_trouble)

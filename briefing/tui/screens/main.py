@@ -44,6 +44,8 @@ class MainScreen(BaseScreen):
         self.counts: dict[str, int] | None = None
         self.seen_version: int | None = None
         self._debounce: Timer | None = None
+        self._reading = False  # a new filter's first rows are being read: later keys wait for them
+        self._asked_text = ""  # the filter text the last reload read
         self.loaded = False
         self.applied_text = ""  # the filter text the panes show now
         self._status_at = 0.0
@@ -96,6 +98,8 @@ class MainScreen(BaseScreen):
         """Counts and visible rows for every pane under the current filter."""
         self.generation += 1
         self.briefing.reader.interrupt()  # whatever it is computing is stale now
+        self._reading = not keep_place
+        self._asked_text = self.filter_text
         self.loaded_views = self.shown_views
         shown = self.loaded_views
         views = {pane.pane: pane.view() for pane in self.panes if pane.pane in shown} if keep_place else None
@@ -111,6 +115,12 @@ class MainScreen(BaseScreen):
 
     @work(exclusive=True, group="panes")
     async def _load(self, generation: int, text: str, views, old_counts) -> None:
+        try:
+            await self._load_panes(generation, text, views, old_counts)
+        finally:
+            self._answered(generation)
+
+    async def _load_panes(self, generation: int, text: str, views, old_counts) -> None:
         app = self.briefing
         parsed = await self._read(generation, lambda _store: data.parse(text, now=app.now(), tz=app.tz))
         if parsed is None or generation != self.generation:
@@ -138,6 +148,9 @@ class MainScreen(BaseScreen):
         self.filter = parsed
         final = len(first.counts) == len(shown)
         self.post_message(PanesLoaded(generation, first, {}, keep=False, final=final))
+        self._answered(generation)
+        if self._asked_text != self.filter_text:
+            return  # keys came while reading: their text is read next, these counts would be stale
         if not final:
             counts = await self._read(generation, data.pane_counts, parsed, shown)
             if counts is None or generation != self.generation:
@@ -145,6 +158,20 @@ class MainScreen(BaseScreen):
             self.post_message(CountsLoaded(generation, counts))
             first = data.PaneSnapshot(first.filter_text, counts, first.windows)
         self._remember(key, first)
+
+    def _answered(self, generation: int) -> None:
+        """The first read of `generation` is over (rows, a hint, or nothing): keys typed during
+        it coalesced into one newer text, read now -- after the answer's message, so the panes
+        pass through it on their way to the newest text, never the other way round."""
+        if generation != self.generation or not self._reading:
+            return
+        self._reading = False
+        if self._asked_text != self.filter_text:
+            self.call_later(self._catch_up, generation)
+
+    def _catch_up(self, generation: int) -> None:
+        if generation == self.generation and not self._reading and self._asked_text != self.filter_text:
+            self.reload()
 
     def _remember(self, key: tuple, snapshot: data.PaneSnapshot) -> None:
         self._recent.pop(key, None)
@@ -280,8 +307,10 @@ class MainScreen(BaseScreen):
         self.filter_text = message.text
         if self._debounce is not None:
             self._debounce.stop()
+        if self._reading:
+            return  # the read in flight is followed at once by one for the newest text (_answered)
         if self.briefing.filter_debounce <= 0:
-            self.reload()
+            self.reload()  # nothing in flight: read now
         else:
             self._debounce = self.set_timer(self.briefing.filter_debounce, self.reload)
 
