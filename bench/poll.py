@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -97,53 +96,63 @@ def serve(port_queue, feeds: int, items: int, latency: float, hosts: list[str]) 
 
 
 class MemorySampler:
-    """Peak of the summed RSS of this process and its descendants (parse workers)."""
+    """Peak of the summed RSS of this process and its descendants (parse workers), sampled from
+    another process: a sampling thread here would take the GIL from the poll it measures."""
 
     def __init__(self, exclude: int):
-        self.exclude = exclude
+        context = multiprocessing.get_context("spawn")
+        self._stop, self._ready = context.Event(), context.Event()
+        self._result = context.Queue()
+        self._process = context.Process(target=_sample, args=(os.getpid(), exclude, self._stop, self._ready,
+                                                              self._result), daemon=True)  # fmt: skip
         self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _family(self) -> list[int]:
-        parents: dict[int, int] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    stat = Path(f"/proc/{entry}/stat").read_text()
-                    parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-        family, frontier = [os.getpid()], [os.getpid()]
-        while frontier:
-            parent = frontier.pop()
-            for pid, ppid in parents.items():
-                if ppid == parent and pid != self.exclude:
-                    family.append(pid)
-                    frontier.append(pid)
-        return family
-
-    def _rss(self, pid: int) -> int:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-        except OSError:
-            pass
-        return 0
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, sum(self._rss(p) for p in self._family()))
-            self._stop.wait(0.05)
 
     def __enter__(self):
-        self._thread.start()
+        self._process.start()
+        self._ready.wait(60)  # its start-up (imports) must not overlap the poll it measures
         return self
 
     def __exit__(self, *exc):
         self._stop.set()
-        self._thread.join()
+        self.peak = self._result.get(timeout=30)
+        self._process.join()
+
+
+def _sample(root: int, exclude: int, stop, ready, result) -> None:
+    """The sampler process: every 50 ms, the family tree from /proc/PID/task/*/children and the
+    RSS pages of each member from /proc/PID/statm (cheap reads: the sampler takes little CPU)."""
+    page = os.sysconf("SC_PAGE_SIZE")
+
+    def children(pid: int) -> list[int]:
+        found = []
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as handle:
+                    found += [int(child) for child in handle.read().split()]
+        except OSError:
+            pass
+        return found
+
+    def rss(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                return int(handle.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            return 0
+
+    peak = 0
+    ready.set()
+    while not stop.is_set():
+        total, frontier = 0, [root]
+        while frontier:
+            pid = frontier.pop()
+            if pid in (exclude, os.getpid()):
+                continue
+            total += rss(pid)
+            frontier += children(pid)
+        peak = max(peak, total)
+        stop.wait(0.05)
+    result.put(peak)
 
 
 def phases(feeds: int, items: int) -> None:

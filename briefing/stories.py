@@ -363,15 +363,26 @@ def _token_hashes(token: int) -> tuple[int, ...]:
 def bands(signature: tuple[int, ...], kind: str = "t", rows: int = ROWS_PER_BAND) -> tuple[int, ...]:
     """LSH band keys: items sharing any key are candidates (the band number and kind are
     hashed in, so equal rows in different bands do not meet)."""
+    crc32, adler32 = zlib.crc32, zlib.adler32
     keys = []
     for band in range(len(signature) // rows):
-        values = signature[band * rows : (band + 1) * rows]
-        keys.append(_extra_key(f"{kind}{band}", ",".join(map(str, values))))
+        head, tail = _affixes(f"{kind}{band}")
+        value = ",".join(map(str, signature[band * rows : (band + 1) * rows])).encode()
+        keys.append((crc32(value, head) | (adler32(tail, adler32(value)) << 32)) & _MASK)  # = _extra_key
     return tuple(keys)
 
 
 def _extra_key(kind: str, value: str) -> int:
-    return (zlib.crc32(f"{kind}:{value}".encode()) | (zlib.adler32(f"{value}:{kind}".encode()) << 32)) & _MASK
+    """crc32 of "kind:value" beside adler32 of "value:kind" (stored: never change the formula)."""
+    head, tail = _affixes(kind)
+    data = value.encode()
+    return (zlib.crc32(data, head) | (zlib.adler32(tail, zlib.adler32(data)) << 32)) & _MASK
+
+
+@lru_cache(maxsize=256)
+def _affixes(kind: str) -> tuple[int, bytes]:
+    """The crc32 of "kind:" to continue from, and the ":kind" that ends the adler32 input."""
+    return zlib.crc32(f"{kind}:".encode()), f":{kind}".encode()
 
 
 # ----------------------------------------------------------------------------- signatures

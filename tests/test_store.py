@@ -292,3 +292,17 @@ def test_an_edit_in_the_same_document_replaces_the_labels_of_its_earlier_copy(st
     item = store.item(item_id)
     assert item.title == "Aid convoy reaches Goris"
     assert set(item.places) == set(labels[1].places) and "Shusha" not in item.places
+
+
+def test_pane_tokens_written_at_ingest_match_the_sql_the_trigger_uses():
+    from itertools import product
+
+    from briefing.store.schema import fts_panes, pane_tokens
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE i (pane_events, pane_statements, pane_humanitarian, pane_reactions, on_topic)")
+    for flags in product((0, 1), repeat=5):
+        conn.execute("DELETE FROM i")
+        conn.execute("INSERT INTO i VALUES (?, ?, ?, ?, ?)", flags)
+        [(sql,)] = conn.execute(f"SELECT {fts_panes('i')} FROM i").fetchall()
+        assert pane_tokens(flags[:4], flags[4]) == sql

@@ -26,7 +26,7 @@ from ..errors import StoreError
 from ..models import Config, Entry, FeedState, FetchResult, Outcome, ParsedFeed
 from ..stories import Signature, signature
 from ..text import one_line, search_form, strip_controls
-from .schema import FTS_INSERT, migrations
+from .schema import migrations, pane_tokens
 from .search import SearchMixin, user_match
 from .stories import StoriesMixin, day_of
 
@@ -437,8 +437,9 @@ class Store(StoriesMixin, SearchMixin):
                 if inserted:
                     published = iso(entry.published) if entry.published else stamp
                     sig = sig or signature(entry.title, entry.summary)
+                    # inside our write transaction nobody else writes: one catch-up a feed is enough
                     choice = self._choose_story(conn, feed.id, published, link_key, sig, label,
-                                                entry.language or feed.language)  # fmt: skip
+                                                entry.language or feed.language, catch_up=not new_ids)  # fmt: skip
                     blob = sig.to_blob(day_of(published))
                     labelled = _label_values(label, rules_version) if label is not None else None
                     item_id = self._insert_item(conn, feed, entry, stamp, choice.story_id, blob, labelled)
@@ -505,7 +506,11 @@ class Store(StoriesMixin, SearchMixin):
             "INSERT INTO item_feeds (feed_id, guid, item_id, first_seen) VALUES (?, ?, ?, ?)",
             (feed.id, entry.guid, item_id, stamp),
         )
-        conn.execute(FTS_INSERT, (search_form(entry.title), search_form(entry.summary), item_id))
+        panes = pane_tokens(label_values[:4], label_values[4]) if label_values else ""
+        conn.execute(
+            "INSERT INTO items_fts (rowid, title, summary, panes) VALUES (?, ?, ?, ?)",
+            (item_id, search_form(entry.title), search_form(entry.summary), panes),
+        )
         return item_id
 
     @staticmethod

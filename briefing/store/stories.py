@@ -287,6 +287,7 @@ class StoriesMixin:
         sig: Signature,
         label: Any = None,
         language: str | None = None,
+        catch_up: bool = True,
     ) -> StoryChoice:
         """The story a new item joins, before the item is written: the best match, with any other
         story it also matches merged in (it is the missing link between them), or a new story.
@@ -296,7 +297,7 @@ class StoriesMixin:
         actors = frozenset(a.id for a in getattr(label, "actors", ()))
         places = frozenset(getattr(label, "places", ()))
         new = Candidate(sig, when, link_key, feed_id, speaker, actors, places, language)
-        index = self._band_index()
+        index = self._band_index(catch_up)
         hinted: set[int] = set()
         same: dict[int, float] = {}
         with index.lock:
