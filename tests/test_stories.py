@@ -304,3 +304,21 @@ def test_cached_minhash_is_the_stored_formula():
         tokens = [rng.randrange(0, 2**32) for _ in range(rng.randrange(1, 50))]
         assert minhash(tokens) == tuple(min((a * t + b) % _PRIME for t in tokens) for a, b in _COEFFS)
     assert minhash([]) == ()
+
+
+def test_band_keys_keep_their_stored_formula():
+    """crc32 of "kind:value" beside adler32 of "value:kind": stored keys must keep meaning the same."""
+    import random
+    import zlib
+
+    from briefing.stories import _MASK, _extra_key, bands
+
+    def plain(kind: str, value: str) -> int:
+        return (zlib.crc32(f"{kind}:{value}".encode()) | (zlib.adler32(f"{value}:{kind}".encode()) << 32)) & _MASK
+
+    rng = random.Random(11)
+    for _ in range(200):
+        sig = tuple(rng.randrange(0, 2**61) for _ in range(24))
+        assert bands(sig) == tuple(plain(f"t{b}", f"{sig[2 * b]},{sig[2 * b + 1]}") for b in range(12))
+        assert bands(sig[:4], "a", rows=1) == tuple(plain(f"a{b}", str(sig[b])) for b in range(4))
+    assert _extra_key("q", "Ханкенди 2023") == plain("q", "Ханкенди 2023")
