@@ -23,7 +23,7 @@ _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
 _KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
 
-MIN_INTERVAL = 10
+MIN_INTERVAL = 60  # polling a publisher more often than once a minute is not polite
 MAX_INTERVAL = 7 * 24 * 3600
 
 
@@ -140,9 +140,13 @@ class _Checker:
                 return bad('\'tags\' must be a list of strings, like tags = ["agency"]')
             return tuple(t.strip() for t in value if t.strip())
         elif key == "interval":
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                # `interval = 15` meant minutes or seconds? Guessing wrong polls a publisher every 15 s.
+                seconds = f', "{value:g}s" for seconds' if value >= MIN_INTERVAL else ""
+                return bad(f'give {value:g} a unit: "{value:g}m" for minutes{seconds} or "{value:g}h" for hours')
             seconds = parse_duration(value)
             if seconds is None or not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
-                return bad(f'write a duration like "90s", "15m" or "1h" between {MIN_INTERVAL}s and 7 days')
+                return bad('write a duration like "90s", "15m" or "1h", between 1 minute and 7 days')
             return seconds
         elif key == "enabled":
             if not isinstance(value, bool):

@@ -154,3 +154,12 @@ def test_control_characters_in_names_and_tags_are_refused(tmp_path):
     problems = err.value.problems
     assert len(problems) == 2 and all("control characters" in p for p in problems)
     assert "\x1b" not in str(err.value) and "\x07" not in str(err.value)  # the message itself is safe to print
+
+
+@pytest.mark.parametrize(("written", "hint"), [("15", '"15m" for minutes'), ("30.0", '"30m" for minutes'),
+                                               ('"20s"', "between 1 minute and 7 days")])
+def test_an_interval_without_a_unit_or_under_a_minute_is_refused(tmp_path, written, hint):
+    """`interval = 15` would poll a publisher every 15 seconds if we guessed seconds."""
+    text = f'[[feed]]\nname = "A"\nurl = "https://a.example/rss"\ninterval = {written}\n'
+    [problem] = problems(tmp_path, text)
+    assert problem.startswith(f"{tmp_path / 'feeds.toml'}:4: ") and "'interval'" in problem and hint in problem
