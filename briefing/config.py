@@ -24,6 +24,8 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
 _KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
 
 MIN_INTERVAL = 60  # polling a publisher more often than once a minute is not polite
+_UNITS = (("m", "minutes", 60), ("h", "hours", 3600), ("s", "seconds", 1))
+_DURATION_HINT = 'write a duration like "90s", "15m" or "1h", between 1 minute and 7 days'
 MAX_INTERVAL = 7 * 24 * 3600
 
 
@@ -142,11 +144,12 @@ class _Checker:
         elif key == "interval":
             if isinstance(value, int | float) and not isinstance(value, bool):
                 # `interval = 15` meant minutes or seconds? Guessing wrong polls a publisher every 15 s.
-                seconds = f', "{value:g}s" for seconds' if value >= MIN_INTERVAL else ""
-                return bad(f'give {value:g} a unit: "{value:g}m" for minutes{seconds} or "{value:g}h" for hours')
+                units = [f'"{value:g}{unit}" for {name}' for unit, name, size in _UNITS
+                         if MIN_INTERVAL <= value * size <= MAX_INTERVAL]  # fmt: skip
+                return bad(f"give {value:g} a unit: {' or '.join(units)}" if units else _DURATION_HINT)
             seconds = parse_duration(value)
             if seconds is None or not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
-                return bad('write a duration like "90s", "15m" or "1h", between 1 minute and 7 days')
+                return bad(_DURATION_HINT)
             return seconds
         elif key == "enabled":
             if not isinstance(value, bool):
