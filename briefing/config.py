@@ -145,7 +145,7 @@ class _Checker:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 # `interval = 15` meant minutes or seconds? Guessing wrong polls a publisher every 15 s.
                 units = [f'"{value:g}{unit}" for {name}' for unit, name, size in _UNITS
-                         if MIN_INTERVAL <= value * size <= MAX_INTERVAL]  # fmt: skip
+                         if float(value).is_integer() and MIN_INTERVAL <= value * size <= MAX_INTERVAL]  # fmt: skip
                 return bad(f"give {value:g} a unit: {' or '.join(units)}" if units else _DURATION_HINT)
             seconds = parse_duration(value)
             if seconds is None or not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
