@@ -22,8 +22,18 @@ from email.utils import parsedate_tz
 from typing import Any
 from xml.parsers import expat
 
-from feedparser.html import _cp1252
 
+def _cp1252_table() -> dict[int, str]:
+    """C1 control code points → the Windows-1252 characters a mislabelled feed meant (what
+    feedparser does to text, built here rather than imported from its private module)."""
+    table = {}
+    for code in range(0x80, 0xA0):
+        with contextlib.suppress(UnicodeDecodeError):
+            table[code] = bytes([code]).decode("cp1252")
+    return table
+
+
+_cp1252 = _cp1252_table()
 ATOM = "http://www.w3.org/2005/Atom"
 _XML_LANG = "http://www.w3.org/XML/1998/namespace lang"
 _CONTENT_ENCODED = "http://purl.org/rss/1.0/modules/content/ encoded"
