@@ -226,3 +226,19 @@ async def test_group_commit_undoes_a_failing_feed_alone(db_path):
     assert isinstance(results[1], RuntimeError) and "f1" in str(results[1])
     with Store(db_path) as check:
         assert sorted(i.title for i in check.items()) == ["Report from f0", "Report from f2"]
+
+
+def test_overlapping_big_polls_restore_the_collector_when_the_last_ends():
+    import gc
+
+    from briefing.poller import BULK_GC_THRESHOLD, _few_collections
+
+    before = gc.get_threshold()
+    first, second = _few_collections(), _few_collections()
+    first.__enter__()
+    second.__enter__()
+    assert gc.get_threshold()[0] >= BULK_GC_THRESHOLD
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] >= BULK_GC_THRESHOLD  # the second poll is still running
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

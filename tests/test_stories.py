@@ -322,3 +322,16 @@ def test_band_keys_keep_their_stored_formula():
         assert bands(sig) == tuple(plain(f"t{b}", f"{sig[2 * b]},{sig[2 * b + 1]}") for b in range(12))
         assert bands(sig[:4], "a", rows=1) == tuple(plain(f"a{b}", str(sig[b])) for b in range(4))
     assert _extra_key("q", "Ханкенди 2023") == plain("q", "Ханкенди 2023")
+
+
+def test_a_signature_crosses_to_the_writer_whole_but_small():
+    """Parse workers send signatures to the writer by pickle: the derived masks are rebuilt."""
+    import pickle
+
+    from briefing.stories import signature
+
+    sig = signature("Shelling near Stepanakert: 42 killed", 'The ministry said "the operation will go on until the end"')
+    back = pickle.loads(pickle.dumps(sig, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == sig and back.keys == sig.keys and back.script == sig.script
+    assert (back.mask, back.anchor_mask, back.counts) == (sig.mask, sig.anchor_mask, sig.counts)
+    assert len(pickle.dumps(sig)) < 600  # the two 4096-bit masks alone would take over 1 KB
