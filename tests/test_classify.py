@@ -550,3 +550,20 @@ def test_a_statement_noun_belongs_to_its_owner_not_to_a_name_or_a_venue():
     assert speaker("Aliyev, Pashinyan sign Washington declaration",
                    "The leaders signed a joint declaration at the White House.") is None  # fmt: skip
     assert speaker("", "A statement by the Kremlin on the clashes was published on Monday.") == "russia-government"
+
+
+@pytest.mark.parametrize("title", [
+    "Armenia's Security Council meets after shelling of Stepanakert",
+    "Azerbaijan's Security Council discusses anti-terrorist measures in Karabakh",
+    "Совбез Армении собрался на внеочередное заседание",
+])
+def test_a_partys_own_security_council_is_not_the_un_one(title):
+    """Armenia and Azerbaijan each have a Security Council: theirs is no international reaction."""
+    result = classify(title, "")
+    assert "reactions" not in result.panes
+    assert "un-security-council" not in {a.id for a in result.actors}
+
+
+def test_the_un_security_council_is_still_the_un_one():
+    assert "reactions" in panes("Pashinyan calls for emergency UN Security Council meeting")
+    assert "un-security-council" in {a.id for a in classify("Security Council to meet on Karabakh", "").actors}
