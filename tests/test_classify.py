@@ -567,3 +567,14 @@ def test_a_partys_own_security_council_is_not_the_un_one(title):
 def test_the_un_security_council_is_still_the_un_one():
     assert "reactions" in panes("Pashinyan calls for emergency UN Security Council meeting")
     assert "un-security-council" in {a.id for a in classify("Security Council to meet on Karabakh", "").actors}
+
+
+@pytest.mark.parametrize("title", ["Обстрел Степанакерта продолжается", "Стороны обсудят вопросы реинтеграции"])
+def test_a_russian_word_that_starts_like_an_acronym_is_not_the_acronym(title):
+    """ОБСЕ (OSCE) does not decline: "обстрел" (shelling) and "обсудят" (will discuss) are not it."""
+    result = classify(title, "", feed_side="russia")
+    assert "osce" not in {a.id for a in result.actors} and "reactions" not in result.panes
+
+
+def test_a_russian_acronym_is_still_found():
+    assert "osce" in {a.id for a in classify("Миссия ОБСЕ посетила Степанакерт", "").actors}

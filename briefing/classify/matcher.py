@@ -82,6 +82,17 @@ def entity_pattern(token: str) -> tuple[str, int]:
     return token, EXACT
 
 
+def entity_patterns(alias: str) -> list[tuple[str, int]]:
+    """A gazetteer name's tokens as patterns. A Cyrillic acronym (ОБСЕ, НАТО) keeps its last
+    letter: it does not decline, and cut to its stem it would match ordinary words — "обс" is
+    the start of обстрел (shelling), "нат" of натиск (onslaught)."""
+    acronyms = {match_fold(w) for w in _RAW_WORD.findall(alias) if len(w) > 1 and w.isupper() and _CYRILLIC.search(w)}
+    return [(t, PREFIX) if t in acronyms else entity_pattern(t) for t in words(alias)]
+
+
+_RAW_WORD = re.compile(r"\w+")
+
+
 def token_matches(tok: str, pat: str, mode: int) -> bool:
     if mode == EXACT:
         return tok == pat

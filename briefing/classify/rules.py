@@ -29,7 +29,7 @@ from itertools import accumulate
 from . import cues as cue_table
 from .folding import PUNCT, SENTENCE_END
 from .gazetteer import PARTIES, Actor, load
-from .matcher import CUE, ENTITY, Matcher, entity_pattern, expand, lines, words
+from .matcher import CUE, ENTITY, Matcher, entity_patterns, expand, lines, words
 
 PANES = ("events", "statements", "humanitarian", "reactions")
 TITLE_CHARS = 400  # a hostile feed's 1 MB "title" costs no more than a headline
@@ -126,13 +126,13 @@ def matcher() -> Matcher:
     m = Matcher()
     for place in gaz.places:
         for alias in place.aliases:
-            m.add([entity_pattern(t) for t in words(alias)], ("place", place.name), ENTITY)
+            m.add(entity_patterns(alias), ("place", place.name), ENTITY)
     for actor_id, names in gaz.actor_aliases.items():
         for alias in names:
-            m.add([entity_pattern(t) for t in words(alias)], ("actor", actor_id), ENTITY)
+            m.add(entity_patterns(alias), ("actor", actor_id), ENTITY)
     for actor_id, names in gaz.actor_metonyms.items():
         for alias in names:
-            m.add([entity_pattern(t) for t in words(alias)], ("metonym", actor_id), ENTITY)
+            m.add(entity_patterns(alias), ("metonym", actor_id), ENTITY)
     for kind, block in cue_table.CUES.items():
         for entry in lines(block):
             for pattern in expand(entry):
