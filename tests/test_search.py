@@ -580,3 +580,33 @@ def test_synthetic_database_has_the_panes_column(tmp_path):
     assert _fts_panes(s) == _fts_panes_from_scratch(s)
     assert {panes for _, panes in _fts_panes(s)} >= {"p0", "p1"}
     s.close()
+
+
+def test_a_walk_reads_a_words_newest_matches_first_and_older_ones_when_it_reaches_them(store, monkeypatch):
+    """A walked word's newest matches (by id) are copied first (FIRST_HITS) for a first window.
+    Ids follow arrival, not publication: "Shelling of Stepanakert" (2 h ago) arrived before the
+    peacekeepers item (4 h ago), so holding only the newest match by id, the walk must notice it
+    reached items whose matches are not held, and fetch them. The answers are the same."""
+    stepanakert = flt("stepanakert")
+    expected = {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES}
+    tops = {pane: titles(store.pane_window(stepanakert, pane, offset=0, limit=1)) for pane in PANE_NAMES}
+    counts = store.pane_counts(stepanakert)
+    assert tops["events"] == ["Shelling of Stepanakert reported by residents"]
+    monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
+    monkeypatch.setattr(search, "SAMPLE", 1)
+    monkeypatch.setattr(search, "FIRST_HITS", 1)
+    floors: list[int] = []
+    complete = SearchMixin._complete_hits
+    monkeypatch.setattr(SearchMixin, "_complete_hits",
+                        lambda self, floor=0: floors.append(floor) or complete(self, floor))  # fmt: skip
+    store._last_plan = None
+    assert {pane: titles(store.pane_window(stepanakert, pane, offset=0, limit=1)) for pane in PANE_NAMES} == tops
+    assert floors[0] > 0  # the walk went below the newest match: fetched from where it reached, not all
+    store._last_plan = None
+    assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
+    assert store.pane_counts(stepanakert) == counts
+    store._last_plan = None
+    assert store.pane_counts(stepanakert) == counts
+    assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
+    store._last_plan = None
+    assert len(store.search(stepanakert)) == 2  # the brief and the All view read every match

@@ -26,8 +26,13 @@ the dashboard counts four panes and reads a window of each on every keystroke. H
   the whole pane: `killed` never falls in statements) asks FTS5 for the word's matches in that
   pane (m009: pane tokens in items_fts, `{title summary}: (word) AND panes: p1`) and is driven
   from them, or is known empty. Users' text is always confined to `{title summary}`.
-- Still costly at 1M items: a word in ~100k items fills temp.filter_hits with every match
-  (~25 ms for `killed`) before the dense panes walk.
+- A walked word's matches: counted (a third of the cost of copying them), and only the newest
+  FIRST_HITS copied into temp.filter_hits for the first windows. A walk is bounded in time by
+  what is held, and checked: if the pane holds items at or after its last row with ids below
+  the held ones (ids follow arrival, not publication), those matches are fetched and it walks
+  again. Counts (COUNT_CAP stories), driving, search and deep windows copy every match first.
+- `abandon_reads()` (from the dashboard's UI thread) stops a stale read at its next statement
+  too, not only the one running: an interrupt between two statements is otherwise lost.
 """
 
 from __future__ import annotations
@@ -58,6 +63,9 @@ TAGS_MAX = 40  # actors or places a tag walk merges at most (one compound SELECT
 TAG_FLOOR_ROWS = 4 * COUNT_CAP  # rows of several tags read (then sorted) before falling back to all
 TAG_FLOOR_MIN = 200  # a first window's floor: 4 rows a story wanted, at least this many
 CACHE_KIB = 32 * 1024  # the reader's SQLite page cache
+ABANDON_CHECK = 100_000  # SQLite VM steps between two looks at `abandon_reads` (each look takes the GIL)
+FIRST_HITS = 2000  # a walked word's newest matches copied first; older ones only when a walk reaches them
+PARTIAL_WANT = 200  # ... for a walk wanting at most this many stories (a first window, not a count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +89,16 @@ class SearchMixin:
     """Filter queries for `Store` (which provides `db`, `_query`, `_write`)."""
 
     _last_plan: tuple[Filter, tuple[int, int], _Plan] | None = None
+    _abandoned = False
+
+    def abandon_reads(self) -> None:
+        """Stop the filter read in progress (safe from another thread) until `resume_reads`. An
+        interrupt alone is lost when it lands between two statements of a read (a count runs
+        dozens); this stops every statement of it, checked every ABANDON_CHECK SQLite steps."""
+        self._abandoned = True
+
+    def resume_reads(self) -> None:
+        self._abandoned = False
 
     # ------------------------------------------------------------------ public API
 
@@ -116,6 +134,7 @@ class SearchMixin:
         ) < COUNT_CAP:
             ids = first[offset : offset + limit]
         else:  # beyond the first COUNT_CAP stories: walk again to the offset
+            self._complete_hits()
             source, params, order = self._pane_rows(flt, plan, pane, include_off_topic)
             ids = [row[0] for row in self._query(
                 f"SELECT items.id {source} ORDER BY {order} LIMIT ? OFFSET ?",
@@ -147,6 +166,7 @@ class SearchMixin:
         plan = self._plan(flt)
         if plan.impossible:
             return []
+        self._complete_hits()
         if plan.drive and plan.drive_size > DRIVE_LIMIT and (since or until or flt.since or flt.until):
             plan = replace(plan, drive=None)  # a time window (the brief's day) is the cheaper walk
         where, params = self._where(
@@ -194,6 +214,7 @@ class SearchMixin:
             # Match tables in memory; a page cache big enough for the pane indexes' recent pages.
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            conn.set_progress_handler(lambda: self._abandoned, ABANDON_CHECK)
             self._search_ready = True
         version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
         last = getattr(self, "_last_plan", None)  # one entry: the temp tables hold ITS matches
@@ -205,7 +226,7 @@ class SearchMixin:
         sizes: dict[str, int] = {}
         text_hits = None
         if flt.text and not impossible:
-            text_hits = self._fill_temp("filter_hits", flt.text)
+            text_hits = self._fill_hits(flt.text)
             sizes["text"] = text_hits
             impossible = text_hits == 0
         excluded = bool(flt.exclude_text) and not impossible
@@ -242,6 +263,8 @@ class SearchMixin:
                 prefix, values = ("a:", flt.actors) if tag_kind == "actors" else ("p:", flt.places)
                 tags = tuple(prefix + value for value in values)
         own = hit_panes if hit_panes is not None and not tags else frozenset()
+        if drive is not None or tags:
+            self._complete_hits()  # only a pane walk reads the newest matches alone (_newest_ids)
         size = sizes.get(drive, 0) if drive else 0
         plan = _Plan(impossible, feeds, no_feeds, text_hits, excluded, drive, size, tags, tag_kind, own)
         version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
@@ -380,6 +403,45 @@ class SearchMixin:
         )
         return cursor.rowcount
 
+    def _fill_hits(self, text: str) -> int:
+        """temp.filter_hits := the newest FIRST_HITS matches of `text` (all of them if that is
+        all); returns how many match in all. Counting is a third of the cost of copying every
+        match (~30 ms for `killed` at 1M items), and a walk for a first window needs only the
+        newest; `_hits_floor` is the lowest id from which every match is held (0: all)."""
+        conn = self.db.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS filter_hits (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.filter_hits")
+        self._hits_text, self._hits_floor = text, 0
+        match = (user_match(text),)
+        total = conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", match).fetchone()[0]
+        if total <= FIRST_HITS:
+            self._fill_temp("filter_hits", text)
+            return total
+        conn.execute(
+            "INSERT INTO temp.filter_hits SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
+            f" ORDER BY rowid DESC LIMIT {FIRST_HITS:d}",
+            (user_match(text),),
+        )
+        self._hits_floor = conn.execute("SELECT min(id) FROM temp.filter_hits").fetchone()[0] or 0
+        published = conn.execute("SELECT published FROM items WHERE id = ?", (self._hits_floor,)).fetchone()
+        self._hits_since = datetime.fromisoformat(published[0].replace("Z", "+00:00")) if published else None
+        if self._hits_since is None:
+            self._complete_hits()
+        return total
+
+    def _complete_hits(self, floor: int = 0) -> None:
+        """Hold every match of the plan's words down to id `floor` (0: all of them) in filter_hits."""
+        held = getattr(self, "_hits_floor", 0)
+        if held <= floor:
+            return
+        self.db.conn.execute(
+            "INSERT OR IGNORE INTO temp.filter_hits SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
+            " AND rowid >= ? AND rowid < ?",
+            (user_match(self._hits_text), floor, held),
+        )
+        self._hits_floor = floor
+        self._own_writes_seen()
+
     def _estimate(self, table: str, column: str, values: Sequence[Any], limit: int) -> int:
         marks = ",".join("?" * len(values))
         return self._query(
@@ -504,8 +566,35 @@ class SearchMixin:
             ids = [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
             if len(ids) == want:
                 return ids
+        partial = getattr(self, "_hits_floor", 0) and plan.text_hits is not None
+        partial = partial and not (pane in plan.hit_panes and not include_off_topic)
+        if partial and (include_off_topic or want > PARTIAL_WANT):
+            self._complete_hits()  # a count needs a deep walk; _lowest_since reads the on-topic index
+        elif partial:
+            # A first window: walk only as far back as the matches held reach, in time.
+            source, params, order = self._pane_rows(flt, plan, pane, include_off_topic, since=self._hits_since)
+            ids = [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
+            lowest = self._lowest_since(pane, ids[-1]) if len(ids) == want else 0
+            if lowest >= self._hits_floor:
+                return ids
+            self._complete_hits(lowest)  # the walk reached items whose matches are not held yet
         source, params, order = self._pane_rows(flt, plan, pane, include_off_topic)
         return [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
+
+    def _lowest_since(self, pane: str, item_id: int) -> int:
+        """The lowest id among the pane's shown items published no earlier than `item_id`: a walk
+        that ended at that item, newest first, read (or probed, for a story's newer reports) only
+        items from there up, so every match it needed is known once filter_hits holds those ids.
+        Ids follow arrival, not publication, so this is looked up, not assumed."""
+        from . import PANE_COLUMNS
+
+        column = PANE_COLUMNS[pane]
+        row = self._query(
+            f"SELECT min(items.id) FROM items INDEXED BY items_{pane}_shown WHERE items.{column} = 1"
+            " AND items.on_topic = 1 AND items.published >= (SELECT published FROM items WHERE id = ?)",
+            [item_id],
+        )
+        return row[0][0] if row and row[0][0] is not None else 0
 
     def _tag_floor(self, flt: Filter, plan: _Plan, pane: str, rows: int) -> str | None:
         """The published time of the `rows`-th newest pane_tags row of the plan's tags in
@@ -527,11 +616,18 @@ class SearchMixin:
         return rows[0][0] if rows else None
 
     def _pane_rows(
-        self, flt: Filter, plan: _Plan, pane: str, include_off_topic: bool, floor: str | None = None
+        self,
+        flt: Filter,
+        plan: _Plan,
+        pane: str,
+        include_off_topic: bool,
+        floor: str | None = None,
+        since: datetime | None = None,
     ) -> tuple[str, list[Any], str]:
         """`FROM ... WHERE ...` selecting, as `items`, one row per story of `pane` matching `flt`,
         its parameters, and the ORDER BY (newest first) that its access path delivers. `floor`:
-        a walk through several tags reads only rows published at or after it."""
+        a walk through several tags reads only rows published at or after it; `since`: so does a
+        pane walk."""
         from . import PANE_COLUMNS, iso
 
         newest = "items.published DESC, items.id DESC"
@@ -575,7 +671,7 @@ class SearchMixin:
                 arm = f"SELECT published, item_id FROM pane_tags WHERE {' AND '.join(walk)}"
                 source = f"({' UNION '.join([arm] * len(plan.tags))}) AS walk {join}"
             return f"FROM {source} {where} AND {story}", [*walk_params, *params, *story_params], _TAG_ORDER
-        where, params = self._where(flt, plan, "items", pane=pane, include_off_topic=include_off_topic)
+        where, params = self._where(flt, plan, "items", pane=pane, include_off_topic=include_off_topic, since=since)
         return (
             f"FROM {_table(plan, pane, include_off_topic)} WHERE {where} AND {story}",
             [*params, *story_params],
@@ -596,6 +692,8 @@ class SearchMixin:
         conn.execute("CREATE INDEX IF NOT EXISTS temp.filter_rows_story ON filter_rows(story_id, published)")
         conn.execute("CREATE INDEX IF NOT EXISTS temp.filter_rows_time ON filter_rows(published, id)")
         conn.execute("DELETE FROM temp.filter_rows")
+        if plan.drive != "panes":
+            self._complete_hits()
         where, params = self._where(flt, plan, "items", pane=None, include_off_topic=True)
         facets = " INDEXED BY items_facets" if self._has_index("items_facets") else ""
         conn.execute(
