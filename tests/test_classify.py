@@ -578,3 +578,19 @@ def test_a_russian_word_that_starts_like_an_acronym_is_not_the_acronym(title):
 
 def test_a_russian_acronym_is_still_found():
     assert "osce" in {a.id for a in classify("Миссия ОБСЕ посетила Степанакерт", "").actors}
+
+
+@pytest.mark.parametrize(("title", "side"), [
+    ("Azerbaijan and Karabakh representatives to meet in Yevlakh", None),
+    ("Представители карабахских армян и Азербайджана обсудят вопросы реинтеграции Карабаха", "russia"),
+    ("Yevlaxda Qarabağın erməni sakinlərinin nümayəndələri ilə görüş keçiriləcək", "azerbaijan"),
+])
+def test_talks_between_baku_and_karabakhs_representatives_are_diplomacy_between_the_parties(title, side):
+    """PANES rule 4, in English, Russian and Azerbaijani: talks of the parties are statements."""
+    result = classify(title, "", feed_side=side)
+    assert "statements" in result.panes and "reactions" not in result.panes
+    assert "karabakh-authorities" in {a.id for a in result.actors}
+
+
+def test_failing_to_meet_obligations_is_no_meeting():
+    assert "reactions" not in panes("Pashinyan says the CSTO failed to meet its obligations to Armenia")
