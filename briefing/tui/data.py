@@ -55,6 +55,7 @@ class Reader:
         try:
             if self._store is None:
                 self._store = Store(self.db_path)
+            self._store.resume_reads()  # what interrupt() abandoned is over: this call is new
             self._busy = True
             try:
                 return fn(self._store, *args, **kwargs)
@@ -80,6 +81,7 @@ class Reader:
         """Abandon the query in flight (sqlite3's interrupt is safe from another thread)."""
         store = self._store
         if store is not None and self._busy:
+            store.abandon_reads()  # the statements this call has yet to start, too
             store.interrupt()
 
     def close(self) -> None:
