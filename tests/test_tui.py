@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import webbrowser
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import pytest
 from test_tui_support import NOW, add_item, build_db, config, settle
@@ -184,6 +184,39 @@ async def test_star_read_unread(db):
         await pilot.press("u", "s")
         await settle(pilot)
         assert flags(db, title) == (False, False)
+
+
+async def test_a_row_is_painted_again_whenever_what_it_shows_changes(db):
+    """Rows are rendered once and reused (pane._strips) while nothing they show changes: a flag,
+    the cursor, focus, the relative time and the width each paint the row anew."""
+    now = [NOW]
+    app = make_app(db, clock=lambda: now[0])
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        events = screen.panes[0]
+        row = lambda n: "".join(seg.text for seg in events.render_line(n))  # noqa: E731
+
+        first = row(0)
+        assert "Shelling reported near Stepanakert" in first and "●" in first and "★" not in first
+        assert "5m" in first
+        await pilot.press("s", "r")
+        await settle(pilot)
+        assert "★" in row(0) and "●" not in row(0)
+        cursor_style = events.render_line(0).text, [seg.style for seg in events.render_line(0)]
+        await pilot.press("j")
+        await settle(pilot)
+        assert [seg.style for seg in events.render_line(0)] != cursor_style[1]  # the cursor left it
+        await pilot.press("2")  # focus moves to another pane: the cursor row there is drawn blurred
+        await settle(pilot)
+        assert [seg.style for seg in events.render_line(1)] != [seg.style for seg in events.render_line(2)]
+        now[0] = NOW + timedelta(minutes=10)
+        events.refresh()
+        await settle(pilot)
+        assert "15m" in row(0)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert len(row(0)) == events.scrollable_content_region.width
 
 
 async def test_mark_pane_read(db):

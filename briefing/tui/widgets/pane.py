@@ -17,7 +17,9 @@ from textual.strip import Strip
 
 from ...store import StoredItem
 from .. import data
-from ..format import PANE_TITLES, RowStyles, row_text
+from ..format import PANE_TITLES, RowStyles, row_text, when
+
+STRIPS_KEPT = 2000  # rendered rows a pane keeps (a few screens of each filter typed lately)
 
 
 class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
@@ -70,6 +72,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._actor_name = actor_name
         self._asked: tuple[int, int] | None = None
         self.empty_text = ""  # shown in an empty pane: a first-run hint, or why nothing matches
+        self._strips: dict[int, tuple[StoredItem, tuple, Strip]] = {}  # item id → (item, look, its row)
         self._set_title()
 
     # ------------------------------------------------------------------ state from the screen
@@ -237,13 +240,21 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
     def render_lines(self, crop):
         self._ask_if_missing()
         self._now: datetime = self._clock()
-        self._row_styles = self._styles()
+        styles = self._styles()
+        base = self.rich_style
+        looks = (styles, base, self.get_component_rich_style("item-pane--read"),
+                 self.get_component_rich_style("item-pane--cursor"),
+                 self.get_component_rich_style("item-pane--cursor-blur"))  # fmt: skip
+        if looks != getattr(self, "_looks", None):
+            self._looks = looks
+            self._strips.clear()
+        self._row_styles, self._base = styles, base
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_y) + y
-        base = self.rich_style
+        base = self._base
         if index >= self.count:
             if index == 0 and self.empty_text and self.counted:
                 style = base + self.get_component_rich_style("item-pane--loading")
@@ -253,13 +264,22 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         if item is None:
             style = base + self.get_component_rich_style("item-pane--loading")
             return Strip([Segment("  …".ljust(width), style)], width)
+        # A row is rendered again only when something it shows changed: typing a filter mostly
+        # repaints the same newest items, and rendering a row costs more than the query.
+        cursor = (2 if self.has_focus else 1) if index == self.cursor else 0  # focused, blurred, none
+        stamp = when(item.published, self._now, self._tz)
+        cached = self._strips.get(item.id)
+        if cached is not None and cached[0] == item and cached[1] == (width, cursor, stamp):
+            return cached[2]
         styles = self._row_styles
         if item.read:
-            styles = replace(styles, title=self.get_component_rich_style("item-pane--read"))
+            styles = replace(styles, title=self._looks[2])
         text = row_text(item, now=self._now, tz=self._tz, width=width, styles=styles, actor_name=self._actor_name,
                         unsorted=self.pane == data.ALL and not item.panes)  # fmt: skip
-        if index == self.cursor:
-            cursor = "item-pane--cursor" if self.has_focus else "item-pane--cursor-blur"
-            text.stylize(self.get_component_rich_style(cursor))
-        strip = Strip(text.render(self.app.console), text.cell_len)
-        return strip.apply_style(base).crop_extend(0, width, base)
+        if cursor:
+            text.stylize(self._looks[3] if cursor == 2 else self._looks[4])
+        strip = Strip(text.render(self.app.console), text.cell_len).apply_style(base).crop_extend(0, width, base)
+        if len(self._strips) >= STRIPS_KEPT:
+            self._strips.clear()
+        self._strips[item.id] = (item, (width, cursor, stamp), strip)
+        return strip
