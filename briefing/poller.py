@@ -282,12 +282,14 @@ class GroupCommit:
             batch, self._pending = self._pending[: self.MAX_FEEDS], self._pending[self.MAX_FEEDS :]
             try:
                 outcomes = await loop.run_in_executor(self._writer, self._commit, [job for job, _ in batch])
-            except BaseException as error:  # the commit itself failed: nothing of the batch was stored
+            except asyncio.CancelledError:  # the poll is being cancelled; the writer finishes its transaction
+                for _, future in (*batch, *self._pending):
+                    future.cancel()
+                raise
+            except Exception as error:  # the commit itself failed: nothing of the batch was stored
                 for _, future in batch:
                     if not future.done():
-                        future.set_exception(error if isinstance(error, Exception) else RuntimeError(str(error)))
-                if not isinstance(error, Exception):
-                    raise
+                        future.set_exception(error)
                 continue
             for (_, future), (result, error) in zip(batch, outcomes, strict=True):
                 if future.done():

@@ -242,3 +242,38 @@ def test_overlapping_big_polls_restore_the_collector_when_the_last_ends():
     assert gc.get_threshold()[0] >= BULK_GC_THRESHOLD  # the second poll is still running
     second.__exit__(None, None, None)
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+async def test_group_commit_that_fails_to_commit_stores_nothing_and_tells_every_feed(db_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from briefing.models import Entry
+    from briefing.poller import GroupCommit
+
+    config = cfg(*(FeedConfig(name=f"f{i}", url=f"https://f{i}.example/rss") for i in range(2)))
+    writer = ThreadPoolExecutor(1)
+    store = Store(db_path, check_same_thread=False)
+    store.sync_feeds(config)
+    states = store.active_feeds()
+    now = datetime(2023, 9, 19, 12, 0, tzinfo=UTC)
+
+    def job(feed, dangling=False):
+        def run():
+            store.ingest(feed, [Entry(guid=feed.name, title=f"Report from {feed.name}", summary="", link=None,
+                                      published=now)], now)
+            if dangling:  # a deferred foreign key makes the COMMIT itself fail, a real SQLite failure
+                store.db.conn.execute("PRAGMA defer_foreign_keys = ON")
+                store.db.conn.execute("INSERT INTO item_places (item_id, place) VALUES (999999, 'Nowhere')")
+            return feed.name
+        return run
+
+    commits = GroupCommit(store, writer)
+    results = await asyncio.gather(*(commits.write(job(f, dangling=f.name == "f1")) for f in states),
+                                   return_exceptions=True)
+    assert all(isinstance(r, Exception) and "FOREIGN KEY" in str(r) for r in results), results
+    again = await commits.write(job(states[0]))  # the connection is usable afterwards
+    await asyncio.get_running_loop().run_in_executor(writer, store.close)
+    writer.shutdown()
+    assert again == "f0"
+    with Store(db_path) as check:
+        assert [i.title for i in check.items()] == ["Report from f0"]

@@ -269,12 +269,12 @@ class Store(StoriesMixin, SearchMixin):
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")  # may fail too (a deferred constraint, a full disk): then nothing was stored
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             self._stories_forget()
             raise
-        else:
-            conn.execute("COMMIT")
 
     def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         return self.db.conn.execute(sql, params).fetchall()
