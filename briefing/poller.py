@@ -239,9 +239,13 @@ async def _poll_feeds(
                 feed_kind=feed.kind,
                 feed_tags=feed.tags,
             )
-        result = await commits.write(
-            partial(_store_result, store, feed, fetched, parsed, labels, started_at, clock, signatures)
-        )
+        try:
+            result = await commits.write(
+                partial(_store_result, store, feed, fetched, parsed, labels, started_at, clock, signatures)
+            )
+        except Exception as error:  # nothing of the feed was stored; the poll (and `watch`) goes on
+            result = PollResult(feed.id, feed.name, feed.url, Outcome.FAILED, error=f"not stored: {error}",
+                                status=fetched.status, elapsed=fetched.elapsed)  # fmt: skip
         observer.finished(result)
         return result
 

@@ -277,3 +277,27 @@ async def test_group_commit_that_fails_to_commit_stores_nothing_and_tells_every_
     assert again == "f0"
     with Store(db_path) as check:
         assert [i.title for i in check.items()] == ["Report from f0"]
+
+
+async def test_a_feed_that_cannot_be_stored_fails_alone_and_the_poll_goes_on(server, db_path, monkeypatch):
+    """A store error (here a simulated bug: it cannot be made real on purpose) is the feed's failure,
+    reported with the reason, not an exception that stops the poll or `briefing watch`."""
+    good = server.route("/good", Response(200, rss(item("1", "Sirens in Stepanakert"))))
+    bad = server.route("/bad", Response(200, rss(item("2", "Mine blast near Aghdam"))))
+    ingest = Store.ingest
+
+    def failing(self, feed, entries, *args, **kwargs):
+        if feed.name == "bad":
+            raise RuntimeError("a bug in storing")
+        return ingest(self, feed, entries, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "ingest", failing)
+    summary = await poll(db_path, cfg(FeedConfig(name="good", url=good), FeedConfig(name="bad", url=bad)),
+                         clock=Clock())
+    outcome = {r.name: (r.outcome, r.error) for r in summary.results}
+    assert outcome["good"] == (Outcome.OK, None)
+    assert outcome["bad"][0] is Outcome.FAILED and "not stored: a bug in storing" in outcome["bad"][1]
+    with Store(db_path) as store:
+        assert [i.title for i in store.items()] == ["Sirens in Stepanakert"]
+        status = {f["name"]: f["last_status"] for f in store.feed_health(Clock()())}
+        assert status["good"] == "ok" and status["bad"] is None  # not recorded: polled again next time
