@@ -311,6 +311,13 @@ def _validate_poll(raw: Any, check: _Checker) -> PollSettings:
             check.problem(line, f"[poll]: unknown key '{key}'", "allowed: " + ", ".join(sorted(known)))
             continue
         types = _POLL_TYPES[key]
+        if key in ("timeout", "deadline") and isinstance(value, str):  # "30s", "2m", like interval
+            seconds = parse_duration(value)
+            if seconds is None:
+                check.problem(line, f"[poll]: bad value {value!r} for '{key}'",
+                              f'write seconds as a number ({key} = 30) or a duration like "30s" or "2m"')  # fmt: skip
+                continue
+            value = seconds
         if isinstance(value, bool) or not isinstance(value, types):
             kind = "a string in quotes" if str in types else "a number"
             check.problem(line, f"[poll]: bad value {value!r} for '{key}'", f"'{key}' must be {kind}")

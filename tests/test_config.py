@@ -163,3 +163,14 @@ def test_an_interval_without_a_unit_or_under_a_minute_is_refused(tmp_path, writt
     text = f'[[feed]]\nname = "A"\nurl = "https://a.example/rss"\ninterval = {written}\n'
     [problem] = problems(tmp_path, text)
     assert problem.startswith(f"{tmp_path / 'feeds.toml'}:4: ") and "'interval'" in problem and hint in problem
+
+
+def test_poll_timeouts_take_seconds_or_a_duration(tmp_path):
+    feed = '\n[[feed]]\nname = "A"\nurl = "https://a.example/rss"\n'
+    config = load(tmp_path, '[poll]\ntimeout = "20s"\ndeadline = "2m"\n' + feed)
+    assert (config.poll.timeout, config.poll.deadline) == (20.0, 120.0)
+    assert load(tmp_path, "[poll]\ntimeout = 15\n" + feed).poll.timeout == 15.0
+    [problem] = problems(tmp_path, '[poll]\ntimeout = "soon"\n' + feed)
+    assert ":2: " in problem and "'timeout'" in problem and '"30s"' in problem
+    [problem] = problems(tmp_path, '[poll]\ndeadline = "2h"\n' + feed)
+    assert "out of range" in problem
