@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from textual.message import Message
@@ -17,6 +18,7 @@ class PanesLoaded(Message):
     places: dict[str, tuple[int, int]]  # pane → (cursor, top) after keeping place on live updates
     keep: bool  # the rows already held are still right (same data, another window)
     final: bool = True  # False: some counts are still to come (CountsLoaded)
+    painted: asyncio.Event | None = None  # set once a pane has painted these rows
 
 
 @dataclass

@@ -127,6 +127,8 @@ class MainScreen(BaseScreen):
             await self._load_panes(generation, text, views, old_counts)
         finally:
             self._answered(generation)
+            if generation == self.generation:
+                self._release_gc()
 
     async def _load_panes(self, generation: int, text: str, views, old_counts) -> None:
         app = self.briefing
@@ -155,17 +157,19 @@ class MainScreen(BaseScreen):
                 return
         self.filter = parsed
         final = len(first.counts) == len(shown)
-        self.post_message(PanesLoaded(generation, first, {}, keep=False, final=final))
+        painted = asyncio.Event()  # set by the first pane that paints these rows
+        self.post_message(PanesLoaded(generation, first, {}, keep=False, final=final, painted=painted))
         self._answered(generation)
         if self._asked_text != self.filter_text:
             return  # keys came while reading: their text is read next, these counts would be stale
+        # Collection and counting (tens of ms at 1M items) wait for the rows to be painted: at
+        # the same time, they would compete with the paint for the CPU and the GIL.
+        with suppress(TimeoutError):
+            await asyncio.wait_for(painted.wait(), PAINT_WAIT)
+        if generation != self.generation:
+            return
+        self._release_gc()
         if not final:
-            # Counting (tens of ms at 1M items) waits for the rows to be painted: run at the same
-            # time, the reader thread and the paint compete for the CPU and the GIL.
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self.wait_for_refresh(), PAINT_WAIT)
-            if generation != self.generation:
-                return
             counts = await self._read(generation, data.pane_counts, parsed, shown)
             if counts is None or generation != self.generation:
                 return
@@ -180,14 +184,13 @@ class MainScreen(BaseScreen):
         if generation != self.generation or not self._reading:
             return
         self._reading = False
-        self.call_after_refresh(self._release_gc)
         if self._asked_text != self.filter_text:
             self.call_later(self._catch_up, generation)
 
     def _hold_gc(self) -> None:
         """No garbage collection from a key to its painted answer (as Textual pauses it while
         scrolling): a full one walks every object of the app, a paint's worth of time. It runs
-        once the rows are painted (_answered), or after GC_HOLD seconds whatever happens."""
+        once the rows are painted (or the read failed), or after GC_HOLD seconds at most."""
         if gc.isenabled():
             gc.disable()
             self._gc_timer = self.set_timer(GC_HOLD, self._release_gc)
@@ -214,6 +217,9 @@ class MainScreen(BaseScreen):
             return  # a newer filter or reload is on its way
         snapshot = message.snapshot
         self.applied_text = snapshot.filter_text
+        if message.painted is not None:
+            for pane in self.panes:
+                pane.painted = message.painted
         self.query_one(FilterBar).hint(None)
         for pane in self.panes:
             if pane.pane not in self.loaded_views:  # the All view off screen: read when shown

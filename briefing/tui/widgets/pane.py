@@ -3,6 +3,7 @@ viewport, and asks its screen for more when the viewport reaches rows it does no
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import ClassVar
@@ -73,6 +74,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._asked: tuple[int, int] | None = None
         self.empty_text = ""  # shown in an empty pane: a first-run hint, or why nothing matches
         self._strips: dict[int, tuple[StoredItem, tuple, Strip]] = {}  # item id → (item, look, its row)
+        self.painted: asyncio.Event | None = None  # set (once) by the next paint: see MainScreen._load_panes
         self._set_title()
 
     # ------------------------------------------------------------------ state from the screen
@@ -249,7 +251,11 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
             self._looks = looks
             self._strips.clear()
         self._row_styles, self._base = styles, base
-        return super().render_lines(crop)
+        lines = super().render_lines(crop)
+        if self.painted is not None:  # the screen waits for these rows to be on screen
+            self.painted.set()
+            self.painted = None
+        return lines
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
