@@ -74,26 +74,40 @@ async def measure(db: Path, rounds: int) -> tuple[float, list[float]]:
         await app.workers.wait_for_complete()
         await pilot.pause()
 
+        # Every frame, with the filter text whose rows the panes held when it began: the screen
+        # sets applied_text and the panes' rows together, so a frame that began with it shows them.
+        frames: list[tuple[float, str]] = []
+        original = screen._compositor_refresh
+
+        def refresh() -> None:
+            applied = screen.applied_text
+            original()
+            frames.append((time.perf_counter(), applied))
+
+        screen._compositor_refresh = refresh
         latencies: list[float] = []
         for _ in range(rounds):
             for text in FILTERS:
                 await pilot.press("slash")
                 for typed in (text[:n] for n in range(1, len(text) + 1)):
                     key = typed[-1]
+                    seen = len(frames)
                     t0 = time.perf_counter()
                     app._driver.send_message(events.Key(_key(key), key))
-                    # the panes show this prefix (right after the send, the screen still shows the
-                    # previous one: waiting for "applied == filter line" would time only the echo)
-                    while screen.applied_text != typed:
+                    # the first frame painted with this prefix's rows (right after the send, the
+                    # screen still shows the previous one: "applied == filter line" is the echo).
+                    # Polling applied_text and then waiting for the next frame timed a later frame
+                    # whenever the rows were painted before the poll saw them.
+                    while (done := next((t for t, applied in frames[seen:] if applied == typed), None)) is None:
                         await asyncio.sleep(0.0002)
                         if time.perf_counter() - t0 > HANG:
                             raise SystemExit(f"no answer for {screen.filter_text!r} after {HANG} s")
-                    await _painted(screen)
-                    latencies.append(time.perf_counter() - t0)
+                    latencies.append(done - t0)
                     await pilot.pause()
                 await pilot.press("escape")
                 await app.workers.wait_for_complete()
                 await pilot.pause()
+        del screen._compositor_refresh
         return first_paint, latencies
 
 
