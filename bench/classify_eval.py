@@ -5,9 +5,12 @@
 
 FILE is JSON lines with `title`, `summary`, `labels` (E events, S statements, H humanitarian,
 R reactions), `actors` and `places` as the text names them, optionally `lang`, `feed_side`,
-`feed_kind`. An expected actor or place counts as found when the name, looked up the way the
-filter language looks it up (find_actors / find_places), gives one of the labels the classifier
-produced; names the gazetteer does not know count as misses (the second figure leaves them out).
+`feed_kind`, and (for the brief's "X said") `speaker`: the actor's name, or null for "no speaker";
+`not_places` / `not_actors` name what the text must NOT be tagged with (an ordinary word read as a
+name: Armenian "տեղի" is not the village of Tegh).
+An expected actor or place counts as found when the name, looked up the way the filter language
+looks it up (find_actors / find_places), gives one of the labels the classifier produced; names
+the gazetteer does not know count as misses (the second figure leaves them out).
 A missing file is skipped with a note, so the default run works without ../shared.
 """
 
@@ -52,6 +55,8 @@ def evaluate(items: list[dict], show_errors: bool = False) -> dict:
     actor = [0, 0, 0, 0, 0]  # found, known to the gazetteer, named, named in the excerpt and known, found of those
     place = [0, 0, 0, 0, 0]  # found, known, named, named in the excerpt, found of those
     off_topic = 0
+    speakers = [0, 0]  # right, items that say who speaks
+    false_tags = [0, 0]  # tags the item must not have: given, checked
     topic = {(True, True): 0, (True, False): 0, (False, True): 0, (False, False): 0}  # (expected, judged)
     for number, item in enumerate(items, 1):
         result = run(item)
@@ -85,6 +90,21 @@ def evaluate(items: list[dict], show_errors: bool = False) -> dict:
             if not hit:
                 missed_places.append(name)
         found_places = result.places
+        if "speaker" in item:
+            speakers[1] += 1
+            want = set(find_actors(item["speaker"])) if item["speaker"] else set()
+            got_speaker = result.speaker.id if result.speaker else None
+            speakers[0] += (got_speaker in want) if want else got_speaker is None
+            if show_errors and not ((got_speaker in want) if want else got_speaker is None):
+                print(f"#{number} speaker expected {item['speaker']!r} got {got_speaker!r}")
+        for key, lookup, tagged in (("not_places", find_places, set(result.places)), ("not_actors", find_actors, ids),
+                                    ("not_speaker", find_actors, {result.speaker.id} if result.speaker else set())):
+            for name in item.get(key, ()):
+                false_tags[1] += 1
+                wrong = bool(set(lookup(name)) & tagged)
+                false_tags[0] += wrong
+                if show_errors and wrong:
+                    print(f"#{number} wrongly tagged {key[4:]} {name!r}")
         if show_errors and (got != expected or missed_places or item.get("on_topic", True) != result.on_topic):
             shown = (item.get("title") or "") + " | " + (item.get("summary") or "")
             print(f"#{number} expected {'/'.join(sorted(expected))} got {'/'.join(sorted(got))}"
@@ -110,6 +130,8 @@ def evaluate(items: list[dict], show_errors: bool = False) -> dict:
         "place_recall_in_text": place[4] / place[3] if place[3] else 1.0,
         "counts": (actor[2], actor[1], place[2], place[1], place[3], actor[3]),
         "off_topic": off_topic,
+        "speakers": speakers,
+        "false_tags": false_tags,
         "topic": topic,
     }
 
@@ -157,6 +179,13 @@ def report(path: Path, show_errors: bool) -> None:
     labelled_off = topic[(False, False)] + topic[(False, True)]
     print(f"off-topic       {result['off_topic']} items judged off-topic; {topic[(False, False)]} of the"
           f" {labelled_off} labelled off-topic, {topic[(True, False)]} on-topic items missed")
+    right, asked = result["speakers"]
+    if asked:
+        print(f"speaker         {right / asked:.3f} right of the {asked} items that say who speaks (or that nobody"
+              " does)")
+    wrong, checked = result["false_tags"]
+    if checked:
+        print(f"false tags      {wrong} of {checked} names the text must not be tagged with")
     per_cpu, per_wall = speed(items)
     print(f"speed           {per_cpu:,.0f} items/s on one core (CPU time; {per_wall:,.0f} items/s wall-clock)")
 

@@ -594,3 +594,52 @@ def test_talks_between_baku_and_karabakhs_representatives_are_diplomacy_between_
 
 def test_failing_to_meet_obligations_is_no_meeting():
     assert "reactions" not in panes("Pashinyan says the CSTO failed to meet its obligations to Armenia")
+
+
+# ---- ordinary words that start like a short name (in every script) -------------------------
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("Տեղի բնակիչները փակել են Գորիսի ճանապարհը", "Tegh"),  # "local residents", not the village of Tegh
+    ("Տեղում աշխատում են փրկարարները", "Tegh"),  # "on the spot"
+    ("Փաշինյանը ակնարկել է խաղաղության պայմանագրի մասին", "Aghdam"),  # "hinted"; Aghdam is Ակնա
+    ("В Степанакерте опустели топливные баки машин скорой помощи", "Baku"),  # fuel tanks; Баку does not decline
+])
+def test_an_ordinary_word_is_not_a_place(text, wrong):
+    assert find_places(wrong)[0] not in classify(text, "").places
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Սյունիքի Տեղ գյուղում կրակոցներ են հնչել", "Tegh"),
+    ("Ադրբեջանական զինուժը կրակ է բացել Տեղի ուղղությամբ", "Tegh"),
+    ("Ակնայում ականի պայթյուն է տեղի ունեցել", "Aghdam"),
+    ("Ալիևը Բաքվում ընդունել է ԵԱՀԿ պատվիրակությանը", "Baku"),
+    ("Делегация прибыла в Баку", "Baku"),
+    ("Взрыв в Кремле? Нет: переговоры в Армении", "Armenia"),
+])
+def test_the_short_names_themselves_are_still_found(text, place):
+    assert find_places(place)[0] in classify(text, "").places
+
+
+def test_an_armenian_acronym_matches_whole_not_as_the_start_of_a_word():
+    """ՄԱԿ (UN) is inflected after a hyphen (ՄԱԿ-ի); "մակարդակ" (level) is no UN."""
+    level = classify("Հանձնաժողովները փոխվարչապետների մակարդակով հանդիպել են սահմանին", "")
+    assert "united-nations" not in {a.id for a in level.actors} and "reactions" not in level.panes
+    assert "un-security-council" in {a.id for a in classify("ԱԳՆ-ն դիմել է ՄԱԿ-ի Անվտանգության խորհրդին", "").actors}
+
+
+@pytest.mark.parametrize(("title", "speaker_id"), [
+    ("Mehriban Aliyeva said Azerbaijan would rebuild Shusha", "mehriban-aliyeva"),
+    ("Мехрибан Алиева заявила о помощи переселенцам", "mehriban-aliyeva"),
+    ("Mehriban Əliyeva Şuşada köçkünlərlə görüşüb və bəyanat verib", "mehriban-aliyeva"),
+    ("Aliyev said Azerbaijan would rebuild Shusha", "ilham-aliyev"),
+    ("Əliyevin çıxışı: Azərbaycan Şuşanı bərpa edəcək", "ilham-aliyev"),
+])
+def test_a_woman_is_not_her_male_namesake(title, speaker_id):
+    """The brief prints "<speaker> said": Aliyeva is not Aliyev (Azerbaijani vowel harmony: an
+    e-stem takes no -a ending, so "Aliyeva" is no case of "Aliyev")."""
+    assert speaker(title) == speaker_id
+
+
+def test_a_feminine_surname_alone_names_nobody():
+    assert "ilham-aliyev" not in {a.id for a in classify("Leyla Aliyeva opens a school in Fuzuli", "").actors}

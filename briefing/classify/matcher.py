@@ -11,7 +11,10 @@ Three ways a pattern token can match a text token:
   Armenian case endings: Степанакерте, Ստեփանակերտում; cue stems written `заявил*`);
 - AZ: the text token is it plus one Azerbaijani case/number suffix (Xankəndiyə, Bakıdan,
   Şuşanın) — a closed list, so English words are not stretched ("Iran" never becomes "Irani…"
-  unless that is an Azerbaijani ending).
+  unless that is an Azerbaijani ending), and in vowel harmony: after an e-stem no back-vowel
+  ending, after an a-stem no front-vowel one ("Aliyeva" is a woman, not "Aliyev" inflected);
+- HY: a short Armenian name (four letters or fewer) plus one Armenian case ending from a closed
+  list — as a free prefix "Ակնա" (Aghdam) would be the start of ակնարկ (hint).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Iterable, Sequence
 
 from .folding import match_fold, tokenize
 
-EXACT, PREFIX, AZ = 0, 1, 2
+EXACT, PREFIX, AZ, HY = 0, 1, 2, 3
 MAX_SUFFIX = 5
 ENTITY, CUE = 0, 1  # layers: longest match wins within a layer; layers may overlap
 
@@ -30,6 +33,14 @@ ENTITY, CUE = 0, 1  # layers: longest match wins within a layer; layers may over
 _AZ_ENDINGS = """a e i u ya ye yi yu da de ta te dan den tan ten in nin un nun na ne ni nu
 daki deki taki teki li lu lar ler larin lerin dir dur la le ca ce si su sinin sunun nde nda nden ndan"""
 AZ_SUFFIXES = frozenset(_AZ_ENDINGS.split())
+# Vowel harmony, folded: an ending with a back vowel never follows a stem whose last vowel is e
+# (ə or e), nor one with e a stem whose last vowel is a. (i, o and u fold two vowels each: no test.)
+_AZ_BACK = frozenset(x for x in AZ_SUFFIXES if "a" in x or "u" in x)
+_AZ_FRONT = frozenset(x for x in AZ_SUFFIXES if "e" in x)
+# Armenian case, number and article endings (folded; և is "եւ"), after a consonant or, with the
+# glide "յ", after a vowel: Ակնայում, Տավուշից, Սոթքի.
+_HY_ENDINGS = "ի ին ից ով ում ն ը ու ուն ումը իցը ովը եր երը երի երում երից յի յին յից յով յում յան"
+HY_SUFFIXES = frozenset(_HY_ENDINGS.split())
 # English words that look like a name plus an Azerbaijani ending but are not that name.
 NOT_INFLECTED = frozenset({"azerbaijani", "azerbaijanis", "karabakhi", "irani", "bakuda"})
 
@@ -64,30 +75,48 @@ _ARMENIAN = re.compile(r"[\u0530-\u058f]")
 # folded: й has lost its breve (ий → ии)
 _RU_ADJ_ENDINGS = ("ыи", "ии", "ои", "ая", "яя", "ое", "ее", "ые", "ие")
 _RU_VOWELS = "аяоеиыуюь"
+_RU_DECLINING = "аяь"
 
 
 def entity_pattern(token: str) -> tuple[str, int]:
-    """How a gazetteer name's token matches inflected text: by script."""
+    """How a gazetteer name's token matches inflected text: by script.
+
+    Russian: a name in -а/-я/-ь declines from its stem (Армения → Армении, Кремль → Кремля); one
+    in -у/-и/-ы/-о/-е does not (Баку, Тбилиси, Ходжалы), so it keeps its last letter — cut to
+    "бак", Baku was every fuel tank (бак, баки)."""
     if _CYRILLIC.search(token):
         stem = token
         if len(token) > 5 and token.endswith(_RU_ADJ_ENDINGS):
             stem = token[:-2]
-        elif len(token) > 3 and token[-1] in _RU_VOWELS:
-            stem = token[:-1]
+        elif len(token) > 3 and (token[-1] in _RU_DECLINING or (token[-1] == "и" and token[-2] in _RU_VOWELS)):
+            stem = token[:-1]  # "и" after a vowel is a folded й: Китай → Китая
         return stem, PREFIX
     if _ARMENIAN.search(token):
-        return token, PREFIX if len(token) >= 3 else EXACT
+        if len(token) < 3:
+            return token, EXACT
+        return token, HY if len(token) <= 4 else PREFIX
     if len(token) >= 4 and token.isalpha():
         return token, AZ
     return token, EXACT
 
 
 def entity_patterns(alias: str) -> list[tuple[str, int]]:
-    """A gazetteer name's tokens as patterns. A Cyrillic acronym (ОБСЕ, НАТО) keeps its last
-    letter: it does not decline, and cut to its stem it would match ordinary words — "обс" is
-    the start of обстрел (shelling), "нат" of натиск (onslaught)."""
-    acronyms = {match_fold(w) for w in _RAW_WORD.findall(alias) if len(w) > 1 and w.isupper() and _CYRILLIC.search(w)}
-    return [(t, PREFIX) if t in acronyms else entity_pattern(t) for t in words(alias)]
+    """A gazetteer name's tokens as patterns. An acronym does not decline: a Cyrillic one (ОБСЕ,
+    НАТО) keeps its last letter — cut to its stem it would match ordinary words, "обс" is the start
+    of обстрел (shelling), "нат" of натиск (onslaught) —, an Armenian one (ՄԱԿ, ԱՄՆ) matches whole,
+    its case ending follows a hyphen (ՄԱԿ-ի): "մակ" is the start of մակարդակ (level)."""
+    acronyms: dict[str, int] = {}
+    for w in _RAW_WORD.findall(alias):
+        if len(w) > 1 and w.isupper() and (_CYRILLIC.search(w) or _ARMENIAN.search(w)):
+            acronyms[match_fold(w)] = PREFIX if _CYRILLIC.search(w) and len(w) > 2 else EXACT
+    tokens = words(alias)
+    patterns = [(t, acronyms[t]) if t in acronyms else entity_pattern(t) for t in tokens]
+    # Armenian declines only a phrase's last word: "Տեղ գյուղում" (in the village of Tegh), never
+    # "Տեղի գյուղ" — "տեղի" is also "local", and "Տեղ համայնք" must not match "տեղի համայնք".
+    for k in range(len(patterns) - 1):
+        if _ARMENIAN.search(patterns[k][0]):
+            patterns[k] = (tokens[k], EXACT)
+    return patterns
 
 
 _RAW_WORD = re.compile(r"\w+")
@@ -101,7 +130,22 @@ def token_matches(tok: str, pat: str, mode: int) -> bool:
     extra = len(tok) - len(pat)
     if mode == PREFIX:
         return extra <= MAX_SUFFIX
-    return extra == 0 or (tok[len(pat) :] in AZ_SUFFIXES and tok not in NOT_INFLECTED)
+    if extra == 0:
+        return True
+    ending = tok[len(pat) :]
+    if mode == HY:
+        return ending in HY_SUFFIXES
+    if ending not in AZ_SUFFIXES or tok in NOT_INFLECTED:
+        return False
+    vowel = _last_vowel(pat)
+    return not ((vowel == "e" and ending in _AZ_BACK) or (vowel == "a" and ending in _AZ_FRONT))
+
+
+def _last_vowel(token: str) -> str:
+    for ch in reversed(token):
+        if ch in "aeiou":
+            return ch
+    return ""
 
 
 class Matcher:
