@@ -610,3 +610,34 @@ def test_a_walk_reads_a_words_newest_matches_first_and_older_ones_when_it_reache
     assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
     store._last_plan = None
     assert len(store.search(stepanakert)) == 2  # the brief and the All view read every match
+
+
+def test_a_driven_words_first_window_walks_its_newest_matches_or_reads_the_panes_own(store, monkeypatch):
+    """A word driven for its counts answers a first window by walking the pane back as far as its
+    newest WALK_HITS matches reach, or, where the pane holds fewer than the window there, from the
+    pane's own matches (m009); the rows and counts are those of the planned drive."""
+    texts = ("stepanakert", "stepanakert -shelling", "karabakh")
+    expected = {t: {pane: window(store, t, pane) for pane in PANE_NAMES} for t in texts}
+    tops = {t: {pane: titles(store.pane_window(flt(t), pane, offset=0, limit=1)) for pane in PANE_NAMES}
+            for t in texts}  # fmt: skip
+    counts = {t: store.pane_counts(flt(t)) for t in texts}
+    monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
+    monkeypatch.setattr(SearchMixin, "_walk_plan", lambda self, text, hits: None)  # drive every word
+    walked: list[str] = []
+    walk_driven = SearchMixin._walk_driven
+
+    def spy(self, f, plan, pane, want):
+        walked.append(pane)
+        return walk_driven(self, f, plan, pane, want)
+
+    monkeypatch.setattr(SearchMixin, "_walk_driven", spy)
+    for walk_hits in (1, 2, 1000):
+        monkeypatch.setattr(search, "WALK_HITS", walk_hits)
+        for t in texts:
+            store._last_plan = None
+            got = {pane: titles(store.pane_window(flt(t), pane, offset=0, limit=1)) for pane in PANE_NAMES}
+            assert got == tops[t], (walk_hits, t)
+            store._last_plan = None
+            assert {pane: window(store, t, pane) for pane in PANE_NAMES} == expected[t], (walk_hits, t)
+            assert store.pane_counts(flt(t)) == counts[t], (walk_hits, t)
+    assert walked
