@@ -643,3 +643,37 @@ def test_a_woman_is_not_her_male_namesake(title, speaker_id):
 
 def test_a_feminine_surname_alone_names_nobody():
     assert "ilham-aliyev" not in {a.id for a in classify("Leyla Aliyeva opens a school in Fuzuli", "").actors}
+
+
+# ---- Armenian and Azerbaijani put the owner first and the verb last -----------------------------
+
+
+@pytest.mark.parametrize(("text", "feed", "expected"), [
+    ("Nazirlik erməni silahlı birləşmələrinin mövqelərimizi atəşə tutduğunu bildirib.", ("azerbaijan", "state-media"),
+     "azerbaijan-government"),
+    ("Nazirlik erməni silahlı birləşmələrinin mövqelərimizi atəşə tutduğunu bildirib.", ("azerbaijan", "official"),
+     "azerbaijan-government"),
+    ("Պաշտպանության նախարարությունը ադրբեջանական զինուժի կրակոցների մասին հայտնել է։", ("armenia", "state-media"),
+     "armenia-government"),
+    ("Նախարարությունը ադրբեջանական զինուժի կրակոցների մասին հայտնել է։", (None, None), None),
+    ("Prezident İlham Əliyev Şuşada çıxış edərək bərpa işlərinin davam etdiyini vurğulayıb.", (None, None),
+     "ilham-aliyev"),
+])
+def test_in_a_verb_final_sentence_the_office_that_opens_it_speaks_not_its_object(text, feed, expected):
+    """A side word after a bare "Nazirlik" / "Նախարարությունը" begins the object (the Armenian
+    formations, the Azerbaijani army): the speaker is the feed's side, or nobody — never the object."""
+    side, kind = feed
+    assert speaker("", text, feed_side=side, feed_kind=kind) == expected
+
+
+@pytest.mark.parametrize(("title", "summary", "feed", "expected"), [
+    ("Карабахский омбудсмен: в результате обстрела погибли двое мирных жителей", "", (None, None),
+     "karabakh-authorities"),
+    ("", "The Prosecutor General's Office said a truck hit an anti-tank mine near Kalbajar and blamed Armenian forces.",
+     ("azerbaijan", "state-media"), "azerbaijan-government"),
+])
+def test_an_office_the_rules_did_not_know_makes_a_claim_a_statement(title, summary, feed, expected):
+    side, kind = feed
+    result = classify(title, summary, feed_side=side, feed_kind=kind)
+    assert {"events", "statements"} <= set(result.panes)
+    assert result.speaker is not None and result.speaker.id == expected

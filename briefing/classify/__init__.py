@@ -16,7 +16,8 @@ from .rules import PANES, Classification, classify, rules_digest
 # Stored on every item: a change of rules or gazetteer makes `briefing reclassify` relabel.
 # The digest follows the cue table and the gazetteer; bump the number when the code that reads
 # them changes (3: Cyrillic acronyms matched whole; 4: Armenian acronyms and short names, Russian
-# indeclinable names, Azerbaijani vowel harmony).
-RULES_VERSION = "4-" + rules_digest()
+# indeclinable names, Azerbaijani vowel harmony; 5: Russian plurals decline again, offices open
+# Armenian and Azerbaijani verb-final sentences).
+RULES_VERSION = "5-" + rules_digest()
 
 __all__ = ["PANES", "RULES_VERSION", "Actor", "Classification", "actor", "classify", "find_actors", "find_places"]

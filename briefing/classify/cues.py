@@ -63,7 +63,7 @@ characteri|zed|sed
 # Armenian
 հայտարարել*, հայտարարեց*, ասել*, ասաց*, նշել*, նշեց*, հայտնել*, հայտնեց*, շեշտել*, շեշտեց*, մեղադրել*
 մեղադրեց*, մերժել*, մերժեց*, դատապարտել*, դատապարտեց*, քննադատել*, սպառնացել*, զգուշացրել*
-պնդում*, պնդել*, գրել*, գրեց*, ընդգծել*, ընդգծեց*, հայտնում*, հայտարարում*, նշում*, ասում*
+պնդում*, պնդել*, գրել*, գրեց*, ընդգծել*, ընդգծեց*, հայտնում*, հայտարարում*, նշում*, ասում*, ակնարկել*
 # Azerbaijani
 bildirib, bildirdi, deyib, dedi, deye, qeyd edib, qeyd etdi, vurgulayib, vurguladi, aciqlayib, aciqladi
 beyan edib, beyan etdi, yazib, yazdi, iddia edib, iddia etdi, ittiham edib, ittiham etdi, gunahlandirib
@@ -302,7 +302,8 @@ government, authorities, authority, officials, official, leadership, leader|s, p
 premier, foreign minister, defence minister, defense minister, minister, ministry, foreign ministry
 defence ministry, defense ministry, interior ministry, mfa, mod, spokesman, spokeswoman, spokesperson
 press secretary, press service, envoy, ambassador, embassy, diplomat|s, representative, side, parliament
-ombudsman, human rights defender, prosecutor, prosecutor general, security council, security service
+ombudsman, human rights defender, prosecutor, prosecutors, prosecutor general, prosecutor general's office
+prosecutor's office, security council, security service
 border service, information center, info center, infocenter, information headquarters, headquarters
 charge d'affaires, charge d affaires, commission, emergency situations ministry, ministry of emergency situations
 emergency service|s, emergency situations service
@@ -312,7 +313,9 @@ ministry of internal affairs
 administration, presidential administration, cabinet, lawmakers, deputies, mps, legislators, senators
 deputy foreign minister, aide, adviser, advisor
 власти, правительство, МИД, минобороны, министр*, президент*, премьер*, представител*, посол*, пресс-служб*
-իշխանություն*, կառավարություն*, նախարար*, վարչապետ*, նախագահ*, ԱԳՆ, ներկայացուցիչ*
+омбудсмен*, генпрокуратур*, прокуратур*
+իշխանություն*, կառավարություն*, նախարար*, նախարարություն*, պաշտպանության նախարարություն*, վարչապետ*
+նախագահ*, ԱԳՆ, ներկայացուցիչ*
 hokumet*, prezident*, nazir*, nazirliy*, rehberliy*, rehbərliy*, numayende*, sozcu*
 governo, gobierno, regering, Regierung, premier, ministro, presidente, ministerie, woordvoerder
 autorita, autoridades, autorites, autoriteiten, Behörden, ministre, ministère, ministerio, ministro degli esteri

@@ -75,20 +75,21 @@ _ARMENIAN = re.compile(r"[\u0530-\u058f]")
 # folded: й has lost its breve (ий → ии)
 _RU_ADJ_ENDINGS = ("ыи", "ии", "ои", "ая", "яя", "ое", "ее", "ые", "ие")
 _RU_VOWELS = "аяоеиыуюь"
-_RU_DECLINING = "аяь"
+_RU_INDECLINABLE = "уиыоею"
 
 
-def entity_pattern(token: str) -> tuple[str, int]:
+def entity_pattern(token: str, proper: bool = False) -> tuple[str, int]:
     """How a gazetteer name's token matches inflected text: by script.
 
-    Russian: a name in -а/-я/-ь declines from its stem (Армения → Армении, Кремль → Кремля); one
-    in -у/-и/-ы/-о/-е does not (Баку, Тбилиси, Ходжалы), so it keeps its last letter — cut to
-    "бак", Baku was every fuel tank (бак, баки)."""
+    Russian: a word declines from its stem (Армения → Армении, Кремль → Кремля, миротворцы →
+    миротворцев), but a proper name in -у/-и/-ы/-о/-е does not (Баку, Тбилиси, Ходжалы), so it
+    keeps its last letter — cut to "бак", Baku was every fuel tank (бак, баки)."""
     if _CYRILLIC.search(token):
         stem = token
         if len(token) > 5 and token.endswith(_RU_ADJ_ENDINGS):
             stem = token[:-2]
-        elif len(token) > 3 and (token[-1] in _RU_DECLINING or (token[-1] == "и" and token[-2] in _RU_VOWELS)):
+        elif (len(token) > 3 and token[-1] in _RU_VOWELS and not (proper and token[-1] in _RU_INDECLINABLE)) or (
+                token[-1] == "и" and token[-2] in _RU_VOWELS):
             stem = token[:-1]  # "и" after a vowel is a folded й: Китай → Китая
         return stem, PREFIX
     if _ARMENIAN.search(token):
@@ -106,11 +107,14 @@ def entity_patterns(alias: str) -> list[tuple[str, int]]:
     of обстрел (shelling), "нат" of натиск (onslaught) —, an Armenian one (ՄԱԿ, ԱՄՆ) matches whole,
     its case ending follows a hyphen (ՄԱԿ-ի): "մակ" is the start of մակարդակ (level)."""
     acronyms: dict[str, int] = {}
+    proper: set[str] = set()  # capitalised Cyrillic words: names, which may not decline
     for w in _RAW_WORD.findall(alias):
         if len(w) > 1 and w.isupper() and (_CYRILLIC.search(w) or _ARMENIAN.search(w)):
             acronyms[match_fold(w)] = PREFIX if _CYRILLIC.search(w) and len(w) > 2 else EXACT
+        elif w[:1].isupper() and _CYRILLIC.search(w):
+            proper.add(match_fold(w))
     tokens = words(alias)
-    patterns = [(t, acronyms[t]) if t in acronyms else entity_pattern(t) for t in tokens]
+    patterns = [(t, acronyms[t]) if t in acronyms else entity_pattern(t, t in proper) for t in tokens]
     # Armenian declines only a phrase's last word: "Տեղ գյուղում" (in the village of Tegh), never
     # "Տեղի գյուղ" — "տեղի" is also "local", and "Տեղ համայնք" must not match "տեղի համայնք".
     for k in range(len(patterns) - 1):

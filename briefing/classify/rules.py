@@ -260,6 +260,8 @@ class _Reading:
         for m in self.candidates:
             if m.end > pos:
                 break
+            if best is not None and best.start <= m.start and m.end <= best.end:
+                continue  # "Карабахский омбудсмен": the office, not the name inside it
             if m.start >= pos - window and self.same_sentence(m.start, pos) and self.subject_like(m, pos):
                 best = m
         if best is not None and self.unknown_before(pos, best.end) is not None:
@@ -271,6 +273,15 @@ class _Reading:
         for office in self.unknown:
             s, e = office[0], office[1]
             if after <= s and pos - 3 <= e <= pos and self.same_sentence(e - 1, pos) and self.office_subject(s):
+                return office
+        return None
+
+    def office_opens(self, pos: int) -> tuple[int, int, frozenset[str]] | None:
+        """An office of no known side opening the sentence of the verb at `pos`: in a verb-final
+        sentence that is the subject ("Nazirlik erməni ... bildirib")."""
+        first = self.sentence_start(pos)
+        for office in self.unknown:
+            if office[0] == first and office[1] <= pos:
                 return office
         return None
 
@@ -404,7 +415,8 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
             if tokens[j] not in _SKIP_BETWEEN:
                 steps += 1
             j -= 1
-        if found is None and end < n and end in side_at and sentence[end] == sentence[start]:
+        if found is None and end < n and end in side_at and sentence[end] == sentence[start] and not _head_final(
+                tokens[start]):
             found = (start, end + 1, side_at[end])  # "le autorità armene", "власти Армении"
         k = end
         while k < n and k < end + 5 and tokens[k] not in _OF and tokens[k] in _ASIDE:
@@ -432,8 +444,8 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
             r.mentions.append(_Mention(s, e, actor_id, "generic"))
     for start, end in unresolved:
         actor_id, maybe = _unqualified_office(r, start, end, qualified, feed_side, feed_kind)
-        if any(a < end and start < b for a, b in named_spans):
-            continue  # "Müdafiə Nazirliyi" is a name: the office is known
+        if any((a < end and start < b) or (a == end and _title(tokens[end - 1])) for a, b in named_spans):
+            continue  # "Müdafiə Nazirliyi" is a name, "Prezident İlham Əliyev" a title: the speaker is known
         if actor_id is None:
             r.unknown.append((start, end, maybe))  # someone speaks here, but whose office the text does not say
         else:
@@ -493,6 +505,9 @@ def _unqualified_office(
     # "the ministry said", "Defence Minister Zakir Hasanov warned" (a name we do not know between)
     verb = next((k for k in range(end, min(n, end + 3)) if k in r.verb_starts), None)
     speaks = verb is not None and not any(t in PUNCT for t in tokens[end:verb])
+    if not speaks and start == r.sentence_start(start):  # "Nazirlik ... bildirib": the office opens, the verb ends it
+        speaks = _head_final(tokens[start]) and any(
+            v > end and r.same_sentence(v, start) and _verb_final(tokens[v]) for v in r.verb_starts)
     generic = _SIDE_GENERIC.get(feed_side or "")
     if generic and feed_kind in ("official", "state-media"):
         # an unqualified "the defence ministry", in a side's own official or state outlet, is that side's
@@ -605,10 +620,13 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             m = r.subject(start)  # "... and called for", "... to call for"
         elif _verb_final(tokens[end - 1]) and "deye" not in tokens[r.sentence_start(start) : start]:
             m = r.subject(start)  # Azerbaijani and Armenian put the verb last: the subject opens the sentence
+            opener = r.office_opens(start)  # "Նախարարությունը ադրբեջանական զինուժի ... հայտնել է": the
+            if opener is not None and (m is None or opener[0] < m.start):  # ministry speaks, not its object
+                m, fallback = None, False
         if m is None and fallback:
             m = r.before(start)
         if m is None:
-            office = r.unknown_after(end) if prev in (",", '"') else r.unknown_before(start)
+            office = r.unknown_after(end) if prev in (",", '"') else r.unknown_before(start) or r.office_opens(start)
             if not r.party_unsure(start, cue, office) and r.civil_subject(start):
                 r.civil.append(start)  # "Residents of Stepanakert, ..., reported explosions"
             continue
@@ -920,6 +938,29 @@ def _lemma(cue: str) -> str:
         if cue.endswith(suffix) and len(cue) - len(suffix) >= 4:
             return cue[: -len(suffix)]
     return cue
+
+
+# A person's title right before the name: "Prezident İlham Əliyev", "Президент Путин", "Վարչապետ Փաշինյան".
+_TITLES = ("president", "prezident", "президент", "minister", "министр", "nazir", "premier", "премьер", "spokes",
+           "ombudsman", "ambassador", "посол", "envoy", "aide", "adviser", "advisor", "sozcu", "numayende")
+_HY_TITLES = frozenset({"նախագահ", "վարչապետ", "նախարար", "դեսպան", "ներկայացուցիչ"})
+
+
+def _title(word: str) -> bool:
+    """Is the office word a person's title (then a name after it is that person), not an
+    institution ("Պաշտպանության նախարարությունը ադրբեջանական զինուժի ...": the ministry, then its object)?"""
+    return (word.startswith(_TITLES) and not word.startswith("nazirli")) or word in _HY_TITLES
+
+
+# Azerbaijani office words (folded): a side word after one is its object, not its owner.
+_AZ_OFFICES = ("nazir", "hokumet", "prezident", "rehberliy", "numayende", "sozcu")
+
+
+def _head_final(office: str) -> bool:
+    """Is this office word Armenian or Azerbaijani, where the owner comes first ("Ադրբեջանի ԱԳՆ",
+    "Ermənistan XİN")? Then the side word after it starts the object: "Nazirlik erməni silahlı
+    birləşmələrinin mövqelərini ... bildirib" is Azerbaijan's ministry speaking about Armenians."""
+    return ("\u0530" <= office[:1] <= "\u058f") or office.startswith(_AZ_OFFICES)
 
 
 def _verb_final(verb: str) -> bool:
