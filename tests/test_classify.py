@@ -677,3 +677,29 @@ def test_an_office_the_rules_did_not_know_makes_a_claim_a_statement(title, summa
     result = classify(title, summary, feed_side=side, feed_kind=kind)
     assert {"events", "statements"} <= set(result.panes)
     assert result.speaker is not None and result.speaker.id == expected
+
+
+# ---- namesakes: other countries' security councils, the other Aliyevs ---------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ermənistan Təhlükəsizlik Şurasının katibi Armen Qriqoryan bəyanat verib", "armenia-government"),
+    ("Medvedev, deputy chairman of Russia's Security Council, said Pashinyan had lost Karabakh", "russia-government"),
+    ("White House National Security Council spokesman John Kirby said Washington was concerned about Karabakh",
+     "us-government"),
+    ("Iran's Supreme National Security Council warned against changing Armenia's border with Iran", "iran-government"),
+    ("Karabakh's Security Council urged residents to stay calm", "karabakh-authorities"),
+    ("Heydar Aliyev Foundation said it would build schools in Fuzuli", "heydar-aliyev-foundation"),
+])
+def test_a_namesake_is_not_the_un_security_council_nor_ilham_aliyev(text, expected):
+    """The brief prints "<speaker> said": Armenia's council in an Azerbaijani outlet is not Baku's,
+    Russia's or Iran's council is not the UN's, the Heydar Aliyev Foundation is not the president."""
+    result = classify(text, "")
+    assert result.speaker is not None and result.speaker.id == expected
+    assert not {"un-security-council", "ilham-aliyev"} & {a.id for a in result.actors}
+
+
+def test_a_name_after_said_that_opens_the_reported_clause_is_not_the_speaker():
+    text = "Lavrov, speaking in Moscow, said Pashinyan had broken the trilateral statement."
+    assert speaker("", text) != "nikol-pashinyan"
+    assert speaker("", "The peace treaty is ready, said Pashinyan.") == "nikol-pashinyan"

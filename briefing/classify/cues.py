@@ -69,7 +69,7 @@ bildirib, bildirdi, deyib, dedi, deye, qeyd edib, qeyd etdi, vurgulayib, vurgula
 beyan edib, beyan etdi, yazib, yazdi, iddia edib, iddia etdi, ittiham edib, ittiham etdi, gunahlandirib
 redd edib, redd etdi, pisleyib, pisledi, qinayib, qinadi, hedeleyib
 xeberdarliq edib, xeberdarliq etdi, narahatligini ifade edib, bildirilib, melumat yayib, melumat verib
-xeber verib, aciqlama verib
+xeber verib, aciqlama verib, beyanat verib, beyanatla cixis edib
 # Italian, Spanish, French, Dutch, German, Croatian (wire copy in other languages)
 ha detto, hanno detto, ha dichiarato, ha affermato, ha sottolineato, ha aggiunto, ha annunciato, ha accusato
 ha condannato, ha denunciato, dice, dicono, afferma, dichiara, dijo, dijeron, afirmó, declaró, anunció, acusó

@@ -73,6 +73,9 @@ _RELATIVE = frozenset({"which", "what", "whom", "whose"})
 # "..., said a spokesman": the subject follows the verb but is no actor we know
 _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "its", "their", "one", "two", "several", "some", "local"})
 _CLAUSE_END = SENTENCE_END | {","}
+# A finite verb right after the name that follows "said": the name opens the reported clause.
+_FINITE = frozenset({"had", "has", "have", "was", "were", "is", "are", "would", "will", "could", "should", "must",
+                     "did", "does", "do", "can", "may", "might"})
 _AGENT = frozenset({"by", "against", "with", "between", "than", "under"})
 _ADD = frozenset({"add", "adds", "added", "adding"})  # "add to the strain" is no reporting
 _ENDS_SIDE_PHRASE = frozenset({"region", "republic", "enclave", "side", "and", "said", "says", "told", "reported",
@@ -604,6 +607,8 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
         if prev in (",", '"') or prev in SENTENCE_END:
             if tokens[end - 1] in _INVERTIBLE:
                 m = r.after(end, 10)  # "..., said the Kremlin"
+                if m is not None and m.start == end and m.end < n and tokens[m.end] in _FINITE:
+                    m = None  # "Medvedev, ..., said Pashinyan had lost Karabakh": Pashinyan is what he said
                 if m is None and (nxt in _DETERMINERS or nxt in _NOT_ACTORS) and r.clause_ends(end, 5):
                     # "..., said a spokesman", "said witnesses": a subject we do not know, not the clause's actor
                     if not r.party_unsure(start, cue, r.unknown_after(end)) and _CIVIL.intersection(
