@@ -703,3 +703,26 @@ def test_a_name_after_said_that_opens_the_reported_clause_is_not_the_speaker():
     text = "Lavrov, speaking in Moscow, said Pashinyan had broken the trilateral statement."
     assert speaker("", text) != "nikol-pashinyan"
     assert speaker("", "The peace treaty is ready, said Pashinyan.") == "nikol-pashinyan"
+
+
+# ---- a claim in the present tense or with the source last is still a claim ----------------------
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Армянские подразделения обстреляли позиции в Кельбаджаре, утверждают в Баку", "azerbaijan-government"),
+    ("Минобороны Армении заявляет, что азербайджанские войска обстреляли Сотк", "armenia-mod"),
+    ("По утверждению Баку, армянские подразделения обстреляли позиции у Лачина", "azerbaijan-government"),
+    ("Ermənistan Müdafiə Nazirliyi iddia edir ki, Azərbaycan ordusu Sotk istiqamətində atəş açıb", "armenia-mod"),
+    ("Erməni bölmələrinin Kəlbəcər istiqamətində mövqelərimizi atəşə tutduğunu Müdafiə Nazirliyi bildirir.",
+     "azerbaijan-mod"),
+    ("Ադրբեջանը մեղադրում է Հայաստանին Լաչինի ուղղությամբ կրակոցների համար", "azerbaijan-government"),
+    ("Արցախի իշխանությունների հաղորդմամբ՝ ադրբեջանական զինուժը հրետակոծել է Մարտունու գյուղերը։",
+     "karabakh-authorities"),
+])
+def test_a_partys_claim_in_the_present_tense_or_with_its_source_last_is_its_statement(title, expected):
+    """Never a claim turned into a fact: the shelling is "claimed by" the party that reports it."""
+    result = classify(title, "")
+    assert "statements" in result.panes
+    assert result.speaker is not None and result.speaker.id == expected
+    if "events" in result.panes:
+        assert any(reason.startswith("claimed by") for reason in dict(result.why)["events"])

@@ -60,16 +60,20 @@ characteri|zed|sed
 заявил*, сказал*, сообщил*, отметил*, подчеркнул*, ответил*, указал*, добавил*, утвержда*, обвинил*, обвиня*
 отклонил*, осудил*, раскритиковал*, пригрозил*, предупредил*, считает, считают, уверен*
 выразил*, пообещал*, признал*, напомнил*, пояснил*, констатировал*, назвал*, объявил*, прокомментировал*
+заявляет, заявляют, сообщает, сообщают, отмечает, отмечают, подчеркивает, подчеркивают, настаивает, настаивают
 # Armenian
 հայտարարել*, հայտարարեց*, ասել*, ասաց*, նշել*, նշեց*, հայտնել*, հայտնեց*, շեշտել*, շեշտեց*, մեղադրել*
 մեղադրեց*, մերժել*, մերժեց*, դատապարտել*, դատապարտեց*, քննադատել*, սպառնացել*, զգուշացրել*
 պնդում*, պնդել*, գրել*, գրեց*, ընդգծել*, ընդգծեց*, հայտնում*, հայտարարում*, նշում*, ասում*, ակնարկել*
+մեղադրում*, դատապարտում*, քննադատում*, զգուշացնում*, հաղորդմամբ, խոսքով
 # Azerbaijani
 bildirib, bildirdi, deyib, dedi, deye, qeyd edib, qeyd etdi, vurgulayib, vurguladi, aciqlayib, aciqladi
 beyan edib, beyan etdi, yazib, yazdi, iddia edib, iddia etdi, ittiham edib, ittiham etdi, gunahlandirib
 redd edib, redd etdi, pisleyib, pisledi, qinayib, qinadi, hedeleyib
 xeberdarliq edib, xeberdarliq etdi, narahatligini ifade edib, bildirilib, melumat yayib, melumat verib
 xeber verib, aciqlama verib, beyanat verib, beyanatla cixis edib
+bildirir, deyir, qeyd edir, vurgulayir, aciqlayir, beyan edir, iddia edir, ittiham edir, gunahlandirir, pisleyir
+qinayir, xeberdarliq edir, melumat verir, xeber verir
 # Italian, Spanish, French, Dutch, German, Croatian (wire copy in other languages)
 ha detto, hanno detto, ha dichiarato, ha affermato, ha sottolineato, ha aggiunto, ha annunciato, ha accusato
 ha condannato, ha denunciato, dice, dicono, afferma, dichiara, dijo, dijeron, afirmó, declaró, anunció, acusó
@@ -97,7 +101,7 @@ arrivés, stiglo, stigli, прибыл*, прибывают, прибывать,
 CUES["deny"] = """
 den|y|ies|ied, denying, reject|s|ed the claim|s, refute|s|d, dismiss|es|ed reports, dismiss|es|ed claims
 опроверг*, отверг*, հերքել*, հերքեց*, negó, negaron, nego, ha negato, ontkende, ontkent, nie, a nié, dementiert
-bestreitet, dementierte, a démenti, tekzib edib
+bestreitet, dementierte, a démenti, tekzib edib, tekzib edir, հերքում*
 tekzib etdi, yalanladi
 """
 
@@ -106,7 +110,8 @@ call|s|ed on, call|s|ed upon, call|s|ed for, calling for, calling on, urge|s|d, 
 demand|s|ed, demanding, ask|s|ed, press|es|ed for, request|s|ed, implore|s|d, plead|s|ed
 призвал*, призыва*, потребовал*, требует, требуют, просит, попросил*
 կոչ արել*, կոչ է արել*, կոչ են արել*, պահանջել*, պահանջեց*, պահանջում*, դիմել*, դիմեց*
-cagiris edib, cagirib, cagirdi, teleb edib, teleb etdi, teleb edir
+cagiris edib, cagirib, cagirdi, teleb edib, teleb etdi, teleb edir, cagirir
+կոչ է անում, կոչ են անում
 ha chiesto, ha esortato, chiede, pidió, exigió, instó, a appelé, a exhorté, riep op, roept op, forderte, pozvao
 """
 
@@ -118,6 +123,7 @@ calling it, warning that, accusing, alleging, recalling
 CUES["according"] = """
 according to, cited by, citing, quoted by, quoting, as reported by, in the words of
 по словам, по данным, как сообщает, как сообщил*, как заявил*, со ссылкой на
+по утверждению, по информации, по сведениям, по заявлению
 ըստ, համաձայն
 -na gore, -in sozlerine gore, melumatina gore
 secondo, volgens, según, selon, laut, prema, nach Angaben, nach angaben

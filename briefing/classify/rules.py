@@ -99,6 +99,7 @@ _INVERTIBLE = frozenset({"said", "says", "told", "added", "noted", "stressed", "
                          "confirmed", "stated", "explained", "rekao", "rekla", "izjavio", "dijo", "zei", "zegt",
                          "sagte", "declared", "insisted", "warned", "claimed", "сообщил", "сообщила", "сообщили",
                          "заявил", "заявила", "заявили", "отметил", "отметили", "сообщает", "сообщают", "передает",
+                         "заявляет", "заявляют", "утверждает", "утверждают", "отмечают", "считают",
                          "bildirib", "deye", "հայտնում", "հայտնել", "ասել", "նշել"})
 
 
@@ -370,8 +371,9 @@ class _Reading:
         for m in self.candidates:
             if m.start >= pos + window:
                 break
+            at = m.start == pos or (m.start == pos + 1 and self.tokens[pos] == "в")  # "..., утверждают в Баку"
             if m.start >= pos and self.same_sentence(m.start, pos) and (m.how != "metonym" or (
-                    m.start == pos and (m.end >= self.n or self.tokens[m.end] in _CLAUSE_END))):
+                    at and (m.end >= self.n or self.tokens[m.end] in _CLAUSE_END))):
                 return m  # "..., says Iran." — a country right after the verb, ending the clause, speaks
         return None
 
@@ -969,5 +971,5 @@ def _head_final(office: str) -> bool:
 
 
 def _verb_final(verb: str) -> bool:
-    """Azerbaijani (bildirib, məlumat verib) and Armenian verbs end a subject-object-verb sentence."""
-    return ("\u0530" <= verb[:1] <= "\u058f") or (verb.isascii() and verb.endswith(("ib", "ub")))
+    """Azerbaijani (bildirib, məlumat verib, bildirir) and Armenian verbs end a subject-object-verb sentence."""
+    return ("\u0530" <= verb[:1] <= "\u058f") or (verb.isascii() and verb.endswith(("ib", "ub", "ir", "ur")))
