@@ -726,3 +726,16 @@ def test_a_partys_claim_in_the_present_tense_or_with_its_source_last_is_its_stat
     assert result.speaker is not None and result.speaker.id == expected
     if "events" in result.panes:
         assert any(reason.startswith("claimed by") for reason in dict(result.why)["events"])
+
+
+@pytest.mark.parametrize("title", [
+    "The Washington Post reported that Azerbaijani troops had entered Armenian territory",
+    "The Moscow Times reported that Russian peacekeepers were leaving Karabakh",
+    "Baku Post reports that Armenian units fired on Azerbaijani positions",
+    "Yerevan Today reported protests near the government building in Yerevan",
+])
+def test_a_newspaper_named_after_a_capital_is_not_that_government_speaking(title):
+    result = classify(title, "")
+    assert result.speaker is None
+    assert not {"us-government", "russia-government", "azerbaijan-government", "armenia-government"} & {
+        a.id for a in result.actors}
