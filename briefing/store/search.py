@@ -26,11 +26,13 @@ the dashboard counts four panes and reads a window of each on every keystroke. H
   the whole pane: `killed` never falls in statements) asks FTS5 for the word's matches in that
   pane (m009: pane tokens in items_fts, `{title summary}: (word) AND panes: p1`) and is driven
   from them, or is known empty. Users' text is always confined to `{title summary}`.
-- A walked word's matches: counted (a third of the cost of copying them), and only the newest
-  FIRST_HITS copied into temp.filter_hits for the first windows. A walk is bounded in time by
-  what is held, and checked: if the pane holds items at or after its last row with ids below
-  the held ones (ids follow arrival, not publication), those matches are fetched and it walks
-  again. Counts (COUNT_CAP stories), driving, search and deep windows copy every match first.
+- Words alone: only their newest FIRST_HITS matches are copied into temp.filter_hits for the
+  first windows (how many match is estimated from the ids they spread over). A walk is bounded
+  in time by what is held, and checked: if the pane holds items at or after its last row with
+  ids below the held ones (ids follow arrival, not publication), those matches are fetched and
+  it walks again. Counts (COUNT_CAP stories), driving, search and deep windows copy them all.
+- Words alone driven for their counts (thousands of matches): a first window walks back as far
+  as the newest WALK_HITS matches reach, or reads the pane's own matches (m009).
 - `abandon_reads()` (from the dashboard's UI thread) stops a stale read at its next statement
   too, not only the one running: an interrupt between two statements is otherwise lost.
 """
@@ -227,7 +229,8 @@ class SearchMixin:
         sizes: dict[str, int] = {}
         text_hits = None
         if flt.text and not impossible:
-            text_hits = self._fill_hits(flt.text)
+            alone = not (flt.actors or flt.places or _narrowed(replace(flt, exclude_text=""), feeds, no_feeds))
+            text_hits = self._fill_hits(flt.text) if alone else self._fill_temp("filter_hits", flt.text)
             sizes["text"] = text_hits
             impossible = text_hits == 0
         excluded = bool(flt.exclude_text) and not impossible
@@ -396,6 +399,8 @@ class SearchMixin:
         return None, tuple(sorted(banned))
 
     def _fill_temp(self, table: str, match: str) -> int:
+        if table == "filter_hits":
+            self._hits_floor = 0
         conn = self.db.conn
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
         conn.execute(f"DELETE FROM temp.{table}")
@@ -406,34 +411,41 @@ class SearchMixin:
 
     def _fill_hits(self, text: str) -> int:
         """temp.filter_hits := the newest FIRST_HITS matches of `text` (all of them if that is
-        all); returns how many match in all. Counting is a third of the cost of copying every
-        match (~30 ms for `killed` at 1M items), and a walk for a first window needs only the
-        newest; `_hits_floor` is the lowest id from which every match is held (0: all)."""
+        all); returns how many match in all, or, past FIRST_HITS, an estimate from how many ids
+        the newest ones spread over (enough to choose between walking and driving; it never
+        changes an answer). Copying every match took ~30 ms for `killed` at 1M items and
+        counting them a third of that, while a first window needs only the newest;
+        `_hits_floor` is the lowest id from which every match is held (0: all). For words alone
+        (with -words at most): with other conditions they are copied whole, as the plan is then
+        mostly driven and would copy them all anyway."""
         conn = self.db.conn
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS filter_hits (id INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM temp.filter_hits")
         self._hits_text, self._hits_floor = text, 0
-        match = (user_match(text),)
-        total = conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", match).fetchone()[0]
-        if total <= FIRST_HITS:
-            self._fill_temp("filter_hits", text)
-            return total
-        conn.execute(
+        held = conn.execute(
             "INSERT INTO temp.filter_hits SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
             f" ORDER BY rowid DESC LIMIT {FIRST_HITS:d}",
             (user_match(text),),
-        )
+        ).rowcount
+        if held < FIRST_HITS:
+            return held
         self._hits_floor = conn.execute("SELECT min(id) FROM temp.filter_hits").fetchone()[0] or 0
         published = conn.execute("SELECT published FROM items WHERE id = ?", (self._hits_floor,)).fetchone()
         self._hits_since = datetime.fromisoformat(published[0].replace("Z", "+00:00")) if published else None
         if self._hits_since is None:
             self._complete_hits()
-        return total
+            return int(conn.execute("SELECT count(*) FROM temp.filter_hits").fetchone()[0])
+        top = conn.execute("SELECT max(id) FROM items").fetchone()[0] or self._hits_floor
+        return max(FIRST_HITS + 1, round(FIRST_HITS * top / max(1, top - self._hits_floor + 1)))
 
     def _complete_hits(self, floor: int = 0) -> None:
         """Hold every match of the plan's words down to id `floor` (0: all of them) in filter_hits."""
         held = getattr(self, "_hits_floor", 0)
         if held <= floor:
+            return
+        if floor == 0:  # all of them: copied afresh, a third faster than a rowid range from FTS5
+            self._fill_temp("filter_hits", self._hits_text)
+            self._own_writes_seen()
             return
         self.db.conn.execute(
             "INSERT OR IGNORE INTO temp.filter_hits SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
@@ -567,7 +579,8 @@ class SearchMixin:
             ids = [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
             if len(ids) == want:
                 return ids
-        if plan.drive == "text" and plan.drive_size > DRIVE_LIMIT and want <= PARTIAL_WANT and not include_off_topic:
+        if (plan.drive == "text" and plan.drive_size > DRIVE_LIMIT and want <= PARTIAL_WANT and not include_off_topic
+                and not _narrowed(replace(flt, exclude_text=""), plan.feeds, plan.no_feeds)):  # fmt: skip
             ids = self._walk_driven(flt, plan, pane, want)
             if ids is not None:
                 return ids
@@ -587,8 +600,8 @@ class SearchMixin:
         return [row[0] for row in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
 
     def _walk_driven(self, flt: Filter, plan: _Plan, pane: str, want: int) -> list[int] | None:
-        """A first window of a word driven for its counts (thousands of matches: filling
-        temp.filter_rows with them all costs ~20 ms at 1M items) walks the pane instead, probing
+        """A first window of words alone (-words allowed) driven for their counts (thousands of
+        matches: filling temp.filter_rows with them costs ~20 ms at 1M items) walks the pane, probing
         filter_hits (complete when driving), back only as far as the newest WALK_HITS matches
         reach in time: a pane that holds `want` of them there is answered exactly (any newer
         match lies in the range walked); otherwise None, and the pane is driven as planned."""
