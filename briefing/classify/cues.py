@@ -321,7 +321,9 @@ deputy foreign minister, aide, adviser, advisor
 власти, правительство, МИД, минобороны, министр*, президент*, премьер*, представител*, посол*, пресс-служб*
 омбудсмен*, генпрокуратур*, прокуратур*
 իշխանություն*, կառավարություն*, նախարար*, նախարարություն*, պաշտպանության նախարարություն*, վարչապետ*
-նախագահ*, ԱԳՆ, ներկայացուցիչ*
+նախագահ*, ԱԳՆ, ներկայացուցիչ*, արտաքին գործերի նախարարություն*, ներքին գործերի նախարարություն*
+արտակարգ իրավիճակների նախարարություն*, մարդու իրավունքների պաշտպան*, ազգային անվտանգության ծառայություն*
+անվտանգության խորհուրդ*, անվտանգության խորհրդ*
 hokumet*, prezident*, nazir*, nazirliy*, rehberliy*, rehbərliy*, numayende*, sozcu*
 governo, gobierno, regering, Regierung, premier, ministro, presidente, ministerie, woordvoerder
 autorita, autoridades, autorites, autoriteiten, Behörden, ministre, ministère, ministerio, ministro degli esteri

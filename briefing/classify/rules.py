@@ -377,6 +377,46 @@ class _Reading:
                 return m  # "..., says Iran." — a country right after the verb, ending the clause, speaks
         return None
 
+    def inflected(self, m: _Mention) -> bool:
+        """Is an Armenian or Azerbaijani name in a case no subject takes — genitive, dative,
+        ablative, comitative ("Ադրբեջանի", "Ermənistanın", "Ermənistanla") — or the object of a
+        postposition ("Rusiya sülhməramlıları barədə", "Ադրբեջանի հետ")?"""
+        last = self.tokens[m.end - 1]
+        if m.end < self.n and self.tokens[m.end] in _POSTPOSITIONS:
+            return True
+        if last in _name_tokens() or not last.isalpha():
+            return False
+        if "\u0530" <= last[:1] <= "\u058f":
+            return last.endswith(_HY_CASES)
+        if last.isascii():
+            first = self.tokens[m.start]
+            return last.endswith(_AZ_CASES) or (
+                m.start < m.end - 1 and first.endswith(_AZ_GENITIVE) and first not in _name_tokens())
+        return False
+
+    def verb_final_subject(self, pos: int, end: int) -> _Mention | None:
+        """The subject of an Armenian or Azerbaijani verb-final sentence: its first actor, unless that
+        one is inflected ("Ermənistanın ... barədə Müdafiə Nazirliyi məlumat yayıb"); then the
+        nominative actor nearest before the verb, or an Armenian subject right after it ("... մասին
+        հայտնել է ՀՀ ՊՆ-ն")."""
+        if self.tokens[pos] in _GENITIVE_ATTRIBUTION:  # "Արցախի իշխանությունների հաղորդմամբ՝": the genitive speaks
+            return next((x for x in self.candidates if x.end == pos), None) or self.subject(pos)
+        m = self.subject(pos)
+        if m is None or not self.inflected(m):
+            return m
+        best = None
+        for x in self.candidates:
+            if x.end > pos:
+                break
+            if x.start > m.start and self.same_sentence(x.start, pos) and not self.inflected(x) and (
+                    x.how != "metonym" or (self.subject_like(x, pos) and not self.as_place(x))):
+                best = x
+        if best is None:
+            after = self.after(end, 4)
+            if after is not None and not self.inflected(after):
+                best = after
+        return best
+
     def subject(self, pos: int) -> _Mention | None:
         """The first actor of the sentence, when a verb shares its subject ("X ..., but added")."""
         for m in self.candidates:
@@ -626,7 +666,7 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
         elif prev in _SHARES_SUBJECT:
             m = r.subject(start)  # "... and called for", "... to call for"
         elif _verb_final(tokens[end - 1]) and "deye" not in tokens[r.sentence_start(start) : start]:
-            m = r.subject(start)  # Azerbaijani and Armenian put the verb last: the subject opens the sentence
+            m = r.verb_final_subject(start, end)  # Azerbaijani and Armenian put the verb last: the subject opens it
             opener = r.office_opens(start)  # "Նախարարությունը ադրբեջանական զինուժի ... հայտնել է": the
             if opener is not None and (m is None or opener[0] < m.start):  # ministry speaks, not its object
                 m, fallback = None, False
@@ -957,6 +997,26 @@ def _title(word: str) -> bool:
     """Is the office word a person's title (then a name after it is that person), not an
     institution ("Պաշտպանության նախարարությունը ադրբեջանական զինուժի ...": the ministry, then its object)?"""
     return (word.startswith(_TITLES) and not word.startswith("nazirli")) or word in _HY_TITLES
+
+
+_GENITIVE_ATTRIBUTION = frozenset({"հաղորդմամբ", "խոսքով"})  # "by X's report", "in X's words"
+# Case endings no subject takes (folded), and postpositions whose object a name before them is.
+_HY_CASES = ("ի", "ից", "ում", "ով", "ին", "ու", "ուց")
+_AZ_CASES = ("in", "nin", "un", "nun", "a", "e", "ya", "ye", "da", "de", "ta", "te", "dan", "den", "tan", "ten", "la",
+             "le", "ca", "ce")
+_AZ_GENITIVE = ("in", "nin", "un", "nun")
+_POSTPOSITIONS = frozenset({"barede", "haqqinda", "ile", "ucun", "terefinden", "eleyhine", "qarsi", "մասին",
+                            "հետ", "դեմ", "կողմից", "համար", "նկատմամբ", "շուրջ"})
+
+
+@cache
+def _name_tokens() -> frozenset[str]:
+    """The last word of every gazetteer name, folded: a name's own form is no case ending ("Şuşa",
+    "Մարտունի"); its other words may be ("Ադրբեջանի ՊՆ" does not make "Ադրբեջանի" a nominative)."""
+    gaz = load()
+    names = [a for p in gaz.places for a in p.aliases]
+    names += [a for group in (gaz.actor_aliases, gaz.actor_metonyms) for aliases in group.values() for a in aliases]
+    return frozenset(toks[-1] for name in names if (toks := words(name)))
 
 
 # Azerbaijani office words (folded): a side word after one is its object, not its owner.
