@@ -754,3 +754,9 @@ def test_a_name_in_the_genitive_or_dative_does_not_speak_in_a_verb_final_sentenc
     """"Ermənistanın ... barədə" (about Armenia's ...), "Ադրբեջանի հետ" (with Azerbaijan): the
     subject is the nominative actor nearer the verb, or the Armenian subject right after it."""
     assert speaker("", text) == expected
+
+
+def test_azerbaijani_goris_is_found_only_where_it_cannot_be_goruş_meeting():
+    """"Gorus" (Goris) folds as "görüş" (meeting) does; its back-vowel case forms are its own."""
+    assert "Goris" in classify("Qarabağdan köçən ermənilər Gorusa çatıb", "").places
+    assert "Goris" not in classify("Bayramov Mirzoyanla görüşüb; görüşdə sülh müqaviləsi müzakirə edilib", "").places

@@ -159,7 +159,7 @@ peace treaty, peace agreement, peace deal, peace process, agreement, accord, joi
 memorandum, delimitation, demarcation, border commission, commission, mediation, mediate, mediator
 normali|sation|zation, trilateral, bilateral, foreign ministers, envoy, ambassador, delegation, roadmap, framework
 соглашени*, мирн* договор*, делимитаци*, посредничеств*
-համաձայնագր*, խաղաղության պայմանագ*, սահմանազատ*
+համաձայնագր*, խաղաղության պայմանագ*, սահմանազատ*, պատվիրակությ*
 sulh muqavile*, saziş*, sazis*, delimitasiya*
 """
 
@@ -299,7 +299,7 @@ women and children, gas pipeline
 block|s|ed|ing
 heating, isolation, isolated, relief, registered
 вывезен*, транспорт*, КПП, пропускн*, дорог*, коридор*
-ճանապարհ*, միջանցք*, անցակետ*
+ճանապարհ*, միջանցք*, անցակետ*, փակել*, փակվել*, փակված*
 yol, dehliz*, keçid*, kecid*, buraxilis*
 """
 
