@@ -30,7 +30,10 @@ class PaneTab(Static):
     def show(self, count: int | None, active: bool) -> None:
         """`count` None: still counting ("…"); -1: not counted at all (the All view, until shown)."""
         shown = "…" if count is None else "" if count < 0 else format_count(count)
-        self.update(Text(f" {self.index + 1} {PANE_TITLES[VIEWS[self.index]]} {shown} ".replace("  ", " ")))
+        label = f" {self.index + 1} {PANE_TITLES[VIEWS[self.index]]} {shown} ".replace("  ", " ")
+        if label != getattr(self, "_label", None):  # an update lays out the whole screen again
+            self._label = label
+            self.update(Text(label))
         self.set_class(active, "-active")
 
     def on_click(self) -> None:
@@ -83,6 +86,11 @@ class FilterBar(Horizontal):
         return self.query_one(Input)
 
     def hint(self, message: str | None) -> None:
+        """Show (or clear) the hint; unchanged, nothing is updated: every key clears it, and an
+        update lays out the whole screen again (as costly as painting the panes)."""
+        if message == getattr(self, "_hint", None):
+            return
+        self._hint = message
         hint = self.query_one("#filter-hint", Static)
         hint.update(Text(clean(message)) if message else "")
         hint.set_class(bool(message), "-error")
