@@ -760,3 +760,11 @@ def test_azerbaijani_goris_is_found_only_where_it_cannot_be_goruş_meeting():
     """"Gorus" (Goris) folds as "görüş" (meeting) does; its back-vowel case forms are its own."""
     assert "Goris" in classify("Qarabağdan köçən ermənilər Gorusa çatıb", "").places
     assert "Goris" not in classify("Bayramov Mirzoyanla görüşüb; görüşdə sülh müqaviləsi müzakirə edilib", "").places
+
+
+def test_a_russian_proper_name_takes_case_endings_not_any_letters():
+    """"Трамп" is not the start of трамплин (springboard); Трампа, Пашиняном, Кельбаджарском are the names."""
+    assert "us-government" not in {a.id for a in classify("Выборы стали трамплином для оппозиции в Ереване", "").actors}
+    result = classify("Встреча Трампа с Пашиняном и Алиевым", "Обстрел в Кельбаджарском направлении")
+    assert {"us-government", "nikol-pashinyan", "ilham-aliyev"} <= {a.id for a in result.actors}
+    assert find_places("Kalbajar")[0] in result.places

@@ -14,7 +14,10 @@ Three ways a pattern token can match a text token:
   unless that is an Azerbaijani ending), and in vowel harmony: after an e-stem no back-vowel
   ending, after an a-stem no front-vowel one ("Aliyeva" is a woman, not "Aliyev" inflected);
 - HY: a short Armenian name (four letters or fewer) plus one Armenian case ending from a closed
-  list — as a free prefix "Ակնա" (Aghdam) would be the start of ակնարկ (hint).
+  list — as a free prefix "Ակնա" (Aghdam) would be the start of ակնարկ (hint);
+- RU: a Russian proper name (capitalised in the gazetteer) plus one case or adjective ending from
+  a closed list (Трампа, Пашиняном, карабахский) — as a free prefix "Трамп" was the start of
+  трамплин (springboard). Lower-case Cyrillic names (миротворцы) keep PREFIX.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections.abc import Iterable, Sequence
 
 from .folding import match_fold, tokenize
 
-EXACT, PREFIX, AZ, HY = 0, 1, 2, 3
+EXACT, PREFIX, AZ, HY, RU = 0, 1, 2, 3, 4
 MAX_SUFFIX = 5
 ENTITY, CUE = 0, 1  # layers: longest match wins within a layer; layers may overlap
 
@@ -41,6 +44,12 @@ _AZ_FRONT = frozenset(x for x in AZ_SUFFIXES if "e" in x)
 # glide "յ", after a vowel: Ակնայում, Տավուշից, Սոթքի.
 _HY_ENDINGS = "ի ին ից ով ում ն ը ու ուն ումը իցը ովը եր երը երի երում երից յի յին յից յով յում յան"
 HY_SUFFIXES = frozenset(_HY_ENDINGS.split())
+# Russian noun and adjective endings (folded: й → и, ё → е), and the adjectives and demonyms a
+# place name makes (Карабах → карабахский, Ереван → ереванцы).
+_RU_ENDINGS = """а я у ю о е и ы ь ом ем ым им ои еи ою ею ов ев ам ям ами ями ах ях ых их ому ему ого его ую юю
+ая яя ое ее ые ие ыи ии ыми ими ская ское ские скии ского скои скую ским ских скими скому ском
+цы цев цам цами цах ец ца цу це цем"""
+RU_SUFFIXES = frozenset(_RU_ENDINGS.split())
 # English words that look like a name plus an Azerbaijani ending but are not that name.
 NOT_INFLECTED = frozenset({"azerbaijani", "azerbaijanis", "karabakhi", "irani", "bakuda"})
 
@@ -91,7 +100,7 @@ def entity_pattern(token: str, proper: bool = False) -> tuple[str, int]:
         elif (len(token) > 3 and token[-1] in _RU_VOWELS and not (proper and token[-1] in _RU_INDECLINABLE)) or (
                 token[-1] == "и" and token[-2] in _RU_VOWELS):
             stem = token[:-1]  # "и" after a vowel is a folded й: Китай → Китая
-        return stem, PREFIX
+        return stem, RU if proper else PREFIX
     if _ARMENIAN.search(token):
         if len(token) < 3:
             return token, EXACT
@@ -139,6 +148,8 @@ def token_matches(tok: str, pat: str, mode: int) -> bool:
     ending = tok[len(pat) :]
     if mode == HY:
         return ending in HY_SUFFIXES
+    if mode == RU:
+        return ending in RU_SUFFIXES
     if ending not in AZ_SUFFIXES or tok in NOT_INFLECTED:
         return False
     vowel = _last_vowel(pat)
