@@ -768,3 +768,12 @@ def test_a_russian_proper_name_takes_case_endings_not_any_letters():
     result = classify("Встреча Трампа с Пашиняном и Алиевым", "Обстрел в Кельбаджарском направлении")
     assert {"us-government", "nikol-pashinyan", "ilham-aliyev"} <= {a.id for a in result.actors}
     assert find_places("Kalbajar")[0] in result.places
+
+
+def test_a_russian_preposition_inside_a_name_matches_only_itself():
+    """"Миссия ЕС в Армении": "в" is no stem of взрыв (explosion) or власти (authorities)."""
+    from briefing.classify.matcher import EXACT, entity_patterns, token_matches
+
+    pattern, mode = entity_patterns("Миссия ЕС в Армении")[2]
+    assert mode == EXACT and not token_matches("взрыв", pattern, mode)
+    assert "euma" in {a.id for a in classify("Миссия ЕС в Армении провела патрулирование", "").actors}

@@ -94,6 +94,8 @@ def entity_pattern(token: str, proper: bool = False) -> tuple[str, int]:
     миротворцев), but a proper name in -у/-и/-ы/-о/-е does not (Баку, Тбилиси, Ходжалы), so it
     keeps its last letter — cut to "бак", Baku was every fuel tank (бак, баки)."""
     if _CYRILLIC.search(token):
+        if len(token) <= 2:
+            return token, EXACT  # в, на, по, о: a preposition inside a name ("Миссия ЕС в Армении") is no stem
         stem = token
         if len(token) > 5 and token.endswith(_RU_ADJ_ENDINGS):
             stem = token[:-2]
