@@ -31,6 +31,7 @@ STATUS_EVERY = 3.0  # seconds: the least time between two status-line reads duri
 RECENT_FILTERS = 16  # results kept for filters just seen, until the data changes
 PAINT_WAIT = 0.25  # seconds the counts wait at most for the new rows to be painted
 GC_HOLD = 1.0  # seconds garbage collection waits at most for a filter's rows to be painted
+GC_AFTER = 0.05  # ... or after a read that painted no rows (a hint, an error) has ended
 
 
 class MainScreen(BaseScreen):
@@ -127,8 +128,10 @@ class MainScreen(BaseScreen):
             await self._load_panes(generation, text, views, old_counts)
         finally:
             self._answered(generation)
-            if generation == self.generation:
-                self._release_gc()
+            if generation == self.generation and self._gc_timer is not None:
+                # a hint or nothing to paint: collect once the frame after this one is out
+                self._gc_timer.stop()
+                self._gc_timer = self.set_timer(GC_AFTER, self._release_gc)
 
     async def _load_panes(self, generation: int, text: str, views, old_counts) -> None:
         app = self.briefing
