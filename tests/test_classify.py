@@ -777,3 +777,14 @@ def test_a_russian_preposition_inside_a_name_matches_only_itself():
     pattern, mode = entity_patterns("Миссия ЕС в Армении")[2]
     assert mode == EXACT and not token_matches("взрыв", pattern, mode)
     assert "euma" in {a.id for a in classify("Миссия ЕС в Армении провела патрулирование", "").actors}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Erməni separatçılarının rəhbərliyi silahların təhvil veriləcəyini bildirib.", "karabakh-authorities"),
+    ("Армянские сепаратисты заявили о прекращении огня", "artsakh-defence-army"),
+    ("Власти непризнанной НКР сообщили о погибших", "karabakh-authorities"),
+])
+def test_karabakh_armenians_are_not_armenia(text, expected):
+    """"Erməni separatçıları", "армянские сепаратисты", "непризнанная НКР" are Karabakh's, not Yerevan's."""
+    assert speaker("", text) == expected
+    assert "armenia-government" not in {a.id for a in classify("", text).actors}

@@ -324,7 +324,7 @@ deputy foreign minister, aide, adviser, advisor
 նախագահ*, ԱԳՆ, ներկայացուցիչ*, արտաքին գործերի նախարարություն*, ներքին գործերի նախարարություն*
 արտակարգ իրավիճակների նախարարություն*, մարդու իրավունքների պաշտպան*, ազգային անվտանգության ծառայություն*
 անվտանգության խորհուրդ*, անվտանգության խորհրդ*
-hokumet*, prezident*, nazir*, nazirliy*, rehberliy*, rehbərliy*, numayende*, sozcu*
+hokumet*, prezident*, nazir*, nazirliy*, rehberliy*, rehbərliy*, numayende*, sozcu*, prezidentin komekci*
 governo, gobierno, regering, Regierung, premier, ministro, presidente, ministerie, woordvoerder
 autorita, autoridades, autorites, autoriteiten, Behörden, ministre, ministère, ministerio, ministro degli esteri
 ministero degli esteri, ministero della difesa, ministerio de defensa, ministerio de exteriores, porta-voce
@@ -389,6 +389,10 @@ armenski, armenske
 karabakh, nagorno-karabakh, artsakh, breakaway, separatist, separatists, stepanakert, de facto, self-proclaimed
 ethnic armenian, ethnic armenians, karabakh armenian, karabakh armenians, karabakh's, artsakh's
 карабах*, арцах*, сепаратист*, արցախ*, ղարաբաղ*, ստեփանակերտ*, separatci*, qondarma
+# inflected past the five letters a stem allows, and the Karabakh Armenians as Azerbaijani and Russian name them
+separatcilar, separatcilari, separatcilarin, separatcilarinin, separatcilarina, separatcilarla
+qarabag ermeni*, qarabagdaki ermeni*, qarabagin ermeni*, qarabag ermenileri*, карабахск* армян*, армян* карабах*
+нкр, непризнанн*, unrecognised, unrecognized
 """,
     "russia-government": "russian, russia, moscow, russia's, moscow's, kremlin, российск*, россия, ռուսական, rusiya*",
     "georgia-government": "georgian, georgia, tbilisi, грузинск*, грузия",

@@ -388,11 +388,8 @@ class _Reading:
             return False
         if "\u0530" <= last[:1] <= "\u058f":
             return last.endswith(_HY_CASES)
-        if last.isascii():
-            first = self.tokens[m.start]
-            return last.endswith(_AZ_CASES) or (
-                m.start < m.end - 1 and first.endswith(_AZ_GENITIVE) and first not in _name_tokens())
-        return False
+        # the head decides the case: "Rusiyanın sülhməramlıları" (Russia's peacekeepers) is nominative
+        return last.isascii() and last.endswith(_AZ_CASES)
 
     def verb_final_subject(self, pos: int, end: int) -> _Mention | None:
         """The subject of an Armenian or Azerbaijani verb-final sentence: its first actor, unless that
@@ -667,6 +664,8 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             m = r.subject(start)  # "... and called for", "... to call for"
         elif _verb_final(tokens[end - 1]) and "deye" not in tokens[r.sentence_start(start) : start]:
             m = r.verb_final_subject(start, end)  # Azerbaijani and Armenian put the verb last: the subject opens it
+            if m is None and r.subject(start) is not None:
+                fallback = False  # the sentence opens with an inflected name; the one before the verb is its object
             opener = r.office_opens(start)  # "Նախարարությունը ադրբեջանական զինուժի ... հայտնել է": the
             if opener is not None and (m is None or opener[0] < m.start):  # ministry speaks, not its object
                 m, fallback = None, False
@@ -747,8 +746,13 @@ def _route_speech(r: _Reading, speech: list[Speech], why: dict[str, list[str]], 
             why["humanitarian"].append(reason)
 
 
-def _diplomacy(r: _Reading, why: dict[str, list[str]], speaking: dict[str, None]) -> list[tuple[int, int]]:
-    """Talks between the parties → statements; with a third party → reactions. Returns the cues."""
+def _diplomacy(
+    r: _Reading, why: dict[str, list[str]], speaking: dict[str, None], feed_side: str | None = None,
+    feed_kind: str | None = None,
+) -> list[tuple[int, int]]:
+    """Talks between the parties → statements; with a third party → reactions. Returns the cues.
+    A party's outlet announcing talks with the other party may leave its own side unnamed ("a
+    meeting with Karabakh's Armenian representatives will be held in Yevlakh"): the feed fills it in."""
     tokens = r.tokens
     meetings = [sp for sp in r.cues.get("diplomacy", ())
                 if not (tokens[sp[0]].startswith("arriv") and _CROWD & set(tokens[max(0, sp[0] - 3) : sp[0]]))]
@@ -766,6 +770,8 @@ def _diplomacy(r: _Reading, why: dict[str, list[str]], speaking: dict[str, None]
     taking_part += [_Mention(p, p + 1, a, "side") for p, a in r.side_at.items() if p in near]  # "Armenian and
     taking_part.sort(key=lambda m: m.start)  # Azerbaijani commissions"
     sides = {r.side(m.actor) for m in taking_part}
+    if feed_side in PARTIES and len(sides) == 1 and sides <= PARTIES:
+        sides.add(feed_side)
     third = sides - PARTIES
     if third and not all(r.hedged(s, 5) for s, _ in diplomacy):  # "would not take part in its summit"
         why["reactions"].append(f"diplomacy with a third party: {r.label(diplomacy[0])}")
@@ -880,7 +886,7 @@ def classify(
     speaking: dict[str, None] = {}  # actors who speak or act, in order
     _route_speech(r, speech, why, speaking)
     why["statements"].extend(reason for _pos, reason in r.unsure)
-    diplomacy = _diplomacy(r, why, speaking)
+    diplomacy = _diplomacy(r, why, speaking, feed_side, feed_kind)
     _third_party_acts(r, speech, why, speaking)
     _events(r, governed, deniers, why, speaking)
     _access(r, feed_kind, why)
@@ -1004,7 +1010,6 @@ _GENITIVE_ATTRIBUTION = frozenset({"հաղորդմամբ", "խոսքով"})  # "
 _HY_CASES = ("ի", "ից", "ում", "ով", "ին", "ու", "ուց")
 _AZ_CASES = ("in", "nin", "un", "nun", "a", "e", "ya", "ye", "da", "de", "ta", "te", "dan", "den", "tan", "ten", "la",
              "le", "ca", "ce")
-_AZ_GENITIVE = ("in", "nin", "un", "nun")
 _POSTPOSITIONS = frozenset({"barede", "haqqinda", "ile", "ucun", "terefinden", "eleyhine", "qarsi", "մասին",
                             "հետ", "դեմ", "կողմից", "համար", "նկատմամբ", "շուրջ"})
 
