@@ -72,9 +72,13 @@ def _few_collections(bulk: bool = True) -> Iterator[None]:
         return
     with _GC_LOCK:  # polls may overlap (the dashboard's and a scheduled one): the first sets, the last restores
         if not _GC_SAVED:
-            _GC_SAVED.append(gc.get_threshold())
-            gc.freeze()
-            gc.set_threshold(max(_GC_SAVED[0][0], BULK_GC_THRESHOLD), *_GC_SAVED[0][1:])
+            # Freeze only if nobody has (the dashboard freezes its own start-up objects for good:
+            # unfreezing at the end of a poll would hand them back to the collector).
+            freeze = gc.get_freeze_count() == 0
+            _GC_SAVED.append((gc.get_threshold(), freeze))
+            if freeze:
+                gc.freeze()
+            gc.set_threshold(max(_GC_SAVED[0][0][0], BULK_GC_THRESHOLD), *_GC_SAVED[0][0][1:])
         _GC_SAVED.append(None)
     try:
         yield
@@ -82,12 +86,14 @@ def _few_collections(bulk: bool = True) -> Iterator[None]:
         with _GC_LOCK:
             _GC_SAVED.pop()
             if len(_GC_SAVED) == 1:
-                gc.set_threshold(*_GC_SAVED.pop())
-                gc.unfreeze()
+                threshold, froze = _GC_SAVED.pop()
+                gc.set_threshold(*threshold)
+                if froze:
+                    gc.unfreeze()
 
 
 _GC_LOCK = threading.Lock()
-_GC_SAVED: list = []  # [the thresholds before the first poll, then one entry per poll in progress]
+_GC_SAVED: list = []  # [(thresholds before the first poll, whether it froze), then one entry per poll running]
 
 
 def _limit_memory() -> None:

@@ -301,3 +301,19 @@ async def test_a_feed_that_cannot_be_stored_fails_alone_and_the_poll_goes_on(ser
         assert [i.title for i in store.items()] == ["Sirens in Stepanakert"]
         status = {f["name"]: f["last_status"] for f in store.feed_health(Clock()())}
         assert status["good"] == "ok" and status["bad"] is None  # not recorded: polled again next time
+
+
+def test_a_big_poll_leaves_objects_frozen_by_someone_else_frozen():
+    """The dashboard freezes its start-up objects for good; a poll inside it must not thaw them."""
+    import gc
+
+    from briefing.poller import _few_collections
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with _few_collections():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
