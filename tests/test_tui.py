@@ -345,6 +345,31 @@ async def test_filter_as_you_type_and_escape_clears(db):
         assert screen.counts["events"] == 44 and not screen.query_one(FilterBar).has_class("-visible")
 
 
+async def test_counts_reach_hidden_tabs_and_the_scrollbars(db):
+    """The tabs (hidden in the wide grid) take each filter's counts without a layout, and show
+    them once the terminal narrows; every pane's scrollable height ends at its count, although
+    it is left alone while a new filter is still being counted."""
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("slash", *"lachin")
+        await settle(pilot)
+        assert [pane.virtual_size.height for pane in screen.panes[:4]] == [0, 0, 1, 0]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert [pane.virtual_size.height for pane in screen.panes[:4]] == [44, 42, 2, 2]
+        await pilot.press("slash", *"shell")
+        await settle(pilot)
+        counts = dict(screen.counts)
+        assert [pane.virtual_size.height for pane in screen.panes[:4]] == [counts[p.pane] for p in screen.panes[:4]]
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        await pilot.pause()
+        shown = text_of(app)
+        assert f"1 Events {counts['events']}" in shown and f"3 Humanitarian {counts['humanitarian']}" in shown
+
+
 async def test_keys_typed_while_a_filter_is_read_coalesce_into_one_read_of_the_newest_text(db, monkeypatch):
     """A key with nothing in flight is read at once; keys typed during that read are not read one
     by one: the newest text is read next, and the panes end on it with its own counts."""

@@ -31,9 +31,11 @@ class PaneTab(Static):
         """`count` None: still counting ("…"); -1: not counted at all (the All view, until shown)."""
         shown = "…" if count is None else "" if count < 0 else format_count(count)
         label = f" {self.index + 1} {PANE_TITLES[VIEWS[self.index]]} {shown} ".replace("  ", " ")
-        if label != getattr(self, "_label", None):  # an update lays out the whole screen again
+        if label != getattr(self, "_label", None):
             self._label = label
-            self.update(Text(label))
+            # A layout (the tab's width may change) lays out the whole screen again: worth it only
+            # while the tabs are on screen. Hidden (the wide grid), showing them lays them out.
+            self.update(Text(label), layout=self.parent is not None and self.parent.display)
         self.set_class(active, "-active")
 
     def on_click(self) -> None:

@@ -91,7 +91,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.capped = count >= data.COUNT_CAP
         highest = max(self.rows, default=-1) + 1
         self.count = max(count, highest) if self.capped else count
-        self.virtual_size = Size(0, self.count)
+        self._fit_virtual_size()
         self._set_title()
         self.refresh()
 
@@ -117,10 +117,18 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
                 count = end + limit
         self.count = count
         self._asked = None
-        self.virtual_size = Size(0, count)
+        self._fit_virtual_size()
         self.cursor = min(self.cursor, max(0, count - 1))
         self._set_title()
         self.refresh()
+
+    def _fit_virtual_size(self) -> None:
+        """The scrollable height is the count. A new virtual size lays out the whole screen (all
+        four panes) again, so while the count is provisional (a new filter's rows came first) the
+        scrollbar keeps its length unless the rows need more: typing would otherwise cost two
+        layouts a key, one for the rows and one for their count."""
+        height = self.count if self.counted else max(self.count, self.virtual_size.height)
+        self.virtual_size = Size(0, height)
 
     def place(self, cursor: int, top: int) -> None:
         """Put the cursor and the viewport's top row where the screen says, without animation."""
@@ -207,7 +215,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(0, self.count)
+        self._fit_virtual_size()
         self.scroll_to_show(self.cursor)
         self._ask_if_missing()
 
