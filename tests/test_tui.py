@@ -419,6 +419,40 @@ async def test_keys_typed_while_a_filter_is_read_coalesce_into_one_read_of_the_n
         assert seen == sorted(seen)
 
 
+async def test_a_key_that_leaves_the_filter_meaning_alone_reads_nothing(db, monkeypatch):
+    """`shell` → `shell*` → `shell* ` → `shell* -` select the same items: the rows (and counts)
+    already read are shown under the new text at once; a key that changes the meaning reads."""
+    from briefing.tui import data
+
+    asked: list[str] = []
+    first_windows = data.first_windows
+
+    def counting_first_windows(store, flt, heights):
+        asked.append(flt.text)
+        return first_windows(store, flt, heights)
+
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        monkeypatch.setattr(data, "first_windows", counting_first_windows)
+        await pilot.press("slash", *"shell")
+        await settle(pilot)
+        counts = dict(screen.counts)
+        rows = {pane.pane: titles(pane) for pane in screen.panes}
+        assert asked[-1] == "shell" and any(counts.values())
+        asked.clear()
+        for key, text in (("asterisk", "shell*"), ("space", "shell* "), ("minus", "shell* -")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert screen.applied_text == text and screen.counts == counts
+            assert {pane.pane: titles(pane) for pane in screen.panes} == rows
+        assert asked == []
+        await pilot.press("s")  # -s: now it excludes a word
+        await settle(pilot)
+        assert asked == ["shell* -s"] and screen.applied_text == "shell* -s"
+
+
 async def test_a_key_during_the_counts_reads_at_once_and_drops_them(db, monkeypatch):
     """The counts of a prefix the user has typed past are abandoned; the new text's rows and
     counts are read straight away, never the old counts painted over them."""

@@ -14,7 +14,7 @@ import asyncio
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
@@ -107,6 +107,12 @@ class ParsedFilter:
     @property
     def is_empty(self) -> bool:
         return not self.text.strip()
+
+    @property
+    def meaning(self) -> Any:
+        """What the filter selects, whatever its spelling: typing `shell*`, a space or a lone `-`
+        after `shell` changes the text, not the rows (a relative time moves with the clock)."""
+        return replace(self.query, source="")
 
 
 @dataclass(frozen=True)

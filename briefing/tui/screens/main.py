@@ -28,7 +28,7 @@ from ..widgets.pane import ItemPane
 from .base import BaseScreen
 
 STATUS_EVERY = 3.0  # seconds: the least time between two status-line reads during a poll
-RECENT_FILTERS = 16  # results kept for filters just seen, until the data changes
+RECENT_FILTERS = 32  # results kept for filters just seen (by text and by meaning), until the data changes
 PAINT_WAIT = 0.25  # seconds the counts wait at most for the new rows to be painted
 GC_HOLD = 1.0  # seconds garbage collection waits at most for a filter's rows to be painted
 GC_AFTER = 0.05  # ... or after a read that painted no rows (a hint, an error) has ended
@@ -153,11 +153,16 @@ class MainScreen(BaseScreen):
         heights = {pane.pane: pane.scrollable_content_region.height or self.size.height
                    for pane in self.panes if pane.pane in shown}  # fmt: skip
         key = (text, self.seen_version, tuple(heights.values()))
-        first = self._recent.get(key)  # Esc, backspace, a saved filter: seen a moment ago
+        same = (parsed.meaning, self.seen_version, tuple(heights.values()))
+        # Esc, backspace, a saved filter: seen a moment ago; or a key that left the meaning as it
+        # was (`shell` → `shell*`): its rows, and counts if they were known, are those already read.
+        first = self._recent.get(key) or self._recent.get(same)
         if first is None:
             first = await self._read(generation, data.first_windows, parsed, heights)
             if first is None or generation != self.generation:
                 return
+            self._remember(same, first)  # counted or not: the counts are read below if missing
+        first = data.PaneSnapshot(text, first.counts, first.windows)
         self.filter = parsed
         final = len(first.counts) == len(shown)
         painted = asyncio.Event()  # set by the first pane that paints these rows
@@ -179,6 +184,7 @@ class MainScreen(BaseScreen):
             self.post_message(CountsLoaded(generation, counts))
             first = data.PaneSnapshot(first.filter_text, counts, first.windows)
         self._remember(key, first)
+        self._remember(same, first)
 
     def _answered(self, generation: int) -> None:
         """The first read of `generation` is over (rows, a hint, or nothing): keys typed during
