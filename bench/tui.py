@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The app as `briefing` runs it: its package is imported before Textual (it sets TEXTUAL_FPS).
+import briefing.tui  # noqa: F401
 
 HANG = 30.0  # seconds without an answer: report a hang rather than wait forever
 FILTERS = [

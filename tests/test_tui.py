@@ -885,3 +885,18 @@ async def test_quitting_during_a_poll_does_not_wait_for_slow_feeds(tmp_path, ser
             break
         time.sleep(0.01)
     assert app._poll_running is None and time.monotonic() - started < 5
+
+
+def test_the_dashboard_paints_at_up_to_120_frames_a_second_unless_told_otherwise():
+    """Textual reads TEXTUAL_FPS once, when imported: the dashboard package sets its default (a
+    filter's rows wait less for the next frame) before Textual is imported, and a user's wins."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import briefing.tui.app, textual.constants as c; print(c.MAX_FPS)"
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    ours = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    theirs = subprocess.run([sys.executable, "-c", code], env={**env, "TEXTUAL_FPS": "30"}, capture_output=True,
+                            text=True, check=True)  # fmt: skip
+    assert (ours.stdout.strip(), theirs.stdout.strip()) == ("120", "30")
