@@ -453,6 +453,36 @@ async def test_a_key_that_leaves_the_filter_meaning_alone_reads_nothing(db, monk
         assert asked == ["shell* -s"] and screen.applied_text == "shell* -s"
 
 
+async def test_the_footer_follows_the_panes_once_the_filter_line_is_left(db):
+    """While typing, the footer offers the filter line's commands only and is not rebuilt for each
+    result; what the pane's commands can do (an emptied pane has nothing to open) shows once the
+    filter line is left."""
+    from textual.widgets import Footer
+
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+
+        def footer() -> str:  # the commands offered, not greyed out
+            return " ".join(key.render().plain for key in screen.query_one(Footer).query("FooterKey")
+                            if not key.has_class("-disabled"))  # fmt: skip
+
+        assert "Open" in footer()
+        await pilot.press("slash", *"lachin")
+        await settle(pilot)
+        assert screen.counts["events"] == 0 and footer() == " / Filter  ^p palette"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause()
+        shown = footer()
+        assert "Open" not in shown and "Filter" in shown  # nothing to open in Events
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.pause()
+        assert "Open" in footer()
+
+
 async def test_a_key_during_the_counts_reads_at_once_and_drops_them(db, monkeypatch):
     """The counts of a prefix the user has typed past are abandoned; the new text's rows and
     counts are read straight away, never the old counts painted over them."""

@@ -262,7 +262,17 @@ class MainScreen(BaseScreen):
             # long as the app: out of the collector's sight, a full collection no longer walks it
             # (one took 40-90 ms, a paint's worth, every half second of typing at 1M items).
             gc.freeze()
-        self.bindings_changed()
+        self._results_changed_bindings()
+
+    def _results_changed_bindings(self) -> None:
+        """New rows or counts may change what the pane's commands can do (an empty pane: nothing to
+        open or mark read). Textual rebuilds the whole footer for it (new keys mounted, styled and
+        laid out: a paint's worth, and old keys kept alive), which typing a filter did for most
+        keys. While the filter line has focus, keys go to it and the footer offers only the
+        filter line's own commands: the rest catch up when it is left (Enter or Esc asks again,
+        so does a pane taking focus)."""
+        if self.focused is not self.query_one(FilterBar).input:
+            self.bindings_changed()
 
     @property
     def settled(self) -> bool:
@@ -280,7 +290,7 @@ class MainScreen(BaseScreen):
                 pane.set_count(message.counts[pane.pane])
         self.counts = {pane.pane: pane.count for pane in self.panes if pane.pane in self.loaded_views}
         self.query_one(PaneTabs).show(self.counts, self.active)
-        self.bindings_changed()
+        self._results_changed_bindings()
 
     @on(FilterRejected)
     def _rejected(self, message: FilterRejected) -> None:
@@ -367,6 +377,7 @@ class MainScreen(BaseScreen):
         if not self.filter_text.strip():
             self.query_one(FilterBar).remove_class("-visible")
         self.pane.focus()
+        self.bindings_changed()  # the pane's commands, left alone while typing
 
     def apply_filter(self, text: str) -> None:
         """Set the filter line's text (a saved filter, the palette) and run it."""
