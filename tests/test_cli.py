@@ -180,7 +180,8 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path, server):
     assert "stopped" in out, (out, err) and "Traceback" not in err
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 2
+    log = conn.execute("SELECT outcome, error FROM poll_log").fetchall()
+    assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 2, (out, err, log)
 
 
 @pytest.mark.parametrize(
