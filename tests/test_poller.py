@@ -193,35 +193,49 @@ async def test_cancelled_poll_leaves_a_consistent_database(server, db_path):
         assert store.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-async def test_group_commit_undoes_a_failing_feed_alone(db_path):
-    """Feeds finishing together commit in one transaction, each in its own savepoint: the one
-    whose write fails is undone and gets its error; the others are stored."""
-    from concurrent.futures import ThreadPoolExecutor
+class _Writer:
+    """A real store, its writer thread and a GroupCommit over N feeds; `job` stores one report of a
+    feed, then runs `then` (which may fail) in the same savepoint."""
 
-    from briefing.models import Entry
-    from briefing.poller import GroupCommit
+    def __init__(self, db_path, feeds: int):
+        from concurrent.futures import ThreadPoolExecutor
 
-    config = cfg(*(FeedConfig(name=f"f{i}", url=f"https://f{i}.example/rss") for i in range(3)))
-    writer = ThreadPoolExecutor(1)
-    store = Store(db_path, check_same_thread=False)
-    store.sync_feeds(config)
-    states = store.active_feeds()
-    now = datetime(2023, 9, 19, 12, 0, tzinfo=UTC)
+        from briefing.poller import GroupCommit
 
-    def job(feed, fail=False):
+        self.executor = ThreadPoolExecutor(1)
+        self.store = Store(db_path, check_same_thread=False)
+        self.store.sync_feeds(cfg(*(FeedConfig(name=f"f{i}", url=f"https://f{i}.example/rss") for i in range(feeds))))
+        self.states = self.store.active_feeds()
+        self.commits = GroupCommit(self.store, self.executor)
+
+    def job(self, feed, then=None):
+        from briefing.models import Entry
+
+        now = datetime(2023, 9, 19, 12, 0, tzinfo=UTC)
+
         def run():
-            store.ingest(feed, [Entry(guid=feed.name, title=f"Report from {feed.name}", summary="", link=None,
-                                      published=now)], now)
-            if fail:
-                raise RuntimeError(f"{feed.name}: disk trouble")
+            entry = Entry(guid=feed.name, title=f"Report from {feed.name}", summary="", link=None, published=now)
+            self.store.ingest(feed, [entry], now)
+            if then is not None:
+                then(feed)
             return feed.name
         return run
 
-    commits = GroupCommit(store, writer)
-    results = await asyncio.gather(*(commits.write(job(f, fail=f.name == "f1")) for f in states),
-                                   return_exceptions=True)
-    await asyncio.get_running_loop().run_in_executor(writer, store.close)
-    writer.shutdown()
+    async def close(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self.executor, self.store.close)
+        self.executor.shutdown()
+
+
+async def test_group_commit_undoes_a_failing_feed_alone(db_path):
+    """Feeds finishing together commit in one transaction, each in its own savepoint: the one
+    whose write fails is undone and gets its error; the others are stored."""
+    def trouble(feed):
+        raise RuntimeError(f"{feed.name}: disk trouble")
+
+    w = _Writer(db_path, 3)
+    results = await asyncio.gather(*(w.commits.write(w.job(f, trouble if f.name == "f1" else None)) for f in w.states),
+                                   return_exceptions=True)  # fmt: skip
+    await w.close()
     assert results[0] == "f0" and results[2] == "f2"
     assert isinstance(results[1], RuntimeError) and "f1" in str(results[1])
     with Store(db_path) as check:
@@ -245,35 +259,16 @@ def test_overlapping_big_polls_restore_the_collector_when_the_last_ends():
 
 
 async def test_group_commit_that_fails_to_commit_stores_nothing_and_tells_every_feed(db_path):
-    from concurrent.futures import ThreadPoolExecutor
+    def dangling(feed):  # a deferred foreign key makes the COMMIT itself fail, a real SQLite failure
+        w.store.db.conn.execute("PRAGMA defer_foreign_keys = ON")
+        w.store.db.conn.execute("INSERT INTO item_places (item_id, place) VALUES (999999, 'Nowhere')")
 
-    from briefing.models import Entry
-    from briefing.poller import GroupCommit
-
-    config = cfg(*(FeedConfig(name=f"f{i}", url=f"https://f{i}.example/rss") for i in range(2)))
-    writer = ThreadPoolExecutor(1)
-    store = Store(db_path, check_same_thread=False)
-    store.sync_feeds(config)
-    states = store.active_feeds()
-    now = datetime(2023, 9, 19, 12, 0, tzinfo=UTC)
-
-    def job(feed, dangling=False):
-        def run():
-            store.ingest(feed, [Entry(guid=feed.name, title=f"Report from {feed.name}", summary="", link=None,
-                                      published=now)], now)
-            if dangling:  # a deferred foreign key makes the COMMIT itself fail, a real SQLite failure
-                store.db.conn.execute("PRAGMA defer_foreign_keys = ON")
-                store.db.conn.execute("INSERT INTO item_places (item_id, place) VALUES (999999, 'Nowhere')")
-            return feed.name
-        return run
-
-    commits = GroupCommit(store, writer)
-    results = await asyncio.gather(*(commits.write(job(f, dangling=f.name == "f1")) for f in states),
-                                   return_exceptions=True)
+    w = _Writer(db_path, 2)
+    results = await asyncio.gather(*(w.commits.write(w.job(f, dangling if f.name == "f1" else None)) for f in w.states),
+                                   return_exceptions=True)  # fmt: skip
     assert all(isinstance(r, Exception) and "FOREIGN KEY" in str(r) for r in results), results
-    again = await commits.write(job(states[0]))  # the connection is usable afterwards
-    await asyncio.get_running_loop().run_in_executor(writer, store.close)
-    writer.shutdown()
+    again = await w.commits.write(w.job(w.states[0]))  # the connection is usable afterwards
+    await w.close()
     assert again == "f0"
     with Store(db_path) as check:
         assert [i.title for i in check.items()] == ["Report from f0"]
