@@ -44,3 +44,13 @@ def write_config(path: Path, feeds: list[dict], poll: str = "") -> Path:
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def opened_links(monkeypatch) -> list[str]:
+    """The links handed to the desktop browser (a browser window cannot be real in a test)."""
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    return opened

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import webbrowser
 from datetime import UTC, timedelta
 
 import pytest
@@ -232,16 +231,14 @@ async def test_mark_pane_read(db):
         assert not any(i.read for i in items if "humanitarian" not in i.panes)
 
 
-async def test_open_link_uses_the_browser_module_and_only_web_links(db, monkeypatch):
-    opened = []
+async def test_open_link_uses_the_browser_module_and_only_web_links(db, monkeypatch, opened_links):
     monkeypatch.setenv("DISPLAY", ":0")  # a desktop: `o` hands the link to the browser
-    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     app = make_app(db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
-        assert opened == ["https://am.example/1"]
+        assert opened_links == ["https://am.example/1"]
         await pilot.press("4", "j")  # "EU mission patrols the border" has a javascript: link
         await settle(pilot)
         screen = main_screen(app)
@@ -249,7 +246,7 @@ async def test_open_link_uses_the_browser_module_and_only_web_links(db, monkeypa
         assert screen.check_action("open_link", ()) is None
         await pilot.press("o", "y")
         await settle(pilot)
-        assert opened == ["https://am.example/1"]
+        assert opened_links == ["https://am.example/1"]
 
 
 async def test_copy_link(db):
@@ -829,10 +826,8 @@ async def test_saved_filter_names_are_not_markup_in_the_palette(db):
         assert "[/bold] [red]x" in text_of(app)
 
 
-async def test_item_view_keys(db, monkeypatch):
-    opened = []
+async def test_item_view_keys(db, monkeypatch, opened_links):
     monkeypatch.setenv("DISPLAY", ":0")  # a desktop: `o` hands the link to the browser
-    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -848,7 +843,7 @@ async def test_item_view_keys(db, monkeypatch):
         assert flags(db, title) == (True, False)
         await pilot.press("o", "y")
         await settle(pilot)
-        assert opened == ["https://am.example/1"] and app.clipboard == "https://am.example/1"
+        assert opened_links == ["https://am.example/1"] and app.clipboard == "https://am.example/1"
         body = app.screen.query_one("#detail-body")
         await pilot.press("j", "j")
         assert body.scroll_y >= 0  # scrolls when there is more than a screenful; never errs

@@ -40,18 +40,18 @@ def test_browser_plan():
     assert browser_plan({}, "linux") == "copy"
 
 
-async def test_o_without_a_display_copies_the_link_instead_of_starting_a_console_browser(db, monkeypatch):
+async def test_o_without_a_display_copies_the_link_instead_of_starting_a_console_browser(
+    db, monkeypatch, opened_links
+):
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(sys, "platform", "linux")
-    opened = []
-    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     app = make_app(db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
-        assert opened == []
+        assert opened_links == []
         assert app.clipboard == "https://am.example/1"
         assert any("link copied" in n.message for n in app._notifications)
 
