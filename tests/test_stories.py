@@ -330,7 +330,8 @@ def test_a_signature_crosses_to_the_writer_whole_but_small():
 
     from briefing.stories import signature
 
-    sig = signature("Shelling near Stepanakert: 42 killed", 'The ministry said "the operation will go on until the end"')
+    summary = 'The ministry said "the operation will go on until the end"'
+    sig = signature("Shelling near Stepanakert: 42 killed", summary)
     back = pickle.loads(pickle.dumps(sig, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == sig and back.keys == sig.keys and back.script == sig.script
     assert (back.mask, back.anchor_mask, back.counts) == (sig.mask, sig.anchor_mask, sig.counts)
