@@ -750,14 +750,7 @@ def _write_labels(conn: sqlite3.Connection, item_id: int, label: Labels, rules_v
     )
     conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
     conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
-    if label.actors:
-        conn.executemany(
-            "INSERT OR IGNORE INTO item_actors (item_id, actor) VALUES (?, ?)", [(item_id, a.id) for a in label.actors]
-        )
-    if label.places:
-        conn.executemany(
-            "INSERT OR IGNORE INTO item_places (item_id, place) VALUES (?, ?)", [(item_id, p) for p in label.places]
-        )
+    _insert_tags(conn, [(item_id, a.id) for a in label.actors], [(item_id, p) for p in label.places])
 
 
 _WORD = re.compile(r"\w+")
