@@ -155,33 +155,58 @@ def test_export_to_an_unwritable_place_is_exit_2(tmp_path, capsys):
 
 
 def test_watch_stops_cleanly_on_ctrl_c(tmp_path, server):
+    """Ctrl-C stops `watch` cleanly, and what it polled reaches readers while they come and go.
+
+    During the first poll, into the database watch has just created, one reader (`briefing items`)
+    closes its connection and another (a dashboard) stays open. The last connection of a process
+    to close takes the WAL for its own (checkpoints and deletes it) unless watch holds its lock on
+    the database file: had watch lost that lock, the poll would commit into a deleted WAL that the
+    open reader keeps from being checkpointed, and the items would never be seen."""
+    import os
     import signal
     import sqlite3
-    import time
+    from contextlib import ExitStack, closing
 
-    url = server.route("/f", Response(200, rss(item("1", "first"), item("2", "second"))))
-    config = write_config(tmp_path / "feeds.toml", [{"name": "F", "url": url}])
     db = tmp_path / "w.db"
-    proc = subprocess.Popen([sys.executable, "-m", "briefing", "watch", "--config", str(config), "--db", str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    def polled() -> bool:  # the items are in once the poll's outcome is logged as ok
-        try:
-            with sqlite3.connect(db) as conn:
-                return conn.execute("SELECT count(*) FROM poll_log WHERE outcome = 'ok'").fetchone()[0] > 0
-        except sqlite3.OperationalError:
-            return False  # not created or not migrated yet
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not polled():
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
-    assert "stopped" in out, (out, err) and "Traceback" not in err
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    log = conn.execute("SELECT outcome, error FROM poll_log").fetchall()
-    assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 2, (out, err, log)
+    def count(sql: str) -> int:  # a reader that opens and closes its own connection
+        with closing(sqlite3.connect(db)) as conn:
+            return conn.execute(sql).fetchone()[0]
+
+    readers = ExitStack()
+    feeds_seen_during_poll: list[int] = []
+
+    def feed(_request) -> Response:  # answered while watch polls, its writer holding the database
+        feeds_seen_during_poll.append(count("SELECT count(*) FROM feeds"))
+        dashboard = readers.enter_context(closing(sqlite3.connect(db, check_same_thread=False)))
+        dashboard.execute("SELECT count(*) FROM items").fetchone()
+        return Response(200, rss(item("1", "first"), item("2", "second")))
+
+    url = server.route("/f", feed)
+    config = write_config(tmp_path / "feeds.toml", [{"name": "F", "url": url}])
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "300"}  # whole lines, as they are printed
+    with readers:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "briefing", "watch", "--config", str(config), "--db", str(db)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+        printed = ""
+        while "new items" not in printed:  # the first poll's summary: its commit is done
+            line = proc.stdout.readline()
+            if not line:
+                break  # watch ended before its first poll did; the assertions below say how
+            printed += line
+        stored_while_watching = count("SELECT count(*) FROM items") if db.exists() else None
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    out = printed + out
+    assert proc.returncode == 0 and "stopped" in out and "Traceback" not in err, (out, err)
+    assert feeds_seen_during_poll[:1] == [1], feeds_seen_during_poll  # the readers came during the poll
+    assert "1 ok" in out and stored_while_watching == 2, (out, err, stored_while_watching)
+    with closing(sqlite3.connect(db)) as conn:  # and the clean stop lost nothing
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT outcome FROM poll_log").fetchall() == [("ok",)]
+        assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 2
 
 
 @pytest.mark.parametrize(
