@@ -229,6 +229,27 @@ def test_many_threads_opening_a_new_database_at_once_migrate_it_once(tmp_path):
     assert len(names) == len(set(names))
 
 
+def test_a_store_that_created_the_database_keeps_it_against_readers_elsewhere(tmp_path):
+    """The Store that creates (or migrates) a database must keep SQLite's lock on the file: a
+    process holding no lock is taken for gone, and a reader elsewhere closing its connection
+    then checkpoints and deletes the WAL under it, so later commits are lost (watch's first poll)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "new.db"
+    reader = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+              "print(c.execute('SELECT count(*) FROM feeds').fetchone()[0]); c.close()")
+
+    def feeds_seen_elsewhere() -> str:
+        return subprocess.run([sys.executable, "-c", reader, str(path)], capture_output=True, text=True,
+                              check=True, timeout=60).stdout.strip()
+
+    with Store(path) as store:
+        assert feeds_seen_elsewhere() == "0"
+        store.sync_feeds(config("https://e.org/f"))
+        assert feeds_seen_elsewhere() == "1"
+
+
 def test_another_programs_database_is_refused_untouched(tmp_path):
     path = tmp_path / "places.sqlite"
     conn = sqlite3.connect(path)

@@ -10,6 +10,7 @@ the busy timeout).
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -36,19 +37,32 @@ _MIGRATING = threading.Lock()
 
 @contextmanager
 def _file_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock between processes, held on the database file itself (flock locks do
-    not interfere with SQLite's own POSIX locks). Where flock does not exist, threads only."""
+    """An exclusive lock between processes, held on the database's folder, never on the file.
+
+    Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
+    own included (SQLite never closes its descriptors for that reason). A process that lost its
+    lock on the database is taken for gone: the next reader elsewhere to close its last
+    connection checkpoints and deletes the WAL, the writer goes on committing into the deleted
+    file, and its commits are lost. A folder has locks of its own. Where flock does not exist,
+    or the folder cannot be opened, threads only."""
     try:
         import fcntl
     except ImportError:  # Windows
         yield
         return
-    with open(path, "rb") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    try:
+        folder = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
         try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(folder, fcntl.LOCK_EX)  # released when the descriptor closes
+        except OSError:  # a file system without flock: threads only
+            pass
+        yield
+    finally:
+        os.close(folder)
 
 
 def iso(when: datetime) -> str:
