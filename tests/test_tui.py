@@ -218,6 +218,81 @@ async def test_a_row_is_painted_again_whenever_what_it_shows_changes(db):
         assert len(row(0)) == events.scrollable_content_region.width
 
 
+def screen_cells(app) -> list[list[tuple[str, object]]]:
+    """Every cell's text and style, as the screen's widgets last painted them."""
+    return [[(seg.text, seg.style) for seg in strip] for strip in app.screen._compositor.render_strips()]
+
+
+async def test_repainting_only_the_lines_that_changed_shows_what_a_full_repaint_would(db):
+    """A pane repaints only the lines whose row, cursor or blank changed, and its title line:
+    after filters, counts, cursor moves, scrolling and a star, the screen is what repainting
+    every pane from scratch shows."""
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+
+        async def check() -> None:
+            await settle(pilot)
+            partial = screen_cells(app)
+            for pane in screen.panes:
+                pane.refresh()
+            await settle(pilot)
+            assert partial == screen_cells(app)
+
+        for keys in (["slash", *"s"], ["h"], ["e"], ["backspace", "backspace"], [*"older"], ["escape"],
+                     ["j", "j", "j"], ["G"], ["s"], ["k"], ["g"], ["slash", *"lachin"], ["escape"]):  # fmt: skip
+            await pilot.press(*keys)
+            await check()
+        assert "Events 44" in text_of(app)
+
+
+async def test_a_filter_key_that_leaves_a_panes_rows_alone_repaints_only_its_title(db):
+    """`shellin` → `shelling`: the same row, so the next frame repaints the pane's title (which
+    says it is counting, then the count) and none of its rows."""
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        events = screen.panes[0]
+        await pilot.press("slash", *"shellin")
+        await settle(pilot)
+        assert titles(events) == ["Shelling reported near Stepanakert"]
+        painted: list[int] = []
+        render_line = events.render_line
+
+        def recording(y: int):
+            painted.append(y)
+            return render_line(y)
+
+        events.render_line = recording
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.applied_text == "shelling" and titles(events) == ["Shelling reported near Stepanakert"]
+        assert painted == []
+        assert "Events 1" in text_of(app) and "Shelling reported near Stepanakert" in text_of(app)
+        await pilot.press("escape")  # every row changes
+        await settle(pilot)
+        assert {0, 1, 2} <= set(painted)
+
+
+async def test_a_starred_row_is_repainted_where_it_is_while_the_pane_is_scrolled(db):
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        events = main_screen(app).panes[0]
+        await pilot.press("G")  # the last row: the pane scrolls
+        await settle(pilot)
+        assert events.scroll_y > 0
+        line = events.cursor - int(events.scroll_y)
+        before = "".join(seg.text for seg in events.render_line(line))
+        assert "★" not in before
+        await pilot.press("s")
+        await settle(pilot)
+        row = next(text for text in text_of(app).splitlines() if "Older report 39:" in text)
+        assert "★" in row.split("││")[0]
+
+
 async def test_mark_pane_read(db):
     app = make_app(db)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -4,13 +4,15 @@ viewport, and asks its screen for more when the viewport reaches rows it does no
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.segment import Segment
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -72,10 +74,94 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._tz = tz
         self._actor_name = actor_name
         self._asked: tuple[int, int] | None = None
-        self.empty_text = ""  # shown in an empty pane: a first-run hint, or why nothing matches
+        self._empty_text = ""
         self._strips: dict[int, tuple[StoredItem, tuple, Strip]] = {}  # item id → (item, look, its row)
         self.painted: asyncio.Event | None = None  # set (once) by the next paint: see MainScreen._load_panes
+        self._title = ""
+        self._repaint = "all"  # what a refresh() without regions repaints: "all", "title" or "none" (see refresh)
+        self._looks: tuple | None = None  # the row styles as last resolved (render_lines)
+        self._looks_stale = True  # resolve them again before the next paint
         self._set_title()
+
+    # ------------------------------------------------------------------ repainting only what changed
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        """Textual repaints the whole pane (border, every row, through its style cache and the
+        compositor) for a refresh without regions, which a new title or scrollable height asks
+        for. Neither changes a row: `_set_title` repaints the top border line alone and
+        `_fit_virtual_size` lays out without repainting; a new filter's rows repaint only the
+        lines that show something else (`_only_changed_lines`)."""
+        if not regions and not recompose and self._repaint != "all" and self.is_mounted:
+            if self._repaint == "none":
+                repaint = False
+            else:
+                x, y = self.content_offset
+                regions = (Region(-x, -y, self.outer_size.width, 1),)
+        elif not regions and repaint:
+            self._looks_stale = True  # a full repaint may follow a change of style (Textual refreshes for those)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def notify_style_update(self) -> None:
+        self._looks_stale = True
+        super().notify_style_update()
+
+    @contextmanager
+    def _repainting(self, what: str) -> Iterator[None]:
+        saved, self._repaint = self._repaint, what
+        try:
+            yield
+        finally:
+            self._repaint = saved
+
+    def _line_keys(self) -> tuple[int, int, list[object]]:
+        """(top row, height, what each visible line shows): the same keys, the same pixels."""
+        top = int(self.scroll_y)
+        height = self.scrollable_content_region.height
+        cursor, count, rows = self.cursor, self.count, self.rows
+        keys: list[object] = []
+        for index in range(top, top + height):
+            if index < count:
+                keys.append((rows.get(index), index == cursor))
+            else:
+                keys.append(self._empty_text if index == 0 and self.counted else None)
+        return top, height, keys
+
+    @contextmanager
+    def _only_changed_lines(self) -> Iterator[None]:
+        """Repaint only the lines whose row, cursor or blank changed: typing a filter (`stepanak`
+        → `stepanake`), its counts, a live update mostly leave the rows where they were, and a
+        whole pane costs more to paint than to read. The title line is always repainted, so the
+        next frame shows the new state even when no row changed."""
+        top, height, before = self._line_keys()
+        with self._repainting("none"):
+            yield
+        now_top, now_height, after = self._line_keys()
+        if (now_top, now_height) != (top, height):
+            self.refresh()
+            return
+        start = None
+        for y, (old, new) in enumerate([*zip(before, after, strict=True), (None, None)]):
+            same = y == len(before) or old is new or old == new
+            if not same and start is None:
+                start = y
+            elif same and start is not None:
+                self.refresh_lines(top + start, y - start)
+                start = None
+        with self._repainting("title"):
+            self.refresh()
+        self._ask_if_missing()
+
+    @property
+    def empty_text(self) -> str:
+        """Shown in an empty pane: a first-run hint, or why nothing matches."""
+        return self._empty_text
+
+    @empty_text.setter
+    def empty_text(self, text: str) -> None:
+        if text != self._empty_text:
+            self._empty_text = text
+            if self.count == 0:
+                self.refresh_lines(0)
 
     # ------------------------------------------------------------------ state from the screen
 
@@ -83,17 +169,20 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         title = f"{PANE_TITLES[self.pane]} {data.format_count(self.count) if self.counted else '…'}"
         if self.new_above:
             title += f"  ↑{self.new_above} new"
-        self.border_title = title
+        if title != self._title:
+            self._title = title
+            with self._repainting("title"):
+                self.border_title = title
 
     def set_count(self, count: int) -> None:
         """The count arrived after the rows (a new filter paints its rows first)."""
-        self.counted = True
-        self.capped = count >= data.COUNT_CAP
-        highest = max(self.rows, default=-1) + 1
-        self.count = max(count, highest) if self.capped else count
-        self._fit_virtual_size()
-        self._set_title()
-        self.refresh()
+        with self._only_changed_lines():
+            self.counted = True
+            self.capped = count >= data.COUNT_CAP
+            highest = max(self.rows, default=-1) + 1
+            self.count = max(count, highest) if self.capped else count
+            self._fit_virtual_size()
+            self._set_title()
 
     def set_rows(
         self, count: int, offset: int, rows: list[StoredItem], limit: int, *, keep: bool = False, counted: bool = True
@@ -103,24 +192,24 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         A capped count ("1,000+") is a floor: the pane grows as windows past it come back full.
         Without `counted`, `count` is provisional (the rows came first) and the title says so.
         """
-        if not keep:
-            self.rows = {}
-            self.counted = counted
-            self.capped = count >= data.COUNT_CAP
-        for index, item in enumerate(rows):
-            self.rows[offset + index] = item
-        if self.capped:
-            end = offset + len(rows)
-            if len(rows) < limit:  # the true end is in sight
-                count = end if rows else max(data.COUNT_CAP, min(count, offset))
-            elif end >= count:
-                count = end + limit
-        self.count = count
-        self._asked = None
-        self._fit_virtual_size()
-        self.cursor = min(self.cursor, max(0, count - 1))
-        self._set_title()
-        self.refresh()
+        with self._only_changed_lines():
+            if not keep:
+                self.rows = {}
+                self.counted = counted
+                self.capped = count >= data.COUNT_CAP
+            for index, item in enumerate(rows):
+                self.rows[offset + index] = item
+            if self.capped:
+                end = offset + len(rows)
+                if len(rows) < limit:  # the true end is in sight
+                    count = end if rows else max(data.COUNT_CAP, min(count, offset))
+                elif end >= count:
+                    count = end + limit
+            self.count = count
+            self._asked = None
+            self._fit_virtual_size()
+            self.cursor = min(self.cursor, max(0, count - 1))
+            self._set_title()
 
     def _fit_virtual_size(self) -> None:
         """The scrollable height is the count. A new virtual size lays out the whole screen (all
@@ -128,7 +217,8 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         scrollbar keeps its length unless the rows need more: typing would otherwise cost two
         layouts a key, one for the rows and one for their count."""
         height = self.count if self.counted else max(self.count, self.virtual_size.height)
-        self.virtual_size = Size(0, height)
+        with self._repainting("none"):  # the rows that change are repainted by the caller
+            self.virtual_size = Size(0, height)
 
     def place(self, cursor: int, top: int) -> None:
         """Put the cursor and the viewport's top row where the screen says, without animation."""
@@ -157,12 +247,15 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
                 self.refresh_line(index)
 
     def refresh_line(self, index: int) -> None:
-        self.refresh_lines(index - int(self.scroll_y), 1)
+        """Repaint row `index` of the pane (ScrollView.refresh_lines takes rows, not screen lines)."""
+        self.refresh_lines(index, 1)
 
     # ------------------------------------------------------------------ cursor
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh()
+        if old != new:
+            self.refresh_line(old)
+            self.refresh_line(new)
         self.scroll_to_show(new)
         if new == 0:
             self.new_above = 0
@@ -250,15 +343,18 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
     def render_lines(self, crop):
         self._ask_if_missing()
         self._now: datetime = self._clock()
-        styles = self._styles()
-        base = self.rich_style
-        looks = (styles, base, self.get_component_rich_style("item-pane--read"),
-                 self.get_component_rich_style("item-pane--cursor"),
-                 self.get_component_rich_style("item-pane--cursor-blur"))  # fmt: skip
-        if looks != getattr(self, "_looks", None):
-            self._looks = looks
-            self._strips.clear()
-        self._row_styles, self._base = styles, base
+        if self._looks_stale:
+            # Resolved again only after a change of style (notify_style_update) or a full repaint:
+            # Textual forgets its component styles on every refresh, as costly as painting 4 rows.
+            styles = self._styles()
+            looks = (styles, self.rich_style, self.get_component_rich_style("item-pane--read"),
+                     self.get_component_rich_style("item-pane--cursor"),
+                     self.get_component_rich_style("item-pane--cursor-blur"))  # fmt: skip
+            if looks != self._looks:
+                self._looks = looks
+                self._strips.clear()
+            self._looks_stale = False
+            self._row_styles, self._base = looks[0], looks[1]
         lines = super().render_lines(crop)
         if self.painted is not None:  # the screen waits for these rows to be on screen
             self.painted.set()
