@@ -65,3 +65,41 @@ def test_at_80_columns_the_title_comes_before_the_story_badge_and_keeps_its_room
     assert len(narrow) - 31 - len("  ×7") >= 40  # the title's room: all but the prefix and the badge
     wide = row_text(story, now=NOW, tz=UTC, width=156, styles=RowStyles()).plain
     assert title in wide and wide.rstrip().endswith("×7 · AM AZ INTL")
+
+
+def test_a_rows_segments_are_those_of_its_rich_text_with_the_cursor_and_the_pane_style():
+    """The pane builds its rows' segments directly (row_segments); they must be exactly what
+    rendering row_text, stylized with the cursor, under the pane's style would give."""
+    from rich.console import Console
+    from rich.style import Style
+    from textual.strip import Strip
+
+    from briefing.tui.format import row_segments
+
+    console = Console()
+    colourful = RowStyles(time=Style(color="grey50"), badge=Style(color="yellow", bold=True),
+                          source=Style(color="cyan"), title=Style(bold=True), unread=Style(color="blue"),
+                          tags=Style(dim=True), story=Style(color="green"), star=Style(color="yellow"))  # fmt: skip
+    cursor, base = Style(bgcolor="blue"), Style(color="white", bgcolor="black")
+    items = [
+        item(),
+        item(read=True, starred=True, title="Breaking [/bold] news " * 6),
+        item(title="中文标题很长很长很长很长很长很长很长很长很长很长很长很长", places=("Lachin corridor",), actors=("un",)),
+        item(title="Emoji 🚀 in a title that runs on and on and on and on and on and on", feed_name="A very long feed name"),
+        item(title="", story_size=3, story_sides=("armenia", "azerbaijan")),
+        item(title="Ağdam and Xankəndi: şəhər", places=("Goris", "Lachin corridor"), actors=("un", "az-mod"),
+             story_size=12, story_sides=("international",), side=None),
+    ]  # fmt: skip
+    for one in items:
+        for width in (1, 12, 40, 77, 80, 120, 156):
+            for styles in (RowStyles(), colourful):
+                for look in (None, cursor, Style()):
+                    for under in (base, Style()):
+                        for unsorted in (False, True):
+                            text = row_text(one, now=NOW, tz=UTC, width=width, styles=styles, unsorted=unsorted)
+                            if look:
+                                text.stylize(look)
+                            want = Strip(text.render(console), text.cell_len).apply_style(under)
+                            got = row_segments(one, now=NOW, tz=UTC, width=width, styles=styles, base=under,
+                                               cursor=look, unsorted=unsorted)  # fmt: skip
+                            assert list(got) == list(want), (one.title, width, look, under, unsorted)

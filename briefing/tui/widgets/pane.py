@@ -20,7 +20,7 @@ from textual.strip import Strip
 
 from ...store import StoredItem
 from .. import data
-from ..format import PANE_TITLES, RowStyles, row_text, when
+from ..format import PANE_TITLES, RowStyles, row_segments, when
 
 STRIPS_KEPT = 2000  # rendered rows a pane keeps (a few screens of each filter typed lately)
 
@@ -384,11 +384,11 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         styles = self._row_styles
         if item.read:
             styles = replace(styles, title=self._looks[2])
-        text = row_text(item, now=self._now, tz=self._tz, width=width, styles=styles, actor_name=self._actor_name,
-                        unsorted=self.pane == data.ALL and not item.panes)  # fmt: skip
-        if cursor:
-            text.stylize(self._looks[3] if cursor == 2 else self._looks[4])
-        strip = Strip(text.render(self.app.console), text.cell_len).apply_style(base).crop_extend(0, width, base)
+        look = (self._looks[3] if cursor == 2 else self._looks[4]) if cursor else None
+        unsorted = self.pane == data.ALL and not item.panes
+        segments = row_segments(item, now=self._now, tz=self._tz, width=width, styles=styles, base=base, cursor=look,
+                                actor_name=self._actor_name, unsorted=unsorted)  # fmt: skip
+        strip = Strip(segments).crop_extend(0, width, base)
         if len(self._strips) >= STRIPS_KEPT:
             self._strips.clear()
         self._strips[item.id] = (item, (width, cursor, stamp), strip)
