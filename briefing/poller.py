@@ -19,6 +19,7 @@ import asyncio
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -96,9 +97,15 @@ _GC_LOCK = threading.Lock()
 _GC_SAVED: list = []  # [(thresholds before the first poll, whether it froze), then one entry per poll running]
 
 
-def _limit_memory() -> None:
-    """Worker-process set-up: a parser bomb we did not foresee hits MemoryError, not the machine;
-    and collections are rare (see _few_collections; a worker only parses)."""
+def _start_worker() -> None:
+    """Parse-worker set-up.
+
+    - Ctrl-C reaches every process of the terminal's group. A worker ignores it: the poll's
+      process cancels the poll and shuts the pool down, and nobody prints a KeyboardInterrupt
+      traceback from the middle of the pool.
+    - A parser bomb we did not foresee hits MemoryError, not the machine.
+    - Collections are rare (see _few_collections; a worker only parses)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()
     gc.set_threshold(BULK_GC_THRESHOLD, *gc.get_threshold()[1:])
     try:
@@ -134,7 +141,7 @@ class ParsePool:
     def _start(self) -> None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["briefing.labelling", "briefing.poller"])
-        self._pool = ProcessPoolExecutor(self._processes, mp_context=context, initializer=_limit_memory)
+        self._pool = ProcessPoolExecutor(self._processes, mp_context=context, initializer=_start_worker)
         self._pool.submit(int)  # start the workers while the first downloads are in flight
 
     async def parse(

@@ -209,6 +209,49 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path, server):
         assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 2
 
 
+def test_ctrl_c_during_a_big_poll_stops_cleanly_and_keeps_every_feed_whole(tmp_path, server):
+    """A poll of many feeds stores through a writer process, which Ctrl-C also reaches: the stop
+    is still clean, and every feed is either stored whole with its poll record or not at all."""
+    import os
+    import signal
+    import sqlite3
+    import time
+    from contextlib import closing
+
+    feeds = [{"name": f"fast {i}", "url": server.route(f"/fast{i}", Response(200, rss(
+        *(item(f"{i}-{j}", f"Shelling reported near village {i} (report {j})") for j in range(5))
+    )))} for i in range(12)]  # fmt: skip
+    feeds += [{"name": f"slow {i}", "url": server.route(f"/slow{i}", Response(200, (b"<" for _ in range(40)),
+                                                                              pause=0.25))} for i in range(8)]
+    config = write_config(tmp_path / "feeds.toml", feeds)
+    db = tmp_path / "big.db"
+
+    def logged() -> int:
+        try:
+            with closing(sqlite3.connect(db)) as conn:
+                return conn.execute("SELECT count(*) FROM poll_log").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0  # not created or not migrated yet
+
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "watch", "--config", str(config), "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+    deadline = time.monotonic() + 60
+    while logged() < 12 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to every process; slow feeds still arriving
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "stopped" in out and "Traceback" not in err, (out, err)
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        per_feed = dict(conn.execute("SELECT feeds.name, count(items.id) FROM feeds"
+                                     " LEFT JOIN items ON items.feed_id = feeds.id GROUP BY feeds.id"))
+        recorded = {name for (name,) in conn.execute(
+            "SELECT feeds.name FROM poll_log JOIN feeds ON feeds.id = poll_log.feed_id WHERE outcome = 'ok'")}
+    assert {f"fast {i}" for i in range(12)} <= recorded  # what was stored before Ctrl-C is kept
+    assert all(per_feed[name] == (5 if name in recorded else 0) for name in per_feed), per_feed
+
+
 @pytest.mark.parametrize(
     "args", [["--since", "999999999d"], ["--filter", "@2020-01-01..9999-12-31"], ["--limit", "-3"]]
 )
