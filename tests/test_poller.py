@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from loopback import Request, Response, item, rss
 
 from briefing.models import Config, FeedConfig, Outcome, PollSettings
-from briefing.poller import poll
+from briefing.poller import PROCESS_POOL_MIN_FEEDS, poll
 from briefing.store import Store
 
 SETTINGS = PollSettings(timeout=5, deadline=5, per_host=4)
@@ -177,6 +177,51 @@ async def test_many_feeds_parse_in_worker_processes(server, db_path):
     ]
     summary = await poll(db_path, cfg(*feeds), clock=Clock())
     assert summary.count(Outcome.OK) == 20 and summary.new_items == 100
+
+
+async def test_a_big_poll_stores_what_a_small_one_stores(server, db_path, tmp_path):
+    """A poll of many feeds parses in worker processes, whose results come back pickled; the
+    items, their labels and carriers are those a small poll (parsing in a thread) stores."""
+    link = "https://wire.example/2023/09/19/sirens"
+    wire = "Sirens and shelling in Stepanakert as Azerbaijan's defence ministry announces an operation"
+    copy = rss(item("w", wire, link=link, summary="Residents reported explosions across the town."))
+    feeds = [FeedConfig(name=f"copy {i}", url=server.route(f"/c{i}", Response(200, copy))) for i in range(2)]
+    feeds += [FeedConfig(name=f"f{i}", url=server.route(f"/q{i}", Response(200, rss(item(f"{i}", f"Filler {i}")))))
+              for i in range(PROCESS_POOL_MIN_FEEDS)]  # fmt: skip
+
+    def stored(path):
+        with Store(path) as store:
+            [found] = [i for i in store.items() if i.link == link]
+            carriers = {name for name, _side, _seen in store.carriers(found.id)}
+            logged = store.db.conn.execute("SELECT count(*) FROM poll_log WHERE outcome = 'ok'").fetchone()[0]
+            return (found.title, found.panes, found.actors, found.places, found.speaker), carriers, logged, \
+                store.count_items()
+
+    big = await poll(db_path, cfg(*feeds), clock=Clock())
+    small = await poll(tmp_path / "small.db", cfg(*feeds[:2]), clock=Clock())
+    assert big.count(Outcome.OK) == len(feeds) and big.new_items == len(feeds) - 1
+    labels, carriers, logged, count = stored(db_path)
+    assert carriers == {"copy 0", "copy 1"} and logged == len(feeds) and count == len(feeds) - 1
+    assert "events" in labels[1] and "Stepanakert / Khankendi" in labels[3]
+    assert stored(tmp_path / "small.db")[0] == labels and small.new_items == 1
+
+
+def test_parse_results_cross_processes_whole():
+    """Entries and labels come back from a parse worker pickled: what arrives equals what was
+    sent, derived fields included (carried, not recomputed)."""
+    import pickle
+
+    from briefing.classify import classify
+    from briefing.models import Entry, ParsedFeed
+
+    entry = Entry(guid="g", title="Pashinyan asks for a Security Council meeting", summary="Yerevan",
+                  link="https://am.example/a?utm_source=x", published=datetime(2023, 9, 19, tzinfo=UTC))
+    parsed = ParsedFeed("Feed", None, (entry,), ttl=60.0)
+    labels = classify(entry.title, entry.summary)
+    back_parsed, back_labels = pickle.loads(pickle.dumps((parsed, labels)))
+    assert back_parsed == parsed and back_labels == labels and labels.speaker is not None
+    assert back_parsed.entries[0].link_key == entry.link_key and back_parsed.entries[0].digest == entry.digest
+    assert back_labels.speaker == labels.speaker and back_labels.actors == labels.actors
 
 
 async def test_cancelled_poll_leaves_a_consistent_database(server, db_path):
