@@ -15,7 +15,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,10 +56,8 @@ def _file_lock(path: Path) -> Iterator[None]:
         yield
         return
     try:
-        try:
+        with suppress(OSError):  # a file system without flock: threads only
             fcntl.flock(folder, fcntl.LOCK_EX)  # released when the descriptor closes
-        except OSError:  # a file system without flock: threads only
-            pass
         yield
     finally:
         os.close(folder)
