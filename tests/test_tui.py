@@ -442,6 +442,31 @@ async def test_counts_reach_hidden_tabs_and_the_scrollbars(db):
         assert f"1 Events {counts['events']}" in shown and f"3 Humanitarian {counts['humanitarian']}" in shown
 
 
+async def test_a_filter_key_lays_nothing_out_and_a_long_filter_still_scrolls(db):
+    """The filter line's size never depends on its text: a key repaints it without laying the
+    screen out again (Textual's Input would, for every key); text wider than the line still
+    scrolls so that the cursor and the last words typed stay in view."""
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("slash", *"shell")
+        await settle(pilot)
+        layouts: list[bool] = []
+        refresh_layout = screen._refresh_layout
+        screen._refresh_layout = lambda *a, **k: (layouts.append(True), refresh_layout(*a, **k))[1]
+        await pilot.press("asterisk", "space")  # the same rows and counts: nothing else changes either
+        await settle(pilot)
+        assert screen.applied_text == "shell* " and layouts == []
+        field = screen.query_one(FilterBar).input
+        field.value = "shell* " + " ".join(f"word{n}" for n in range(20))
+        field.cursor_position = len(field.value)
+        await pilot.press(*" end")
+        await settle(pilot)
+        assert field.value.endswith("word19 end") and field.scroll_x > 0
+        assert text_of(app).splitlines()[-3].rstrip().endswith("word18 word19 end")
+
+
 async def test_keys_typed_while_a_filter_is_read_coalesce_into_one_read_of_the_newest_text(db, monkeypatch):
     """A key with nothing in flight is read at once; keys typed during that read are not read one
     by one: the newest text is read next, and the panes end on it with its own counts."""

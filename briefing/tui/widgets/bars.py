@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Input, Static
 
@@ -62,6 +63,30 @@ class PaneTabs(Horizontal):
             tab.show(counts.get(view, 0) if known else None, tab.index == active)
 
 
+class FilterInput(Input):
+    """The filter line's field. Textual's Input lays the whole screen out again on every key (its
+    scrollable width follows its text, and a new virtual size asks for a layout), which also
+    repaints every pane's scrollbar. This field's size never depends on its text (app.tcss:
+    width 1fr, height 1), so a key repaints the field alone; its scrolling reads the new width
+    directly. A field sized by its text (width: auto) keeps Textual's layout."""
+
+    _layout_on_value = True
+
+    def _watch_value(self, value: str) -> None:
+        if self.styles.auto_dimensions:
+            super()._watch_value(value)
+            return
+        self._layout_on_value = False
+        try:
+            super()._watch_value(value)
+        finally:
+            self._layout_on_value = True
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        layout = layout and self._layout_on_value
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+
 class FilterBar(Horizontal):
     """The `/` line: the filter applies to every pane as you type; a bad one shows a hint."""
 
@@ -79,8 +104,8 @@ class FilterBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("/", id="filter-prompt", markup=False)
-        yield Input(placeholder="words \"a phrase\" side:azerbaijan place:lachin @6h +unread -word", id="filter-input",
-                    select_on_focus=False, compact=True)
+        yield FilterInput(placeholder="words \"a phrase\" side:azerbaijan place:lachin @6h +unread -word",
+                          id="filter-input", select_on_focus=False, compact=True)
         yield Static("", id="filter-hint", markup=False)
 
     @property
