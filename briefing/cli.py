@@ -35,7 +35,11 @@ T = TypeVar("T")
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    console = Console(stderr=stderr, highlight=False)
+    # A log file or a pipe gets each line whole (Rich would cut it at 80 columns, or $COLUMNS,
+    # and a grep for a feed's name would miss it); a terminal gets lines wrapped at its width.
+    console.soft_wrap = not console.is_terminal
+    return console
 
 
 # ---------------------------------------------------------------------------- progress

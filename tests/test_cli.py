@@ -265,6 +265,15 @@ def test_out_of_range_arguments_are_one_line_and_exit_2(tmp_path, args):
     assert last.startswith("briefing") and ("range" in last or "whole number" in last or "time" in last)
 
 
+def test_lines_written_to_a_pipe_are_whole(tmp_path, server):
+    name = "Armenpress — Karabakh and Syunik regional desk, English-language service of the state agency"
+    url = server.route("/f", Response(200, rss(item("1", "first"))))
+    config = write_config(tmp_path / "feeds.toml", [{"name": name, "url": url}])
+    done = run("poll", "--config", str(config), "--db", str(tmp_path / "x.db"))
+    assert done.returncode == 0
+    assert any(name in line and line.endswith("1 new") for line in done.stdout.splitlines()), done.stdout
+
+
 def test_search_and_filter_read_plain_words_alike(tmp_path, server):
     url = server.route("/f", Response(200, rss(item("1", "C++ compilers"), item("2", "Karabakh news in C"))))
     config = write_config(tmp_path / "feeds.toml", [{"name": "F", "url": url}])
