@@ -159,7 +159,7 @@ def phases(feeds: int, items: int) -> None:
     """CPU seconds of each stage of the pipeline, one process, no network: who owns the time."""
     from briefing.classify import RULES_VERSION, classify
     from briefing.fetch.parse import parse_feed
-    from briefing.store import Store
+    from briefing.store import Store, prepare
     from briefing.stories import signature
 
     docs = [feed_document(i, items) for i in range(feeds)]
@@ -184,17 +184,19 @@ def phases(feeds: int, items: int) -> None:
         for p in parsed])  # fmt: skip
     sigs = timed("story signatures (stories.py)", lambda: [
         tuple(signature(e.title, e.summary) for e in p.entries) for p in parsed])  # fmt: skip
+    rows = timed("rows as stored (store.prepare)", lambda: [
+        prepare(p.entries, ls, ss, RULES_VERSION) for p, ls, ss in zip(parsed, labels, sigs, strict=True)])  # fmt: skip
     config = Config(feeds=tuple(FeedConfig(name=f"feed {i}", url=f"http://feed{i}.example/") for i in range(feeds)))
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "phases.db") as store:
         store.sync_feeds(config)
         store.set_cache(WRITER_CACHE_MB)
-        work = list(zip(store.active_feeds(), parsed, labels, sigs, strict=True))
+        work = list(zip(store.active_feeds(), parsed, labels, sigs, rows, strict=True))
 
         def ingest_all() -> None:  # as the poller's writer does: feeds committed in groups
             for start in range(0, len(work), GroupCommit.MAX_FEEDS):
                 with store.transaction():
-                    for f, p, ls, ss in work[start : start + GroupCommit.MAX_FEEDS]:
-                        store.ingest(f, p.entries, datetime.now(UTC), ls, RULES_VERSION, signatures=ss)
+                    for f, p, ls, ss, rs in work[start : start + GroupCommit.MAX_FEEDS]:
+                        store.ingest(f, p.entries, datetime.now(UTC), ls, RULES_VERSION, signatures=ss, prepared=rs)
 
         timed("store: ingest with stories (store/)", ingest_all)
     print(f"CPU by stage, one process ({feeds} feeds × {items} items):")

@@ -36,7 +36,7 @@ from .fetch.http import HostClients, fetch, host_key
 from .fetch.schedule import next_poll_at
 from .labelling import parse_and_classify
 from .models import Config, FeedState, FetchResult, Outcome, ParsedFeed, PollResult, PollSummary
-from .store import IngestResult, Store
+from .store import IngestResult, Prepared, Store, prepare
 from .stories import Signature, signature
 
 PROCESS_POOL_MIN_FEEDS = 16
@@ -117,13 +117,15 @@ def _start_worker() -> None:
         pass
 
 
-def parse_classify_sign(
-    body: bytes, **kwargs
-) -> tuple[ParsedFeed, tuple[Classification, ...], tuple[Signature, ...]]:
-    """The parse workers' job: entries, their labels, and their story signatures — the CPU work
-    of an item, done off the writer thread."""
+Parsed = tuple[ParsedFeed, tuple[Classification, ...], tuple[Signature, ...], tuple[Prepared, ...]]
+
+
+def parse_classify_sign(body: bytes, **kwargs) -> Parsed:
+    """The parse workers' job: entries, their labels, their story signatures and their rows as
+    stored — the CPU work of an item, done off the writer thread."""
     parsed, labels = parse_and_classify(body, **kwargs)
-    return parsed, labels, tuple(signature(e.title, e.summary) for e in parsed.entries)
+    signatures = tuple(signature(e.title, e.summary) for e in parsed.entries)
+    return parsed, labels, signatures, prepare(parsed.entries, labels, signatures, RULES_VERSION)
 
 
 class ParsePool:
@@ -144,9 +146,7 @@ class ParsePool:
         self._pool = ProcessPoolExecutor(self._processes, mp_context=context, initializer=_start_worker)
         self._pool.submit(int)  # start the workers while the first downloads are in flight
 
-    async def parse(
-        self, body: bytes, **kwargs
-    ) -> tuple[ParsedFeed, tuple[Classification, ...], tuple[Signature, ...]]:
+    async def parse(self, body: bytes, **kwargs) -> Parsed:
         job = partial(parse_classify_sign, body, **kwargs)
         loop = asyncio.get_running_loop()
         if self._starting is not None:
@@ -157,10 +157,10 @@ class ParsePool:
             return await asyncio.wait_for(loop.run_in_executor(self._pool, job), PARSE_TIMEOUT)
         except TimeoutError:
             self._restart()
-            return ParsedFeed("", None, (), error=f"parser gave up after {PARSE_TIMEOUT:g} s", fatal=True), (), ()
+            return ParsedFeed("", None, (), error=f"parser gave up after {PARSE_TIMEOUT:g} s", fatal=True), (), (), ()
         except (BrokenProcessPool, MemoryError):
             self._restart()
-            return ParsedFeed("", None, (), error="parser crashed on this document", fatal=True), (), ()
+            return ParsedFeed("", None, (), error="parser crashed on this document", fatal=True), (), (), ()
 
     def _restart(self) -> None:
         self.close(kill=True)
@@ -239,9 +239,9 @@ async def _poll_feeds(
             fetched = await fetch(
                 clients.for_url(feed.url), feed.url, settings, etag=feed.etag, last_modified=feed.last_modified
             )
-        parsed, labels, signatures = None, (), ()
+        parsed, labels, signatures, prepared = None, (), (), ()
         if fetched.outcome is Outcome.OK:
-            parsed, labels, signatures = await parser.parse(
+            parsed, labels, signatures, prepared = await parser.parse(
                 fetched.body,
                 url=fetched.permanent_url or feed.url,
                 content_type=fetched.content_type,
@@ -254,7 +254,7 @@ async def _poll_feeds(
             )
         try:
             result = await commits.write(
-                partial(_store_result, store, feed, fetched, parsed, labels, started_at, clock, signatures)
+                partial(_store_result, store, feed, fetched, parsed, labels, started_at, clock, signatures, prepared)
             )
         except Exception as error:  # nothing of the feed was stored; the poll (and `watch`) goes on
             result = PollResult(feed.id, feed.name, feed.url, Outcome.FAILED, error=f"not stored: {error}",
@@ -338,6 +338,7 @@ def _store_result(
     started_at: datetime,
     clock: Callable[[], datetime],
     signatures: tuple[Signature, ...],
+    prepared: tuple[Prepared, ...] = (),
 ) -> PollResult:
     """Runs in the writer thread, in the feed's savepoint (GroupCommit): ingest the entries and
     record how the poll went, so a feed's items are never stored without its caching facts."""
@@ -346,9 +347,8 @@ def _store_result(
     outcome = fetched.outcome
     if parsed is not None:
         if parsed.entries:
-            ingested = store.ingest(
-                feed, parsed.entries, clock(), labels, RULES_VERSION, signatures=signatures or None
-            )
+            ingested = store.ingest(feed, parsed.entries, clock(), labels, RULES_VERSION,
+                                    signatures=signatures or None, prepared=prepared or None)  # fmt: skip
         error = parsed.error
         if parsed.fatal:
             outcome = Outcome.FAILED

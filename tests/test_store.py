@@ -327,3 +327,33 @@ def test_pane_tokens_written_at_ingest_match_the_sql_the_trigger_uses():
         conn.execute("INSERT INTO i VALUES (?, ?, ?, ?, ?)", flags)
         [(sql,)] = conn.execute(f"SELECT {fts_panes('i')} FROM i").fetchall()
         assert pane_tokens(flags[:4], flags[4]) == sql
+
+
+def test_rows_prepared_in_a_worker_are_stored_as_the_writer_would_store_them(tmp_path):
+    """A big poll works out a new entry's columns in its parse workers (store.prepare); the
+    stored rows, full-text rows and stories are those the writer makes without them."""
+    from briefing.classify import RULES_VERSION, classify
+    from briefing.store import prepare
+    from briefing.stories import signature
+
+    entries = [entry("1", "Shelling reported in Stepanakert", "Ağdam and Xankəndi residents said", "https://a.example/1"),
+               entry("2", "Aid convoy waits at the Hakari bridge", "The Red Cross said", published=None),
+               entry("3", "Ilham Aliyev says the operation is over", "Baku, 20 September", "https://a.example/3",
+                     published=T0 + timedelta(days=1))]  # fmt: skip
+    labels = [classify(e.title, e.summary) for e in entries]
+    signatures = [signature(e.title, e.summary) for e in entries]
+    rows = prepare(entries, labels, signatures, RULES_VERSION)
+
+    def stored(name: str, **prepared) -> tuple:
+        with Store(tmp_path / name) as s:
+            s.sync_feeds(config("https://a.example/feed"))
+            [feed] = s.active_feeds()
+            s.ingest(feed, entries, T0 + timedelta(hours=5), labels, RULES_VERSION, signatures=signatures, **prepared)
+            conn = s.db.conn
+            return (conn.execute("SELECT * FROM items ORDER BY id").fetchall(),
+                    conn.execute("SELECT rowid, title, summary, panes FROM items_fts ORDER BY rowid").fetchall(),
+                    conn.execute("SELECT * FROM stories ORDER BY id").fetchall())  # fmt: skip
+
+    by_writer, by_worker = stored("writer.db"), stored("worker.db", prepared=rows)
+    assert by_worker == by_writer
+    assert rows[1].published is None and "Xankendi" in rows[0].summary  # a dateless entry's time is the writer's

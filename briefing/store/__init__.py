@@ -25,6 +25,7 @@ from sqlite_utils import Database
 
 from ..errors import StoreError
 from ..models import Config, Entry, FeedState, FetchResult, Outcome, ParsedFeed
+from ..pickling import plain_state
 from ..stories import Signature, signature
 from ..text import one_line, search_form, strip_controls
 from .schema import migrations, pane_tokens
@@ -72,6 +73,45 @@ def from_iso(text: str | None) -> datetime | None:
     if not text:
         return None
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@plain_state
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """The columns of a new entry's rows that depend on nothing stored: worked out where the
+    entry was parsed (a worker process, in a big poll), so that the poll's one writer only
+    writes. `prepare` is the only maker; `Store.ingest` works them out itself when not given."""
+
+    published: str | None  # the feed's date as stored; None: the first-seen time, known at ingest
+    title: str  # title and summary as indexed (search_form)
+    summary: str
+    labels: tuple[Any, ...] | None  # the label columns (_label_values), None for no labels
+    panes: str  # the full-text panes column
+    signature: bytes | None  # the story signature as stored, filed under the published day
+
+
+def prepare(
+    entries: Sequence[Entry],
+    labels: Sequence[Labels | None],
+    signatures: Sequence[Signature],
+    rules_version: str | None,
+) -> tuple[Prepared, ...]:
+    """Prepared rows for a feed's entries (see Prepared)."""
+    return tuple(_prepare(*row, rules_version) for row in zip(entries, labels, signatures, strict=True))
+
+
+def _prepare(
+    entry: Entry, label: Labels | None, sig: Signature, rules_version: str | None, published: str | None = None
+) -> Prepared:
+    """`published`: the time to store for an entry without a date (the first-seen time)."""
+    if entry.published is not None:
+        published = iso(entry.published)
+    values = _label_values(label, rules_version) if label is not None else None
+    return Prepared(
+        published, search_form(entry.title), search_form(entry.summary), values,
+        pane_tokens(values[:4], values[4]) if values else "",
+        sig.to_blob(day_of(entry.published or published)) if published else None,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,20 +451,22 @@ class Store(StoriesMixin, SearchMixin):
         classifications: Sequence[Labels | None] | None = None,
         rules_version: str | None = None,
         signatures: Sequence[Signature | None] | None = None,
+        prepared: Sequence[Prepared] | None = None,
     ) -> IngestResult:
         """Store a feed's entries in one transaction.
 
         Identity: the same (feed, guid) is the same item; failing that, the same canonical
         link is the same item (seen in another feed, which is then remembered as a carrier).
         An edited title or summary keeps the old text in item_history. Every new item joins a
-        story (briefing.stories); `signatures`, when the parse workers computed them, save the
-        writer that work.
+        story (briefing.stories); `signatures` and `prepared` (made with the same `classifications`
+        and `rules_version`), when the parse workers computed them, save the writer that work.
         """
         entries = list(entries)
         if not entries:
             return IngestResult((), ())
         labels = list(classifications) if classifications is not None else [None] * len(entries)
         sigs = list(signatures) if signatures is not None else [None] * len(entries)
+        rows = list(prepared) if prepared is not None else [None] * len(entries)
         stamp = iso(now)
         new_ids: list[int] = []
         updated_ids: list[int] = []
@@ -433,7 +475,7 @@ class Store(StoriesMixin, SearchMixin):
         with self._write() as conn:
             known = self._known_guids(conn, feed.id, [e.guid for e in entries])
             by_link = self._known_links(conn, [e.link_key for e in entries if e.link_key])
-            for entry, label, sig in zip(entries, labels, sigs, strict=True):
+            for entry, label, sig, row in zip(entries, labels, sigs, rows, strict=True):
                 link_key = entry.link_key
                 item_id = known.get(entry.guid)
                 if item_id is None and link_key is not None:
@@ -447,14 +489,13 @@ class Store(StoriesMixin, SearchMixin):
                         self._story_carrier(conn, item_id, feed.id)
                 inserted = item_id is None
                 if inserted:
-                    published = iso(entry.published) if entry.published else stamp
                     sig = sig or signature(entry.title, entry.summary)
+                    if row is None or row.published is None:  # no date: filed under the first-seen day
+                        row = _prepare(entry, label, sig, rules_version, published=stamp)
                     # inside our write transaction nobody else writes: one catch-up a feed is enough
-                    choice = self._choose_story(conn, feed.id, published, link_key, sig, label,
+                    choice = self._choose_story(conn, feed.id, row.published, link_key, sig, label,
                                                 entry.language or feed.language, catch_up=not new_ids)  # fmt: skip
-                    blob = sig.to_blob(day_of(published))
-                    labelled = _label_values(label, rules_version) if label is not None else None
-                    item_id = self._insert_item(conn, feed, entry, stamp, choice.story_id, blob, labelled)
+                    item_id = self._insert_item(conn, feed, entry, stamp, choice.story_id, row)
                     self._story_item_added(conn, choice, item_id)
                     if link_key is not None:
                         by_link[link_key] = item_id
@@ -499,29 +540,21 @@ class Store(StoriesMixin, SearchMixin):
 
     @staticmethod
     def _insert_item(
-        conn: sqlite3.Connection,
-        feed: FeedState,
-        entry: Entry,
-        stamp: str,
-        story_id: int | None = None,
-        signature_blob: bytes | None = None,
-        label_values: tuple[Any, ...] | None = None,
+        conn: sqlite3.Connection, feed: FeedState, entry: Entry, stamp: str, story_id: int | None, row: Prepared
     ) -> int:
-        published = iso(entry.published) if entry.published else stamp
-        values = (entry.link, entry.link_key, entry.title, entry.summary, published,
+        values = (entry.link, entry.link_key, entry.title, entry.summary, row.published,
                   int(entry.published is None), stamp, stamp, entry.language or feed.language,
-                  entry.author, entry.digest, feed.id, story_id, signature_blob)  # fmt: skip
+                  entry.author, entry.digest, feed.id, story_id, row.signature)  # fmt: skip
         # the labels go in with the row: one statement, not an INSERT and an UPDATE per new item
-        cursor = conn.execute(_INSERT_LABELLED if label_values else _INSERT, values + (label_values or ()))
+        cursor = conn.execute(_INSERT_LABELLED if row.labels else _INSERT, values + (row.labels or ()))
         item_id = cursor.lastrowid
         conn.execute(
             "INSERT INTO item_feeds (feed_id, guid, item_id, first_seen) VALUES (?, ?, ?, ?)",
             (feed.id, entry.guid, item_id, stamp),
         )
-        panes = pane_tokens(label_values[:4], label_values[4]) if label_values else ""
         conn.execute(
             "INSERT INTO items_fts (rowid, title, summary, panes) VALUES (?, ?, ?, ?)",
-            (item_id, search_form(entry.title), search_form(entry.summary), panes),
+            (item_id, row.title, row.summary, row.panes),
         )
         return item_id
 
