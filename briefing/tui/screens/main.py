@@ -112,7 +112,21 @@ class MainScreen(BaseScreen):
         self.loaded_views = self.shown_views
         shown = self.loaded_views
         views = {pane.pane: pane.view() for pane in self.panes if pane.pane in shown} if keep_place else None
-        self._load(self.generation, self.filter_text, views, self.counts if keep_place else None)
+        # A new filter's read starts now, not when the worker first runs: that is after the
+        # frame echoing the key, which would delay every key's answer by that frame.
+        look = None if keep_place else self._first_look(self.filter_text)
+        self._load(self.generation, self.filter_text, views, self.counts if keep_place else None, look)
+
+    def _first_look(self, text: str) -> tuple[asyncio.Future, dict[str, int], tuple]:
+        """Start reading `text`'s first rows (data.first_look): the future, the pane heights it
+        asked for, the results it was handed."""
+        app = self.briefing
+        # Before the first layout a pane's height is 0: the screen's height is a safe guess.
+        heights = {pane.pane: pane.scrollable_content_region.height or self.size.height
+                   for pane in self.panes if pane.pane in self.loaded_views}  # fmt: skip
+        now, version = app.now(), self.seen_version
+        future = app.reader.submit(data.first_look, text, now, app.tz, heights, dict(self._recent), version)
+        return future, heights, (now, version)
 
     async def _read(self, generation: int, fn, *args):
         """A pane read for `generation`; one interrupted for an older filter is tried again."""
@@ -123,9 +137,9 @@ class MainScreen(BaseScreen):
         return None
 
     @work(exclusive=True, group="panes")
-    async def _load(self, generation: int, text: str, views, old_counts) -> None:
+    async def _load(self, generation: int, text: str, views, old_counts, look=None) -> None:
         try:
-            await self._load_panes(generation, text, views, old_counts)
+            await self._load_panes(generation, text, views, old_counts, look)
         finally:
             self._answered(generation)
             if generation == self.generation and self._gc_timer is not None:
@@ -133,34 +147,40 @@ class MainScreen(BaseScreen):
                 self._gc_timer.stop()
                 self._gc_timer = self.set_timer(GC_AFTER, self._release_gc)
 
-    async def _load_panes(self, generation: int, text: str, views, old_counts) -> None:
+    async def _load_panes(self, generation: int, text: str, views, old_counts, started=None) -> None:
         app = self.briefing
-        parsed = await self._read(generation, lambda _store: data.parse(text, now=app.now(), tz=app.tz))
-        if parsed is None or generation != self.generation:
-            return
-        if isinstance(parsed, data.FilterProblem):
-            self.post_message(FilterRejected(generation, parsed.message, parsed.position))
-            return
         if views is not None:  # live update: keep every cursor on its item
+            parsed = await self._read(generation, lambda _store: data.parse(text, now=app.now(), tz=app.tz))
+            if parsed is None or generation != self.generation:
+                return
+            if isinstance(parsed, data.FilterProblem):
+                self.post_message(FilterRejected(generation, parsed.message, parsed.position))
+                return
             result = await self._read(generation, data.refresh, parsed, views, old_counts)
             if result is not None and generation == self.generation:
                 self.filter = parsed
                 self.post_message(PanesLoaded(generation, result[0], result[1], keep=False))
             return
-        # A new filter: the rows first, then the counts they do not already tell.
-        # Before the first layout a pane's height is 0: the screen's height is a safe guess.
+        # A new filter: the rows first, then the counts they do not already tell. The reader
+        # parses and reads in one trip (data.first_look), handed the results held: Esc,
+        # backspace, a saved filter, or a key that left the meaning as it was (`shell` →
+        # `shell*`) shows the rows (and counts, if known) already read.
         shown = self.loaded_views
-        heights = {pane.pane: pane.scrollable_content_region.height or self.size.height
-                   for pane in self.panes if pane.pane in shown}  # fmt: skip
-        key = (text, self.seen_version, tuple(heights.values()))
-        same = (parsed.meaning, self.seen_version, tuple(heights.values()))
-        # Esc, backspace, a saved filter: seen a moment ago; or a key that left the meaning as it
-        # was (`shell` → `shell*`): its rows, and counts if they were known, are those already read.
-        first = self._recent.get(key) or self._recent.get(same)
-        if first is None:
-            first = await self._read(generation, data.first_windows, parsed, heights)
-            if first is None or generation != self.generation:
-                return
+        future, heights, (now, version) = started or self._first_look(text)
+        look = await future
+        if look is None and generation == self.generation:  # interrupted on its way: again
+            look = await self._read(generation, data.first_look, text, now, app.tz, heights, dict(self._recent),
+                                    version)  # fmt: skip
+        if look is None or generation != self.generation:
+            return
+        key = (text, version, tuple(heights.values()))
+        parsed = look.parsed
+        if isinstance(parsed, data.FilterProblem):
+            self.post_message(FilterRejected(generation, parsed.message, parsed.position))
+            return
+        same = (parsed.meaning, version, tuple(heights.values()))
+        first = look.snapshot
+        if not look.known:
             self._remember(same, first)  # counted or not: the counts are read below if missing
         first = data.PaneSnapshot(text, first.counts, first.windows)
         self.filter = parsed

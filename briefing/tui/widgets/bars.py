@@ -86,11 +86,24 @@ class FilterInput(Input):
         layout = layout and self._layout_on_value
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
+    def post_message(self, message: Message) -> bool:
+        """The new text goes to the screen at once, as FilterBar.Changed: bubbling up through the
+        field and its bar took two more trips through the event loop, behind the frame that
+        echoes the key, so the filter's read began ~3 ms after the key instead of ~1. A change
+        made under `prevent(Input.Changed)` (a saved filter, Esc) is not posted."""
+        if isinstance(message, Input.Changed) and message.input is self:
+            if not self.check_message_enabled(message):
+                return False
+            return self.screen.post_message(FilterBar.Changed(message.value))
+        return super().post_message(message)
+
 
 class FilterBar(Horizontal):
     """The `/` line: the filter applies to every pane as you type; a bad one shows a hint."""
 
     class Changed(Message):
+        """The filter text changed (posted by the field straight to its screen)."""
+
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
@@ -121,11 +134,6 @@ class FilterBar(Horizontal):
         hint = self.query_one("#filter-hint", Static)
         hint.update(Text(clean(message)) if message else "")
         hint.set_class(bool(message), "-error")
-
-    @on(Input.Changed, "#filter-input")
-    def _changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.post_message(self.Changed(event.value))
 
     @on(Input.Submitted, "#filter-input")
     def _submitted(self, event: Input.Submitted) -> None:
