@@ -171,7 +171,9 @@ def test_one_place_in_every_script_and_case_ending(text):
     [("Bakı", "Baku"), ("Bakıdan", "Baku"), ("Xocalı", "Khojaly"), ("Laçın dəhlizi", "Lachin corridor"),
      ("Лачинском коридоре", "Lachin corridor"), ("Shushi", "Shusha / Shushi"), ("Şuşa", "Shusha / Shushi"),
      ("Berdzor", "Lachin / Berdzor"), ("Aghdara", "Martakert / Aghdara"), ("Hakari bridge", "Hakari bridge checkpoint"),
-     ("Syunik", "Syunik Province"), ("Нагорном Карабахе", "Nagorno-Karabakh")],
+     ("Syunik", "Syunik Province"), ("Нагорном Карабахе", "Nagorno-Karabakh"),
+     ("Հակարիի կամրջի մոտ", "Hakari bridge checkpoint"), ("Հակարիի կամրջով", "Hakari bridge checkpoint"),
+     ("Հակարիի կամուրջը", "Hakari bridge checkpoint")],
 )
 def test_place_spellings(text, place):
     assert place in classify("", f"It happened in {text} yesterday.").places
