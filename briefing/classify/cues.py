@@ -140,7 +140,7 @@ dichiarazione, comunicato, declaración, comunicado, verklaring, Erklärung, izj
 
 CUES["diplomacy"] = """
 talk|s, held talks, negotiation|s, negotiate|s|d, negotiating, meets with, meet with, meeting|s, met, summit
-to meet in, will meet in, are to meet, обсуд*, müzakirə*, muzakire*
+to meet in, will meet in, are to meet, meet in, meets in, обсуд*, müzakirə*, muzakire*
 visit|s|ed|ing, arrive|s|d, discuss|es|ed|ing, received, receives, hosted, hosting, phone call, phoned
 telephone conversation, telephone call, phone conversation, spoke by phone, spoke with, sign|s|ed, signing
 initial|led|ed
