@@ -578,6 +578,17 @@ def test_a_russian_word_that_starts_like_an_acronym_is_not_the_acronym(title):
     assert "osce" not in {a.id for a in result.actors} and "reactions" not in result.panes
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    ("В газах с месторождения нет примесей", "Tavush–Gazakh border delimitation area"),
+    ("Мешки песков лежат у дороги", "russia-government"),
+])
+def test_a_russian_common_word_is_not_the_name_it_spells_in_lower_case(text, name):
+    result = classify(text, "", feed_side="russia")
+    assert name not in result.places and name not in {a.id for a in result.actors}
+    capitalised = classify(text.split()[0] + " " + text.split()[1].capitalize(), "", feed_side="russia")
+    assert name in capitalised.places or name in {a.id for a in capitalised.actors}
+
+
 def test_a_russian_acronym_is_still_found():
     assert "osce" in {a.id for a in classify("Миссия ОБСЕ посетила Степанакерт", "").actors}
 

@@ -19,7 +19,7 @@ from .rules import PANES, Classification, classify, rules_digest
 # indeclinable names, Azerbaijani vowel harmony; 5: Russian plurals decline again, offices open
 # Armenian and Azerbaijani verb-final sentences; 6: an inflected name opening such a sentence is not
 # its subject; 7: Russian proper names take only case and adjective endings; 8: Russian one- and
-# two-letter words in names match whole).
-RULES_VERSION = "8-" + rules_digest()
+# two-letter words in names match whole; 9: lower-case Russian words that are names capitalised).
+RULES_VERSION = "9-" + rules_digest()
 
 __all__ = ["PANES", "RULES_VERSION", "Actor", "Classification", "actor", "classify", "find_actors", "find_places"]

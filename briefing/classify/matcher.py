@@ -61,6 +61,14 @@ _ACRONYM_WORDS = ("US", "UN", "EU", "AP", "UK", "PACE", "ԵՄ", "Aİ")  # USA co
 _ACRONYMS = re.compile(r"(?<!\w)(US|USA|UN|EU|AP|UK|PACE|ԵՄ|Aİ)(?!\w)")
 
 
+# Russian common words that a gazetteer name becomes in lower case: "в газах" (in gases) is not
+# the Gazakh district (Газах), "мешки песков" (sacks of sand) not the Kremlin's spokesman (Песков).
+# Russian writes a name with a capital, so only the lower-case word is set apart (a hard sign makes
+# it another token), the way the acronyms above are.
+_RU_COMMON_WORDS = ("газах", "песков")
+_RU_COMMON = re.compile(r"(?<!\w)(газах|песков)(?!\w)")
+
+
 def _undot(m: re.Match[str]) -> str:
     return m.group(0).replace(".", "")
 
@@ -71,6 +79,8 @@ def prepare(text: str) -> str:
         text = _DOTTED.sub(_undot, text)
     if any(acronym in text for acronym in _ACRONYM_WORDS):  # a substring test is ~4x cheaper than the regex
         text = _ACRONYMS.sub(r"\1ACR", text)
+    if any(word in text for word in _RU_COMMON_WORDS):
+        text = _RU_COMMON.sub(r"\1ъ", text)
     return match_fold(text)
 
 
