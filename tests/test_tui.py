@@ -442,6 +442,19 @@ async def test_counts_reach_hidden_tabs_and_the_scrollbars(db):
         assert f"1 Events {counts['events']}" in shown and f"3 Humanitarian {counts['humanitarian']}" in shown
 
 
+def record_layouts(screen) -> list[tuple[str, bool]]:
+    """(filter text the panes show, every pane counted) at each layout of the screen from now on."""
+    layouts: list[tuple[str, bool]] = []
+    refresh_layout = screen._refresh_layout
+
+    def recording(*args, **kwargs):
+        layouts.append((screen.applied_text, all(pane.counted for pane in screen.panes[:4])))
+        return refresh_layout(*args, **kwargs)
+
+    screen._refresh_layout = recording
+    return layouts
+
+
 async def test_a_filter_key_lays_nothing_out_and_a_long_filter_still_scrolls(db):
     """The filter line's size never depends on its text: a key repaints it without laying the
     screen out again (Textual's Input would, for every key); text wider than the line still
@@ -452,9 +465,7 @@ async def test_a_filter_key_lays_nothing_out_and_a_long_filter_still_scrolls(db)
         screen = main_screen(app)
         await pilot.press("slash", *"shell")
         await settle(pilot)
-        layouts: list[bool] = []
-        refresh_layout = screen._refresh_layout
-        screen._refresh_layout = lambda *a, **k: (layouts.append(True), refresh_layout(*a, **k))[1]
+        layouts = record_layouts(screen)
         await pilot.press("asterisk", "space")  # the same rows and counts: nothing else changes either
         await settle(pilot)
         assert screen.applied_text == "shell* " and layouts == []
@@ -465,6 +476,25 @@ async def test_a_filter_key_lays_nothing_out_and_a_long_filter_still_scrolls(db)
         await settle(pilot)
         assert field.value.endswith("word19 end") and field.scroll_x > 0
         assert text_of(app).splitlines()[-3].rstrip().endswith("word18 word19 end")
+
+
+async def test_a_new_filters_rows_lay_nothing_out_until_they_are_counted(db):
+    """`lachin` (one row) → `older` (a screenful): the rows are painted without laying the screen
+    out (nor does a pane whose count is known at once, but that needs no scrollbar either way);
+    the scrollbar follows the counts."""
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("slash", *"lachin")
+        await settle(pilot)
+        layouts = record_layouts(screen)
+        screen.query_one(FilterBar).input.value = "older"  # as pasted
+        await settle(pilot)
+        events = screen.panes[0]
+        assert screen.applied_text == "older" and events.count == 40 and events.virtual_size.height == 40
+        assert ("older", False) not in layouts and ("older", True) in layouts
+        assert events.vertical_scrollbar.window_virtual_size == 40
 
 
 async def test_keys_typed_while_a_filter_is_read_coalesce_into_one_read_of_the_newest_text(db, monkeypatch):

@@ -81,6 +81,7 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._repaint = "all"  # what a refresh() without regions repaints: "all", "title" or "none" (see refresh)
         self._looks: tuple | None = None  # the row styles as last resolved (render_lines)
         self._looks_stale = True  # resolve them again before the next paint
+        self._layout_owed = False  # the virtual size grew without a layout (_fit_virtual_size)
         self._set_title()
 
     # ------------------------------------------------------------------ repainting only what changed
@@ -213,12 +214,26 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _fit_virtual_size(self) -> None:
         """The scrollable height is the count. A new virtual size lays out the whole screen (all
-        four panes) again, so while the count is provisional (a new filter's rows came first) the
-        scrollbar keeps its length unless the rows need more: typing would otherwise cost two
-        layouts a key, one for the rows and one for their count."""
-        height = self.count if self.counted else max(self.count, self.virtual_size.height)
+        four panes, their scrollbars) again, so while the count is provisional (a new filter's
+        rows came first) the scrollbar keeps its length: typing would otherwise cost two layouts
+        a key, one for the rows and one for their count. Rows that need more room get it at once
+        (scrolling reads the virtual size), without a layout: the scrollbar follows the count."""
+        if not self.counted:
+            if self.count > self.virtual_size.height:
+                self.set_reactive(ItemPane.virtual_size, Size(0, self.count))
+                self._layout_owed = True
+            return
+        size, viewport = Size(0, self.count), self.scrollable_content_region.height
+        no_scrollbar = max(self.count, self.virtual_size.height) <= viewport and not self._layout_owed
+        if size != self.virtual_size and no_scrollbar:  # before or after: nothing to lay out
+            self.set_reactive(ItemPane.virtual_size, size)
+            return
         with self._repainting("none"):  # the rows that change are repainted by the caller
-            self.virtual_size = Size(0, height)
+            if size != self.virtual_size:
+                self.virtual_size = size
+            elif self._layout_owed:
+                self.refresh(layout=True)
+        self._layout_owed = False
 
     def place(self, cursor: int, top: int) -> None:
         """Put the cursor and the viewport's top row where the screen says, without animation."""
