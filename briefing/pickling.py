@@ -1,9 +1,10 @@
 """Quick pickling for the frozen, slotted dataclasses a big poll sends between processes.
 
-Every parsed entry, its labels and its signature go from a parse worker to the writer process.
-For a slotted dataclass, `dataclasses` restores each object by looking its fields up again
-(`dataclasses.fields`), which made up two thirds of unpickling a cold poll's results; here the
-field names are looked up once per class.
+Every parsed entry, its labels and its prepared row come back from a parse worker to the poll's
+process, where they are unpickled under the GIL the writer thread needs. For a slotted dataclass,
+`dataclasses` restores each object by looking its fields up again (`dataclasses.fields`), which
+made up two thirds of unpickling a cold poll's results; here the field names are looked up once
+per class.
 """
 
 from __future__ import annotations
