@@ -163,6 +163,17 @@ def test_every_item_gets_a_story_and_copies_share_one(store):
     assert az_item.as_json()["story"] == az_item.story_id
 
 
+@pytest.mark.parametrize("apart", [47, -47])
+def test_copies_almost_the_window_apart_meet_across_three_calendar_days(store, apart):
+    """The index is kept by day: an item late on one day finds a copy early two days later."""
+    az, wire, _am = feeds(store)
+    late = T0.replace(hour=23, minute=30) if apart > 0 else T0.replace(hour=0, minute=30)
+    store.ingest(az, [entry("a1", APOLOGY_WIRE, late)], T0)
+    store.ingest(wire, [entry("w1", APOLOGY_WIRE, late + timedelta(hours=apart))], T0)
+    first, second = store.items()
+    assert first.story_id == second.story_id and first.story_size == 2
+
+
 def test_a_carrier_is_one_more_source(store):
     az, _wire, am = feeds(store)
     store.ingest(az, [entry("a1", APOLOGY_AZ, T0, link="https://azertac.example/1")], T0)

@@ -16,6 +16,7 @@ first), one story written — the same on day 300 as on day 1.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
 from collections import Counter
@@ -36,7 +37,7 @@ PER_KEY = 16  # newest items taken per key: a bound however crowded a bucket get
 BIG_STORY = 40  # from this size a story takes only close copies, and merges stay below twice it
 KEEP_DAYS = 12  # days of index a writer keeps in memory
 RECLUSTER_BATCH = 2000
-_DAYS = int(WINDOW_HOURS // 24) + 1
+_DAYS = math.ceil(WINDOW_HOURS / 24)  # days either side whose items can be within the window
 
 
 def day_of(published: datetime | str) -> int:
