@@ -641,3 +641,30 @@ def test_a_driven_words_first_window_walks_its_newest_matches_or_reads_the_panes
             assert {pane: window(store, t, pane) for pane in PANE_NAMES} == expected[t], (walk_hits, t)
             assert store.pane_counts(flt(t)) == counts[t], (walk_hits, t)
     assert walked
+
+
+def test_a_driven_words_first_window_probes_the_newest_matches_and_fetches_the_rest_it_reaches(store, monkeypatch):
+    """Words driven for their counts copy every match for the counts, not for a first window: its
+    walk (_walk_driven) probes the newest matches held (FIRST_HITS). Ids follow arrival, not
+    publication (the Stepanakert shelling, 2 h ago, arrived before the peacekeepers item, 4 h ago):
+    a walk that read items below the matches held fetches the rest and walks again."""
+    stepanakert = flt("stepanakert")
+    tops = {pane: titles(store.pane_window(stepanakert, pane, offset=0, limit=1)) for pane in PANE_NAMES}
+    expected = {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES}
+    counts = store.pane_counts(stepanakert)
+    assert tops["events"] == ["Shelling of Stepanakert reported by residents"]
+    monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
+    monkeypatch.setattr(SearchMixin, "_walk_plan", lambda self, text, hits: None)  # drive every word
+    monkeypatch.setattr(search, "FIRST_HITS", 1)
+    monkeypatch.setattr(search, "WALK_HITS", 1)
+    completed: list[int] = []
+    complete = SearchMixin._complete_hits
+    monkeypatch.setattr(SearchMixin, "_complete_hits",
+                        lambda self, floor=0: completed.append(floor) or complete(self, floor))  # fmt: skip
+    store._last_plan = None
+    assert titles(store.pane_window(stepanakert, "events", offset=0, limit=1)) == tops["events"]
+    assert completed  # the walk reached below the newest match held
+    store._last_plan = None
+    assert {pane: titles(store.pane_window(stepanakert, pane, offset=0, limit=1)) for pane in PANE_NAMES} == tops
+    assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
+    assert store.pane_counts(stepanakert) == counts

@@ -267,8 +267,11 @@ class SearchMixin:
                 prefix, values = ("a:", flt.actors) if tag_kind == "actors" else ("p:", flt.places)
                 tags = tuple(prefix + value for value in values)
         own = hit_panes if hit_panes is not None and not tags else frozenset()
-        if drive is not None or tags:
-            self._complete_hits()  # only a pane walk reads the newest matches alone (_newest_ids)
+        if tags or (drive is not None and drive != "text"):
+            # Only a pane walk reads the newest matches alone (_newest_ids), and words alone driven
+            # for their counts, whose first windows walk back no further than the newest matches
+            # reach (_walk_driven): copying every match (~5 ms for 15,000) waits for the counts.
+            self._complete_hits()
         size = sizes.get(drive, 0) if drive else 0
         plan = _Plan(impossible, feeds, no_feeds, text_hits, excluded, drive, size, tags, tag_kind, own)
         version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
@@ -604,7 +607,9 @@ class SearchMixin:
         matches: filling temp.filter_rows with them costs ~20 ms at 1M items) walks the pane, probing
         filter_hits (complete when driving), back only as far as the newest WALK_HITS matches
         reach in time: a pane that holds `want` of them there is answered exactly (any newer
-        match lies in the range walked); otherwise None, and the pane is driven as planned."""
+        match lies in the range walked); otherwise None, and the pane is driven as planned.
+        filter_hits may hold only the newest matches yet (the plan leaves copying them all to
+        the counts): a walk that read below them has them completed and walks again."""
         from . import iso
 
         row = self._query(
@@ -619,6 +624,13 @@ class SearchMixin:
         walk = replace(plan, drive=None, hit_panes=frozenset())
         source, params, order = self._pane_rows(flt, walk, pane, False, since=since)
         ids = [r[0] for r in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
+        if len(ids) == want and getattr(self, "_hits_floor", 0):
+            # The walk probed the newest matches only (_fill_hits): exact if every item it read
+            # (or probed, for a story's newer reports) lies above the lowest id held.
+            if self._lowest_since(pane, ids[-1]) >= self._hits_floor:
+                return ids
+            self._complete_hits()
+            ids = [r[0] for r in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
         if len(ids) == want:
             return ids
         # Few of its newest matches in this pane: the word's matches in the pane alone (m009)
