@@ -668,3 +668,23 @@ def test_a_driven_words_first_window_probes_the_newest_matches_and_fetches_the_r
     assert {pane: titles(store.pane_window(stepanakert, pane, offset=0, limit=1)) for pane in PANE_NAMES} == tops
     assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
     assert store.pane_counts(stepanakert) == counts
+
+
+def test_a_driven_word_reads_a_pane_its_newest_matches_avoid_from_its_own_matches(store, monkeypatch):
+    """When the newest matches sampled by the plan hold few in a pane, a first window reads the
+    pane's own matches (m009) at once instead of walking the pane first; the rows are the same."""
+    texts = ("stepanakert", "stepanakert -shelling", "karabakh")
+    tops = {t: {pane: titles(store.pane_window(flt(t), pane, offset=0, limit=1)) for pane in PANE_NAMES}
+            for t in texts}  # fmt: skip
+    monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
+    monkeypatch.setattr(search, "SAMPLE", 1)
+    walk_plan = SearchMixin._walk_plan
+    monkeypatch.setattr(SearchMixin, "_walk_plan", lambda self, text, hits: walk_plan(self, text, hits) and None)
+    own: list[str] = []
+    pane_own = SearchMixin._pane_own
+    monkeypatch.setattr(SearchMixin, "_pane_own", lambda self, f, plan, pane, want: own.append(pane)
+                        or pane_own(self, f, plan, pane, want))  # fmt: skip
+    for t in texts:
+        store._last_plan = None
+        assert {pane: titles(store.pane_window(flt(t), pane, offset=0, limit=1)) for pane in PANE_NAMES} == tops[t]
+    assert own

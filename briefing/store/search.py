@@ -313,6 +313,7 @@ class SearchMixin:
         temp.pane_hits, and the pane is then driven from those alone (none: the pane is empty)."""
         from . import PANE_COLUMNS
 
+        self._sampled = None
         if hits <= DRIVE_LIMIT:
             return None
         flags = ", ".join(f"items.{column}" for column in PANE_COLUMNS.values())
@@ -325,12 +326,13 @@ class SearchMixin:
             return None
         total = self._query("SELECT max(id) FROM items")[0][0] or 1
         span = newest[0][0] - newest[-1][0] + 1  # the ids the newest SAMPLE matches spread over
-        walks, shares = {}, {}
+        walks, shares, sampled = {}, {}, {}
         for n, pane in enumerate(PANES):
             share = shares[pane] = sum(1 for row in recent if row[0] and row[1 + n]) / SAMPLE  # of recent items
-            found = sum(1 for row in newest if row[1] and row[2 + n])
+            found = sampled[pane] = sum(1 for row in newest if row[1] and row[2 + n])
             whole = share * total
             walks[pane] = whole if not found else min(whole, WALK_ROWS * span * share / found)
+        self._sampled = (text, hits, sampled)  # for _walk_driven
         sparse = [pane for pane in PANES if walks[pane] > SPARSE_WALK_ROWS]
         drive = hits * DRIVE_ROW_COST
         dense = sum(walks[p] for p in PANES if p not in sparse) * WALK_ROW_COST
@@ -612,6 +614,14 @@ class SearchMixin:
         the counts): a walk that read below them has them completed and walks again."""
         from . import iso
 
+        text, hits, sampled = getattr(self, "_sampled", None) or (None, 0, {})
+        found = sampled.get(pane) if text == flt.text else None
+        if found is not None and found * WALK_HITS < 2 * want * SAMPLE and found * hits <= PANE_HITS_LIMIT * SAMPLE:
+            # Its newest matches (_walk_plan's sample) say the walk would come back short (a story's
+            # reports count once): the pane's own matches straight away, when they are few.
+            ids = self._pane_own(flt, plan, pane, want)
+            if ids is not None:
+                return ids
         row = self._query(
             "SELECT published FROM items WHERE id = (SELECT id FROM temp.filter_hits ORDER BY id DESC LIMIT 1"
             f" OFFSET {WALK_HITS - 1:d})"
@@ -633,7 +643,11 @@ class SearchMixin:
             ids = [r[0] for r in self._query(f"SELECT items.id {source} ORDER BY {order} LIMIT {want:d}", params)]
         if len(ids) == want:
             return ids
-        # Few of its newest matches in this pane: the word's matches in the pane alone (m009)
+        return self._pane_own(flt, plan, pane, want)
+
+    def _pane_own(self, flt: Filter, plan: _Plan, pane: str, want: int) -> list[int] | None:
+        """Few of the words' newest matches in this pane: the newest `want` stories among its own
+        matches (m009), read from FTS when they are at most PANE_HITS_LIMIT (else None)."""
         if not self._has_fts_panes() or not self._fill_pane_hits(flt.text, [pane]):
             return None
         own = replace(plan, drive=None, hit_panes=frozenset([pane]))
