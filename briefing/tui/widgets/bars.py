@@ -52,8 +52,11 @@ class PaneTabs(Horizontal):
 
     def show(self, counts: dict[str, int], active: int) -> None:
         """Counts a pane is still working out show as "…"."""
-        panes = {pane.pane: pane for pane in self.screen.query("ItemPane")}
-        for tab in self.query(PaneTab):
+        panes = {pane.pane: pane for pane in getattr(self.screen, "panes", ())}
+        tabs = self.__dict__.get("_tabs") or list(self.query(PaneTab))
+        if len(tabs) == len(VIEWS):
+            self._tabs = tabs  # composed once: no DOM query for every filter result
+        for tab in tabs:
             view = VIEWS[tab.index]
             pane = panes.get(view)
             known = pane is None or getattr(pane, "counted", True)
