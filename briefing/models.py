@@ -7,8 +7,6 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from .pickling import plain_state
-
 SIDES = ("armenia", "azerbaijan", "karabakh", "russia", "turkey", "iran", "international")
 KINDS = ("official", "state-media", "independent", "wire", "humanitarian", "ngo", "aggregator")
 
@@ -99,7 +97,6 @@ class FetchResult:
     elapsed: float = 0.0
 
 
-@plain_state
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One feed entry after parsing and sanitising: plain text, safe link, UTC time.
@@ -126,7 +123,6 @@ class Entry:
         object.__setattr__(self, "digest", content_digest(self.title, self.summary))
 
 
-@plain_state
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
     title: str

@@ -3,14 +3,15 @@
 Data flow, for each due feed, many at once:
 
     FeedState ──fetch (httpx, global + per-host caps, deadline)──▶ FetchResult
-              ──parse + classify (worker processes for big polls, a thread for small)──▶
-              ParsedFeed + labels
-              ──ingest + record (one writer thread, a savepoint each, committed in groups)──▶ PollResult
+              ──parse + classify + sign + prepare rows──▶ Parsed
+              ──ingest + record (a savepoint each, committed in groups)──▶ PollResult
 
-The event loop only waits: parsing runs in other processes or threads and every database
-write runs in a single writer thread, so the loop keeps many downloads in flight. Progress
-is reported through a PollObserver; the engine knows nothing of terminals or the dashboard.
-Nothing a feed does — an error, a hang, garbage — stops the other feeds.
+A small poll parses in a thread and stores in one writer thread (GroupCommit). A big one
+(StoringPool) sends each group of downloaded feeds to a worker process that parses and
+stores it, the workers taking turns at the database, so one stores while the other parses.
+The event loop only waits, so it keeps many downloads in flight. Progress is reported
+through a PollObserver; the engine knows nothing of terminals or the dashboard. Nothing a
+feed does — an error, a hang, garbage — stops the other feeds.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from .classify import RULES_VERSION, Classification
 from .fetch.http import HostClients, fetch, host_key
@@ -118,6 +120,20 @@ def _start_worker() -> None:
 
 
 Parsed = tuple[ParsedFeed, tuple[Classification, ...], tuple[Signature, ...], tuple[Prepared, ...]]
+T = TypeVar("T")
+
+
+class WorkerLost(Exception):
+    """A worker process hung or died; the message says which, for the feed's error. `hung`: this
+    call ran past the time limit (a call may also be lost because another killed the pool)."""
+
+    def __init__(self, message: str, hung: bool = False):
+        super().__init__(message)
+        self.hung = hung
+
+
+def _unparsed(error: str) -> Parsed:
+    return ParsedFeed("", None, (), error=error, fatal=True), (), (), ()
 
 
 def parse_classify_sign(body: bytes, **kwargs) -> Parsed:
@@ -133,7 +149,7 @@ class ParsePool:
     pure Python and would otherwise hold the GIL), in a thread when there is little."""
 
     def __init__(self, processes: int = 0):
-        self._processes = processes
+        self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
         self._starting: asyncio.Future | None = None
         if processes:
@@ -143,28 +159,38 @@ class ParsePool:
     def _start(self) -> None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["briefing.labelling", "briefing.poller"])
-        self._pool = ProcessPoolExecutor(self._processes, mp_context=context, initializer=_start_worker)
+        self._pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_start_worker)
         self._pool.submit(int)  # start the workers while the first downloads are in flight
 
     async def parse(self, body: bytes, **kwargs) -> Parsed:
-        job = partial(parse_classify_sign, body, **kwargs)
+        """Parse in a thread: a small poll's way (a big one's workers parse in StoringPool)."""
+        return await asyncio.get_running_loop().run_in_executor(None, partial(parse_classify_sign, body, **kwargs))
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """fn(*args, **kwargs) in a worker process. A worker that hangs past PARSE_TIMEOUT or dies
+        (a parser bomb we did not foresee) takes the pool with it: the pool starts afresh and the
+        calls in flight raise WorkerLost."""
         loop = asyncio.get_running_loop()
         if self._starting is not None:
             await self._starting
-        if self._pool is None:
-            return await loop.run_in_executor(None, job)
+        pool = self._pool
+        if pool is None:
+            raise RuntimeError("ParsePool.run needs worker processes")
         try:
-            return await asyncio.wait_for(loop.run_in_executor(self._pool, job), PARSE_TIMEOUT)
+            return await asyncio.wait_for(loop.run_in_executor(pool, partial(fn, *args, **kwargs)), PARSE_TIMEOUT)
         except TimeoutError:
-            self._restart()
-            return ParsedFeed("", None, (), error=f"parser gave up after {PARSE_TIMEOUT:g} s", fatal=True), (), (), ()
+            self._restart(pool)
+            raise WorkerLost(f"parser gave up after {PARSE_TIMEOUT:g} s", hung=True) from None
         except (BrokenProcessPool, MemoryError):
-            self._restart()
-            return ParsedFeed("", None, (), error="parser crashed on this document", fatal=True), (), (), ()
+            self._restart(pool)
+            raise WorkerLost("parser crashed on this document") from None
 
-    def _restart(self) -> None:
-        self.close(kill=True)
-        self._start()
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
+        """A new pool, unless another call already started one (calls in flight on the broken
+        pool all fail; one restart is enough)."""
+        if self._pool is broken:
+            self.close(kill=True)
+            self._start()
 
     async def aclose(self) -> None:
         if self._starting is not None:
@@ -207,10 +233,14 @@ async def poll(
             return PollSummary((), time.monotonic() - started)
         processes = min(2, os.cpu_count() or 1) if len(feeds) >= PROCESS_POOL_MIN_FEEDS else 0
         parser = ParsePool(processes if processes > 1 else 0)
+        commits = GroupCommit(store, writer)
+        storing = StoringPool(store_path, parser, commits) if parser.processes else None
         try:
             with _few_collections(len(feeds) >= PROCESS_POOL_MIN_FEEDS):
-                results = await _poll_feeds(feeds, config, store, writer, parser, observer, clock)
+                results = await _poll_feeds(feeds, config, parser, commits, storing, observer, clock)
         finally:
+            if storing is not None:
+                await storing.aclose()
             await parser.aclose()
         return PollSummary(tuple(results), time.monotonic() - started)
     finally:
@@ -222,12 +252,14 @@ async def poll(
 async def _poll_feeds(
     feeds: list[FeedState],
     config: Config,
-    store: Store,
-    writer: Executor,
     parser: ParsePool,
+    commits: GroupCommit,
+    storing: StoringPool | None,
     observer: PollObserver,
     clock: Callable[[], datetime],
 ) -> list[PollResult]:
+    """Every feed fetched, parsed and stored. In a big poll the workers parse and store
+    (StoringPool); in a small one a thread parses and the writer thread stores (GroupCommit)."""
     settings = config.poll
     everyone = asyncio.Semaphore(settings.concurrency)
     hosts: dict[str, asyncio.Semaphore] = {}
@@ -239,37 +271,41 @@ async def _poll_feeds(
             fetched = await fetch(
                 clients.for_url(feed.url), feed.url, settings, etag=feed.etag, last_modified=feed.last_modified
             )
-        parsed, labels, signatures, prepared = None, (), (), ()
-        if fetched.outcome is Outcome.OK:
-            parsed, labels, signatures, prepared = await parser.parse(
-                fetched.body,
-                url=fetched.permanent_url or feed.url,
-                content_type=fetched.content_type,
-                content_language=fetched.content_language,
-                default_language=feed.language,
-                now=started_at,
-                feed_side=feed.side,
-                feed_kind=feed.kind,
-                feed_tags=feed.tags,
-            )
         try:
-            result = await commits.write(
-                partial(_store_result, store, feed, fetched, parsed, labels, started_at, clock, signatures, prepared)
-            )
+            if storing is not None:
+                result = await storing.store(FeedJob(feed, fetched, started_at, clock()))
+            else:
+                parsed = await parser.parse(fetched.body, **_parse_args(feed, fetched, started_at)) \
+                    if fetched.outcome is Outcome.OK else None  # fmt: skip
+                result = await commits.write(partial(_store_result, commits.store, feed, fetched, parsed, started_at,
+                                                     clock()))  # fmt: skip
         except Exception as error:  # nothing of the feed was stored; the poll (and `watch`) goes on
             result = PollResult(feed.id, feed.name, feed.url, Outcome.FAILED, error=f"not stored: {error}",
                                 status=fetched.status, elapsed=fetched.elapsed)  # fmt: skip
         observer.finished(result)
         return result
 
-    commits = GroupCommit(store, writer)
     async with HostClients(settings) as clients:
         return list(await asyncio.gather(*(one(feed) for feed in feeds)))
 
 
+def _parse_args(feed: FeedState, fetched: FetchResult, started_at: datetime) -> dict[str, Any]:
+    return {
+        "url": fetched.permanent_url or feed.url,
+        "content_type": fetched.content_type,
+        "content_language": fetched.content_language,
+        "default_language": feed.language,
+        "now": started_at,
+        "feed_side": feed.side,
+        "feed_kind": feed.kind,
+        "feed_tags": feed.tags,
+    }
+
+
 class GroupCommit:
-    """The writer thread's queue: the feeds that finished while it was writing are committed
-    together, each in a savepoint of one transaction.
+    """The writer thread's queue (a small poll's feeds; in a big one, the failures of feeds whose
+    worker was lost): the feeds that finished while it was writing are committed together, each
+    in a savepoint of one transaction.
 
     A commit costs about as much as writing 20 items (the WAL pages of every index an item
     touches, and now and then a checkpoint), so a cold poll of 300 feeds spent a quarter of its
@@ -281,7 +317,7 @@ class GroupCommit:
     MAX_FEEDS = 50  # bounds how long other writers (a dashboard starring an item) may wait
 
     def __init__(self, store: Store, writer: Executor):
-        self._store = store
+        self.store = store
         self._writer = writer
         self._pending: list[tuple[Callable[[], PollResult], asyncio.Future[PollResult]]] = []
         self._draining: asyncio.Task | None = None
@@ -318,43 +354,179 @@ class GroupCommit:
 
     def _commit(self, jobs: list[Callable[[], PollResult]]) -> list[tuple[PollResult | None, Exception | None]]:
         """Runs in the writer thread."""
-        outcomes: list[tuple[PollResult | None, Exception | None]] = []
-        with self._store.transaction():
-            for job in jobs:
+        return _commit_in_savepoints(self.store, jobs)
+
+
+def _commit_in_savepoints(
+    store: Store, jobs: list[Callable[[], PollResult]]
+) -> list[tuple[PollResult | None, Exception | None]]:
+    """`jobs` in one transaction, each in its own savepoint: a job's error is its outcome (its
+    writes undone), a failed COMMIT is everyone's (raised)."""
+    outcomes: list[tuple[PollResult | None, Exception | None]] = []
+    with store.transaction():
+        for job in jobs:
+            try:
+                with store.savepoint():
+                    outcomes.append((job(), None))
+            except Exception as error:  # handed to the feed's own caller
+                outcomes.append((None, error))
+    return outcomes
+
+
+# ----------------------------------------------------------------------------- a big poll: workers store
+
+
+@dataclass(frozen=True, slots=True)
+class FeedJob:
+    """A feed's download, for a worker process to parse and store (plain data: it crosses over)."""
+
+    feed: FeedState
+    fetched: FetchResult
+    started_at: datetime
+    now: datetime  # the poll's clock when the download ended (a worker cannot call the poll's clock)
+
+
+class StoringPool:
+    """A big poll's worker processes parse the downloaded feeds and store them too, taking turns at
+    the database (Store.writers_in_turn); a PollResult is all that comes back.
+
+    Storing is single-threaded (SQLite has one writer). As a thread of the poll's process it
+    shared one GIL with the downloads and with unpickling every entry, label and signature the
+    workers sent back, so the poll's process was the bottleneck while the workers waited. Now one
+    worker stores while the other parses. Groups form as in GroupCommit: a worker takes every feed
+    downloaded while it was busy (up to MAX_FEEDS), parses them and commits them together, each in
+    its savepoint.
+
+    A group whose worker hangs or dies (a parser bomb we did not foresee) is not stored — the
+    transaction never committed — and its feeds are tried again one by one, so that only the
+    culprit fails; its failure is recorded by the poll's own writer (GroupCommit)."""
+
+    MAX_FEEDS = 16
+    TRIES = 3  # a feed is tried alone after a lost group; a worker lost again fails it
+
+    def __init__(self, path: str | Path, pool: ParsePool, commits: GroupCommit):
+        self._path = str(path)
+        self._pool = pool
+        self._commits = commits
+        self._pending: list[tuple[FeedJob, asyncio.Future[PollResult], int]] = []  # (job, future, tries)
+        self._busy = 0
+        self._tasks: set[asyncio.Task] = set()
+
+    async def store(self, job: FeedJob) -> PollResult:
+        future: asyncio.Future[PollResult] = asyncio.get_running_loop().create_future()
+        self._pending.append((job, future, 0))
+        self._dispatch()
+        return await future
+
+    def _dispatch(self) -> None:
+        while self._pending and self._busy < self._pool.processes:
+            if self._pending[0][2]:  # tried before, in a group that was lost: alone now
+                group, self._pending = self._pending[:1], self._pending[1:]
+            else:
+                fresh = next((i for i, (_, _, tries) in enumerate(self._pending) if tries), len(self._pending))
+                size = min(fresh, self.MAX_FEEDS)
+                group, self._pending = self._pending[:size], self._pending[size:]
+            self._busy += 1
+            task = asyncio.create_task(self._run(group))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, group: list[tuple[FeedJob, asyncio.Future[PollResult], int]]) -> None:
+        try:
+            outcomes = await self._pool.run(_store_in_worker, self._path, [job for job, _, _ in group])
+        except WorkerLost as lost:
+            await self._lost(group, lost)
+            return
+        except Exception as error:  # the commit itself failed: nothing of the group was stored
+            for _, future, _ in group:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        finally:
+            self._busy -= 1
+            self._dispatch()
+        for (_, future, _), (result, error) in zip(group, outcomes, strict=True):
+            if not future.done():
+                if error is None:
+                    future.set_result(result)
+                else:
+                    future.set_exception(RuntimeError(error))
+
+    async def _lost(self, group: list[tuple[FeedJob, asyncio.Future[PollResult], int]], lost: WorkerLost) -> None:
+        """A lost group's feeds are tried again alone; a feed alone is the culprit when its own
+        worker hung, or when it was lost TRIES times (a crash also ends the other worker's call)."""
+        alone = len(group) == 1
+        for job, future, tries in group:
+            if future.done():
+                continue
+            if alone and (lost.hung or tries + 1 >= self.TRIES):  # its failure, stored by the poll's own writer
+                write = partial(_store_result, self._commits.store, job.feed, job.fetched, _unparsed(str(lost)),
+                                job.started_at, job.now)  # fmt: skip
                 try:
-                    with self._store.savepoint():
-                        outcomes.append((job(), None))
-                except Exception as error:  # handed to the feed's own caller
-                    outcomes.append((None, error))
-        return outcomes
+                    future.set_result(await self._commits.write(write))
+                except Exception as error:
+                    future.set_exception(error)
+            else:
+                self._pending.insert(0, (job, future, tries + 1))
+        self._dispatch()
+
+    async def aclose(self) -> None:
+        """Cancels what waits; a group being stored is finished by its worker (ParsePool.aclose)."""
+        for task in list(self._tasks):
+            task.cancel()
+        for _, future, _ in self._pending:
+            future.cancel()
+        self._pending.clear()
+
+
+# In a worker process: its connection to each database it stores into (a worker lives for one poll).
+_WORKER_STORES: dict[str, Store] = {}
+
+
+def _store_in_worker(path: str, jobs: list[FeedJob]) -> list[tuple[PollResult | None, str | None]]:
+    """A worker's part of a big poll: parse a group of feeds, then store them in one transaction,
+    each in its savepoint, in turn with the other workers. Returns each feed's result, or why it
+    could not be stored."""
+    parsed: list[Parsed | None] = []
+    for job in jobs:
+        if job.fetched.outcome is not Outcome.OK:
+            parsed.append(None)
+            continue
+        try:
+            parsed.append(parse_classify_sign(job.fetched.body, **_parse_args(job.feed, job.fetched, job.started_at)))
+        except Exception as error:  # a bug in parsing one document is that feed's failure, not the group's
+            parsed.append(_unparsed(f"parser failed: {type(error).__name__}: {error}"))
+    store = _WORKER_STORES.get(path)
+    if store is None:
+        store = _WORKER_STORES[path] = Store(path)
+        store.set_cache(WRITER_CACHE_MB)
+    writes = [partial(_store_result, store, job.feed, job.fetched, found, job.started_at, job.now)
+              for job, found in zip(jobs, parsed, strict=True)]  # fmt: skip
+    with store.writers_in_turn():
+        outcomes = _commit_in_savepoints(store, writes)
+    return [(result, None if error is None else str(error)) for result, error in outcomes]
 
 
 def _store_result(
-    store: Store,
-    feed: FeedState,
-    fetched: FetchResult,
-    parsed: ParsedFeed | None,
-    labels: tuple[Classification, ...],
-    started_at: datetime,
-    clock: Callable[[], datetime],
-    signatures: tuple[Signature, ...],
-    prepared: tuple[Prepared, ...] = (),
+    store: Store, feed: FeedState, fetched: FetchResult, found: Parsed | None, started_at: datetime, now: datetime
 ) -> PollResult:
-    """Runs in the writer thread, in the feed's savepoint (GroupCommit): ingest the entries and
-    record how the poll went, so a feed's items are never stored without its caching facts."""
+    """Runs in the writer, in the feed's savepoint (GroupCommit, StoringPool): ingest the entries
+    and record how the poll went, so a feed's items are never stored without its caching facts.
+    `found`: what parsing found (None: nothing was downloaded)."""
+    parsed, labels, signatures, prepared = found or (None, (), (), ())
     ingested = IngestResult((), ())
     error = fetched.error
     outcome = fetched.outcome
     if parsed is not None:
         if parsed.entries:
-            ingested = store.ingest(feed, parsed.entries, clock(), labels, RULES_VERSION,
+            ingested = store.ingest(feed, parsed.entries, now, labels, RULES_VERSION,
                                     signatures=signatures or None, prepared=prepared or None)  # fmt: skip
         error = parsed.error
         if parsed.fatal:
             outcome = Outcome.FAILED
     failures = feed.consecutive_failures + 1 if outcome is Outcome.FAILED else 0
     when = next_poll_at(
-        clock(),
+        now,
         interval=feed.interval,
         outcome=outcome,
         consecutive_failures=failures,

@@ -206,22 +206,32 @@ async def test_a_big_poll_stores_what_a_small_one_stores(server, db_path, tmp_pa
     assert stored(tmp_path / "small.db")[0] == labels and small.new_items == 1
 
 
-def test_parse_results_cross_processes_whole():
-    """Entries and labels come back from a parse worker pickled: what arrives equals what was
-    sent, derived fields included (carried, not recomputed)."""
-    import pickle
+async def test_a_document_that_hangs_its_worker_fails_alone_in_a_big_poll(server, db_path, monkeypatch):
+    """In a big poll the workers parse and store groups of feeds. A document that keeps a worker
+    past the time limit costs its group a try: the group's feeds are tried again one by one, so
+    that only that feed fails (with the reason, recorded), and the others are stored."""
+    import briefing.poller
 
-    from briefing.classify import classify
-    from briefing.models import Entry, ParsedFeed
-
-    entry = Entry(guid="g", title="Pashinyan asks for a Security Council meeting", summary="Yerevan",
-                  link="https://am.example/a?utm_source=x", published=datetime(2023, 9, 19, tzinfo=UTC))
-    parsed = ParsedFeed("Feed", None, (entry,), ttl=60.0)
-    labels = classify(entry.title, entry.summary)
-    back_parsed, back_labels = pickle.loads(pickle.dumps((parsed, labels)))
-    assert back_parsed == parsed and back_labels == labels and labels.speaker is not None
-    assert back_parsed.entries[0].link_key == entry.link_key and back_parsed.entries[0].digest == entry.digest
-    assert back_labels.speaker == labels.speaker and back_labels.actors == labels.actors
+    monkeypatch.setattr(briefing.poller, "PARSE_TIMEOUT", 0.8)  # a real hang: this document takes seconds
+    html = "<p>Residents of <b>Stepanakert</b> said the shelling went on through the night.</p>" * 90
+    escaped = html.replace("&", "&amp;").replace("<", "&lt;")
+    huge = ('<?xml version="1.0" encoding="utf-8"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+            ' xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://x.example/"><title>Slow</title></channel>'
+            + "".join(f'<item rdf:about="https://x.example/{j}"><title>Report {j}</title><link>https://x.example/{j}'
+                      f"</link><description>{escaped}</description></item>" for j in range(1000))
+            + "</rdf:RDF>").encode()  # RSS 1.0, which feedparser reads: 10 MB of HTML to clean
+    feeds = [FeedConfig(name="huge", url=server.route("/huge", Response(200, huge)))]
+    feeds += [FeedConfig(name=f"f{i}", url=server.route(f"/n{i}", Response(200, rss(item(f"{i}", f"Report {i}")))))
+              for i in range(PROCESS_POOL_MIN_FEEDS)]  # fmt: skip
+    settings = PollSettings(timeout=10, deadline=20, per_host=4, max_bytes=50_000_000)
+    summary = await poll(db_path, cfg(*feeds, settings=settings), clock=Clock())
+    outcome = {r.name: (r.outcome, r.error, r.new_items) for r in summary.results}
+    assert outcome.pop("huge")[:2] == (Outcome.FAILED, "parser gave up after 0.8 s")
+    assert set(outcome.values()) == {(Outcome.OK, None, 1)}
+    with Store(db_path) as store:
+        assert store.count_items() == PROCESS_POOL_MIN_FEEDS
+        health = {f["name"]: (f["last_status"], f["last_error"]) for f in store.feed_health(Clock()())}
+    assert health["huge"] == ("failed", "parser gave up after 0.8 s")
 
 
 async def test_cancelled_poll_leaves_a_consistent_database(server, db_path):

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ..pickling import plain_state
 from .folding import PUNCT
 from .matcher import entity_pattern, token_matches, words
 
@@ -21,7 +20,6 @@ PARTIES = frozenset({"azerbaijan", "armenia", "karabakh"})
 SIDES = ("azerbaijan", "armenia", "karabakh", "russia", "turkey", "iran", "international")
 
 
-@plain_state
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Someone who speaks or acts: a person, an institution, a government."""

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
 
-from ..pickling import plain_state
 from . import cues as cue_table
 from .folding import PUNCT, SENTENCE_END
 from .gazetteer import PARTIES, Actor, load
@@ -104,7 +103,6 @@ _INVERTIBLE = frozenset({"said", "says", "told", "added", "noted", "stressed", "
                          "bildirib", "deye", "հայտնում", "հայտնել", "ասել", "նշել"})
 
 
-@plain_state
 @dataclass(frozen=True, slots=True)
 class Classification:
     """An item's labels. `why` pairs each pane with the cues that put the item there."""

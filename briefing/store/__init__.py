@@ -1,7 +1,7 @@
 """The only module that speaks SQL.
 
-Thread rules: a Store (and its connection) belongs to the thread that uses it; the poller
-keeps one writer thread. Readers (the dashboard, a second process) use their own Store.
+Thread rules: a Store (and its connection) belongs to the thread that uses it; a poll writes
+from one thread, or (a big poll) from its worker processes in turn (Store.writers_in_turn). Readers (the dashboard, a second process) use their own Store.
 WAL lets readers and the writer proceed together; every read-then-write transaction starts
 with BEGIN IMMEDIATE so it can never hit SQLITE_BUSY_SNAPSHOT ("database is locked" despite
 the busy timeout).
@@ -25,7 +25,6 @@ from sqlite_utils import Database
 
 from ..errors import StoreError
 from ..models import Config, Entry, FeedState, FetchResult, Outcome, ParsedFeed
-from ..pickling import plain_state
 from ..stories import Signature, signature
 from ..text import one_line, search_form, strip_controls
 from .schema import migrations, pane_tokens
@@ -75,12 +74,12 @@ def from_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-@plain_state
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """The columns of a new entry's rows that depend on nothing stored: worked out where the
-    entry was parsed (a worker process, in a big poll), so that the poll's one writer only
-    writes. `prepare` is the only maker; `Store.ingest` works them out itself when not given."""
+    entry was parsed, before its writer's turn at the database (one writer at a time: the less
+    it does in its turn, the sooner the next may write). `prepare` is the only maker;
+    `Store.ingest` works them out itself when not given."""
 
     published: str | None  # the feed's date as stored; None: the first-seen time, known at ingest
     title: str  # title and summary as indexed (search_form)
@@ -292,6 +291,15 @@ class Store(StoriesMixin, SearchMixin):
         """One write transaction around several Store calls (a feed's items and its poll record
         commit together); the calls inside join it instead of committing on their own."""
         with self._write():
+            yield
+
+    @contextmanager
+    def writers_in_turn(self) -> Iterator[None]:
+        """Processes that write much at once (a big poll's workers) take turns through this lock
+        (the one migrations take) rather than SQLite's busy handler, which sleeps in steps of up
+        to 100 ms; the operating system releases it if a process dies holding it. Other writers
+        (the dashboard starring an item) still wait through the busy handler."""
+        with _file_lock(self.path):
             yield
 
     @contextmanager
