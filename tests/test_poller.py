@@ -180,14 +180,20 @@ async def test_many_feeds_parse_in_worker_processes(server, db_path):
 
 
 async def test_a_big_poll_stores_what_a_small_one_stores(server, db_path, tmp_path):
-    """A poll of many feeds parses in worker processes, whose results come back pickled; the
-    items, their labels and carriers are those a small poll (parsing in a thread) stores."""
+    """A poll of many feeds parses and stores in worker processes, taking turns; the items, their
+    labels, carriers and stories are those a small poll (a thread parsing, one writer) stores."""
     link = "https://wire.example/2023/09/19/sirens"
     wire = "Sirens and shelling in Stepanakert as Azerbaijan's defence ministry announces an operation"
     copy = rss(item("w", wire, link=link, summary="Residents reported explosions across the town."))
     feeds = [FeedConfig(name=f"copy {i}", url=server.route(f"/c{i}", Response(200, copy))) for i in range(2)]
     feeds += [FeedConfig(name=f"f{i}", url=server.route(f"/q{i}", Response(200, rss(item(f"{i}", f"Filler {i}")))))
               for i in range(PROCESS_POOL_MIN_FEEDS)]  # fmt: skip
+    rewrite = ("Ilham Aliyev apologises to Vladimir Putin for the deaths of Russian peacekeepers in Karabakh",
+               "Azerbaijan's president apologised to Vladimir Putin in a phone call over the deaths of five Russian "
+               "peacekeepers killed near Stepanakert, the Kremlin said.")  # fmt: skip
+    feeds += [FeedConfig(name=f"rewrite {i}", url=server.route(f"/r{i}", Response(200, rss(
+        item(f"r{i}", rewrite[0], link=f"https://outlet{i}.example/apology", summary=rewrite[1])))))
+        for i in range(12)]  # fmt: skip — twelve outlets: both workers store reports of it
 
     def stored(path):
         with Store(path) as store:
@@ -204,6 +210,9 @@ async def test_a_big_poll_stores_what_a_small_one_stores(server, db_path, tmp_pa
     assert carriers == {"copy 0", "copy 1"} and logged == len(feeds) and count == len(feeds) - 1
     assert "events" in labels[1] and "Stepanakert / Khankendi" in labels[3]
     assert stored(tmp_path / "small.db")[0] == labels and small.new_items == 1
+    with Store(db_path) as store:
+        stories = {i.story_id for i in store.items() if i.title == rewrite[0]}
+    assert len(stories) == 1  # one story, though two processes stored its reports
 
 
 async def test_a_document_that_hangs_its_worker_fails_alone_in_a_big_poll(server, db_path, monkeypatch):
