@@ -145,8 +145,9 @@ def parse_classify_sign(body: bytes, **kwargs) -> Parsed:
 
 
 class ParsePool:
-    """Parses off the event loop: in worker processes when there is much to do (feedparser is
-    pure Python and would otherwise hold the GIL), in a thread when there is little."""
+    """Parsing off the event loop: worker processes when there is much to do (feedparser is pure
+    Python and would otherwise hold the GIL; StoringPool runs its groups there, `run`), a thread
+    when there is little (`parse`)."""
 
     def __init__(self, processes: int = 0):
         self.processes = processes
