@@ -497,6 +497,25 @@ async def test_a_new_filters_rows_lay_nothing_out_until_they_are_counted(db):
         assert events.vertical_scrollbar.window_virtual_size == 40
 
 
+async def test_the_names_a_place_or_actor_filter_looks_up_are_ready_once_the_panes_are(db):
+    """The gazetteer's folded names (and their patterns) took the first place: or actor: key
+    ~35 ms to build: they are built in the background once the panes are on screen."""
+    from briefing.classify import gazetteer
+
+    gazetteer._lookup_tables.cache_clear()
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        for _ in range(200):  # a thread worker started after the first paint
+            if gazetteer._lookup_tables.cache_info().currsize:
+                break
+            await pilot.pause(0.01)
+        assert gazetteer._lookup_tables.cache_info().currsize == 1
+        await pilot.press("slash", *"place:goris")
+        await settle(pilot)
+        assert main_screen(app).counts == {"events": 1, "statements": 0, "humanitarian": 1, "reactions": 0}
+
+
 async def test_keys_typed_while_a_filter_is_read_coalesce_into_one_read_of_the_newest_text(db, monkeypatch):
     """A key with nothing in flight is read at once; keys typed during that read are not read one
     by one: the newest text is read next, and the panes end on it with its own counts."""

@@ -134,6 +134,12 @@ def parse(text: str, *, now: datetime, tz: tzinfo) -> ParsedFilter | FilterProbl
         return FilterProblem(str(exc), getattr(exc, "position", None))
 
 
+def warm_up() -> None:
+    """Build what parsing place: and actor: needs (the gazetteer's folded names and their
+    patterns), which the first such filter would otherwise build while the journalist waits."""
+    parse("place:a actor:a", now=datetime.now(UTC), tz=UTC)
+
+
 def format_count(count: int) -> str:
     """A pane count as shown: the core's counts stop at COUNT_CAP ("1,000+")."""
     if count >= COUNT_CAP:

@@ -289,7 +289,15 @@ class MainScreen(BaseScreen):
             # long as the app: out of the collector's sight, a full collection no longer walks it
             # (one took 40-90 ms, a paint's worth, every half second of typing at 1M items).
             gc.freeze()
+            self.call_after_refresh(self._warm_up)
         self._results_changed_bindings()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """The first place: or actor: filter built the gazetteer's name tables and patterns (~35
+        ms more for that key): built once the panes are on screen, and frozen with the rest."""
+        data.warm_up()
+        gc.freeze()
 
     def _results_changed_bindings(self) -> None:
         """New rows or counts may change what the pane's commands can do (an empty pane: nothing to
