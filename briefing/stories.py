@@ -314,6 +314,8 @@ def quotes(text: str) -> tuple[frozenset[int], ...]:
 def script(text: str) -> str:
     """The script most letters are in: "latin", "cyrillic", "armenian" (or "" for none)."""
     sample = text[:400]
+    if not _NOT_LATIN.search(sample):  # most items: one search instead of counting three alphabets
+        return "latin" if _SCRIPT_LETTERS["latin"].search(sample) else ""
     counts = {name: len(pattern.findall(sample)) for name, pattern in _SCRIPT_LETTERS.items()}
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ""
@@ -324,6 +326,7 @@ _SCRIPT_LETTERS = {
     "cyrillic": re.compile("[\u0400-\u04ff]"),
     "armenian": re.compile("[\u0530-\u058f]"),
 }
+_NOT_LATIN = re.compile("[\u0400-\u04ff\u0530-\u058f]")
 
 
 # ----------------------------------------------------------------------------- MinHash / LSH

@@ -16,7 +16,7 @@ from briefing.cli import main
 from briefing.models import Config, Entry, FeedConfig, PollSettings
 from briefing.poller import poll
 from briefing.store import Store
-from briefing.stories import Candidate, Signature, same_story, signature, terms
+from briefing.stories import Candidate, Signature, same_story, script, signature, terms
 
 T0 = datetime(2023, 9, 21, 12, 0, tzinfo=UTC)
 DATA = Path(__file__).parent / "data" / "stories.jsonl"
@@ -46,6 +46,14 @@ def cand(text: tuple[str, str], *, hours: float = 0, feed: int = 1, **kw) -> Can
 
 
 # ----------------------------------------------------------------------------- pure decisions
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Shelling reported in Ağdam", "latin"), ("Обстрел Степанакерта (Stepanakert)", "cyrillic"),
+    ("Ստեփանակերտ, September 19", "armenian"), ("2023-09-19 12:00", ""), ("", ""),
+])
+def test_the_script_of_a_text_is_the_one_most_of_its_letters_are_in(text, expected):
+    assert script(text) == expected
 
 
 def test_rewrites_in_other_outlets_are_one_story():
