@@ -455,6 +455,35 @@ def record_layouts(screen) -> list[tuple[str, bool]]:
     return layouts
 
 
+async def test_the_frame_that_empties_the_panes_lays_nothing_out_and_the_scrollbars_follow(db):
+    """A key that leaves nothing to show paints the empty panes first; the layout that hides the
+    scrollbars comes in a frame of its own after them."""
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("slash")
+        await settle(pilot)
+        screen = main_screen(app)
+        events = screen.panes[0]
+        assert events.show_vertical_scrollbar
+        frames: list[tuple[str, str]] = []
+        refresh_layout, compositor_refresh = screen._refresh_layout, screen._compositor_refresh
+        screen._refresh_layout = lambda *a, **k: (frames.append(("layout", screen.applied_text)),
+                                                  refresh_layout(*a, **k))[1]  # fmt: skip
+        screen._compositor_refresh = lambda: (frames.append(("paint", screen.applied_text)), compositor_refresh())[1]
+        screen.query_one(FilterBar).input.value = "zzzz"  # as pasted
+        await settle(pilot)
+        first = frames.index(("paint", "zzzz"))
+        assert frames[first - 1] != ("layout", "zzzz") and ("layout", "zzzz") in frames[first:]
+        assert screen.counts == dict.fromkeys(data_panes(), 0) and not events.show_vertical_scrollbar
+        assert "nothing matches the filter" in text_of(app)
+
+
+def data_panes() -> tuple[str, ...]:
+    from briefing.tui import data
+
+    return data.PANES
+
+
 async def test_a_filter_key_lays_nothing_out_and_a_long_filter_still_scrolls(db):
     """The filter line's size never depends on its text: a key repaints it without laying the
     screen out again (Textual's Input would, for every key); text wider than the line still

@@ -81,7 +81,8 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._repaint = "all"  # what a refresh() without regions repaints: "all", "title" or "none" (see refresh)
         self._looks: tuple | None = None  # the row styles as last resolved (render_lines)
         self._looks_stale = True  # resolve them again before the next paint
-        self._layout_owed = False  # the virtual size grew without a layout (_fit_virtual_size)
+        self._layout_owed = False  # the virtual size changed without a layout (_fit_virtual_size)
+        self._layout_asked = False  # ... which is asked for after the next refresh
         self._set_title()
 
     # ------------------------------------------------------------------ repainting only what changed
@@ -213,27 +214,27 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
             self._set_title()
 
     def _fit_virtual_size(self) -> None:
-        """The scrollable height is the count. A new virtual size lays out the whole screen (all
-        four panes, their scrollbars) again, so while the count is provisional (a new filter's
-        rows came first) the scrollbar keeps its length: typing would otherwise cost two layouts
-        a key, one for the rows and one for their count. Rows that need more room get it at once
-        (scrolling reads the virtual size), without a layout: the scrollbar follows the count."""
-        if not self.counted:
-            if self.count > self.virtual_size.height:
-                self.set_reactive(ItemPane.virtual_size, Size(0, self.count))
-                self._layout_owed = True
-            return
-        size, viewport = Size(0, self.count), self.scrollable_content_region.height
-        no_scrollbar = max(self.count, self.virtual_size.height) <= viewport and not self._layout_owed
-        if size != self.virtual_size and no_scrollbar:  # before or after: nothing to lay out
-            self.set_reactive(ItemPane.virtual_size, size)
-            return
-        with self._repainting("none"):  # the rows that change are repainted by the caller
-            if size != self.virtual_size:
-                self.virtual_size = size
-            elif self._layout_owed:
+        """The scrollable height is the count. It is set at once (scrolling reads it), without
+        the layout Textual would do for it: a layout of the whole screen (four panes, their
+        scrollbars) in the frame that shows a filter's rows made it the slowest of a key. The
+        scrollbar follows the count: laid out in the frame after the rows are on screen, and
+        only once the count is known (a new filter's rows come before it) and if the scrollbar
+        shows before or after."""
+        height = self.virtual_size.height
+        if (self.counted and self.count != height) or self.count > height:
+            self.set_reactive(ItemPane.virtual_size, Size(0, self.count))
+            viewport = self.scrollable_content_region.height
+            self._layout_owed = self._layout_owed or max(self.count, height) > viewport
+        if self.counted and self._layout_owed and not self._layout_asked:
+            self._layout_asked = True
+            self.call_after_refresh(self._lay_out)
+
+    def _lay_out(self) -> None:
+        self._layout_asked = False
+        if self._layout_owed and self.counted:
+            self._layout_owed = False
+            with self._repainting("none"):
                 self.refresh(layout=True)
-        self._layout_owed = False
 
     def place(self, cursor: int, top: int) -> None:
         """Put the cursor and the viewport's top row where the screen says, without animation."""
