@@ -276,6 +276,22 @@ async def test_a_filter_key_that_leaves_a_panes_rows_alone_repaints_only_its_tit
         assert {0, 1, 2} <= set(painted)
 
 
+async def test_new_rows_are_rendered_as_they_arrive_not_in_the_frame_that_shows_them(db):
+    """The frame that shows a filter's rows waits for Textual's frame clock: the rows that
+    changed are rendered (into the pane's row cache) when they arrive, and painted as rendered."""
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        events = main_screen(app).panes[0]
+        rows = [events.rows[i] for i in sorted(events.rows)][::-1]
+        events._strips.clear()
+        events.set_rows(len(rows), 0, rows, len(rows))
+        shown = rows[: events.scrollable_content_region.height]
+        assert {item.id for item in shown} <= set(events._strips)
+        await settle(pilot)
+        assert titles(events)[0] == rows[0].title and rows[0].title[:30] in text_of(app)
+
+
 async def test_a_starred_row_is_repainted_where_it_is_while_the_pane_is_scrolled(db):
     app = make_app(db)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -148,10 +148,21 @@ class ItemPane(ScrollView, can_focus=True, inherit_bindings=False):
                 start = y
             elif same and start is not None:
                 self.refresh_lines(top + start, y - start)
+                self._render_ahead(range(start, y))
                 start = None
         with self._repainting("title"):
             self.refresh()
         self._ask_if_missing()
+
+    def _render_ahead(self, lines: range) -> None:
+        """Render new rows now, into the cache the next paint reads: the frame that shows them
+        waits for Textual's frame clock anyway, and they would otherwise be rendered in it."""
+        if self._looks is None or self._looks_stale or not self.is_mounted:
+            return
+        self._now = self._clock()
+        for y in lines:
+            if int(self.scroll_y) + y < self.count and self.rows.get(int(self.scroll_y) + y) is not None:
+                self.render_line(y)
 
     @property
     def empty_text(self) -> str:
