@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from datetime import UTC, timedelta
 
 import pytest
@@ -34,6 +35,15 @@ def main_screen(app) -> MainScreen:
     return app.main
 
 
+@asynccontextmanager
+async def dashboard(db, size=(160, 48)):
+    """The app on `db`, run headless and settled: (app, pilot, its main screen)."""
+    app = make_app(db)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield app, pilot, main_screen(app)
+
+
 def text_of(app) -> str:
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
@@ -53,10 +63,7 @@ def flags(db, title) -> tuple[bool, bool]:
 
 
 async def test_panes_show_counts_and_newest_first(db):
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (app, _pilot, screen):
         assert screen.counts == {"events": 44, "statements": 42, "humanitarian": 2, "reactions": 2}
         events = screen.panes[0]
         assert events.border_title.startswith("Events 44")
@@ -87,10 +94,7 @@ async def test_narrow_terminal_shows_one_pane_with_tabs(db):
 
 
 async def test_pane_keys_and_tab(db):
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (app, pilot, screen):
         for key, index in (("3", 2), ("4", 3), ("1", 0), ("2", 1)):
             await pilot.press(key)
             assert screen.active == index and app.focused is screen.panes[index]
@@ -227,10 +231,7 @@ async def test_repainting_only_the_lines_that_changed_shows_what_a_full_repaint_
     """A pane repaints only the lines whose row, cursor or blank changed, and its title line:
     after filters, counts, cursor moves, scrolling and a star, the screen is what repainting
     every pane from scratch shows."""
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (app, pilot, screen):
 
         async def check() -> None:
             await settle(pilot)
@@ -250,10 +251,7 @@ async def test_repainting_only_the_lines_that_changed_shows_what_a_full_repaint_
 async def test_a_filter_key_that_leaves_a_panes_rows_alone_repaints_only_its_title(db):
     """`shellin` → `shelling`: the same row, so the next frame repaints the pane's title (which
     says it is counting, then the count) and none of its rows."""
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (app, pilot, screen):
         events = screen.panes[0]
         await pilot.press("slash", *"shellin")
         await settle(pilot)
@@ -400,10 +398,7 @@ async def test_quit(db):
 
 
 async def test_mouse_click_selects_and_double_click_opens(db):
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (app, pilot, screen):
         await pilot.click("#pane-statements", offset=(10, 2))
         await settle(pilot)
         assert screen.active == 1 and screen.panes[1].cursor == 1
@@ -416,10 +411,7 @@ async def test_mouse_click_selects_and_double_click_opens(db):
 
 
 async def test_filter_as_you_type_and_escape_clears(db):
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (app, pilot, screen):
         await pilot.press("slash", *"lachin")
         await settle(pilot)
         assert screen.counts == {"events": 0, "statements": 0, "humanitarian": 1, "reactions": 0}
@@ -437,10 +429,7 @@ async def test_counts_reach_hidden_tabs_and_the_scrollbars(db):
     """The tabs (hidden in the wide grid) take each filter's counts without a layout, and show
     them once the terminal narrows; every pane's scrollable height ends at its count, although
     it is left alone while a new filter is still being counted."""
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (app, pilot, screen):
         await pilot.press("slash", *"lachin")
         await settle(pilot)
         assert [pane.virtual_size.height for pane in screen.panes[:4]] == [0, 0, 1, 0]
@@ -527,10 +516,7 @@ async def test_a_new_filters_rows_lay_nothing_out_until_they_are_counted(db):
     """`lachin` (one row) → `older` (a screenful): the rows are painted without laying the screen
     out (nor does a pane whose count is known at once, but that needs no scrollbar either way);
     the scrollbar follows the counts."""
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (_app, pilot, screen):
         await pilot.press("slash", *"lachin")
         await settle(pilot)
         layouts = record_layouts(screen)
@@ -578,10 +564,7 @@ async def test_keys_typed_while_a_filter_is_read_coalesce_into_one_read_of_the_n
             release.wait(10)  # the first read is still running while the burst is typed
         return first_windows(store, flt, heights)
 
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (_app, pilot, screen):
         monkeypatch.setattr(data, "first_windows", slow_first_windows)
         await pilot.press("slash", "l")
         for _ in range(100):  # the first key's read has started
@@ -622,10 +605,7 @@ async def test_a_key_that_leaves_the_filter_meaning_alone_reads_nothing(db, monk
         asked.append(flt.text)
         return first_windows(store, flt, heights)
 
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (_app, pilot, screen):
         monkeypatch.setattr(data, "first_windows", counting_first_windows)
         await pilot.press("slash", *"shell")
         await settle(pilot)
@@ -650,10 +630,7 @@ async def test_the_footer_follows_the_panes_once_the_filter_line_is_left(db):
     filter line is left."""
     from textual.widgets import Footer
 
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (_app, pilot, screen):
 
         def footer() -> str:  # the commands offered, not greyed out
             return " ".join(key.render().plain for key in screen.query_one(Footer).query("FooterKey")
@@ -693,10 +670,7 @@ async def test_a_key_during_the_counts_reads_at_once_and_drops_them(db, monkeypa
                                   " SELECT count(*) FROM c").fetchall()  # fmt: skip
         return pane_counts(store, flt, views)
 
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (_app, pilot, screen):
         monkeypatch.setattr(data, "pane_counts", slow_counts)
         await pilot.press("slash", *"older")
         for _ in range(200):
@@ -718,10 +692,7 @@ async def test_a_key_during_the_counts_reads_at_once_and_drops_them(db, monkeypa
 
 
 async def test_malformed_filter_shows_a_hint_and_keeps_going(db):
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (_app, pilot, screen):
         await pilot.press("slash", *"@sometime")
         await settle(pilot)
         hint = screen.query_one("#filter-hint")
@@ -760,10 +731,7 @@ async def test_saved_filters_survive_a_restart(db):
 
 
 async def test_new_items_appear_without_moving_the_cursor(db):
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (_app, pilot, screen):
         pane = screen.panes[0]
         await pilot.press("j", "j", "j")
         before = pane.current
@@ -922,10 +890,7 @@ async def test_every_filter_token(tmp_path):
         ids = {i.title: i.id for i in store.items()}
         store.set_flags([ids["Shelling reported near Stepanakert"]], read=True, starred=True)
         store.db.conn.execute("UPDATE items SET language = 'ru' WHERE id = ?", (ids["Обстрел в районе"],))
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (_app, pilot, screen):
         total = dict(screen.counts)
         bar = screen.query_one(FilterBar)
         await pilot.press("slash")
@@ -948,10 +913,7 @@ async def test_every_filter_token(tmp_path):
 
 
 async def test_bad_filters_each_show_a_hint(db):
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (_app, pilot, screen):
         bar = screen.query_one(FilterBar)
         await pilot.press("slash")
         for text in ("side:mars", "@tomorrowish", "colour:red", "@2023-13-45"):
@@ -981,10 +943,7 @@ async def test_a_story_is_one_row_and_the_item_view_lists_its_reports(tmp_path):
         sizes = {i.story_size for i in store.items()}
     if sizes != {3}:
         pytest.skip(f"story clustering did not group the three reports (sizes {sizes})")
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+    async with dashboard(db) as (app, pilot, screen):
         assert screen.counts["events"] == 1
         assert "×3" in text_of(app)  # after the title; the grid's panes are narrow: no sides
         await pilot.press("enter")
