@@ -77,6 +77,24 @@ def titles(items) -> list[str]:
 def window(store, text: str, pane: str, **kw) -> list[str]:
     return titles(store.pane_window(flt(text), pane, offset=0, limit=30, **kw))
 
+def first_rows(store, text: str) -> dict[str, list[str]]:
+    """Each pane's first row for `text`: what a first window shows."""
+    return {pane: titles(store.pane_window(flt(text), pane, offset=0, limit=1)) for pane in PANE_NAMES}
+
+
+def all_windows(store, text: str) -> dict[str, list[str]]:
+    return {pane: window(store, text, pane) for pane in PANE_NAMES}
+
+
+def record_completions(monkeypatch) -> list[int]:
+    """The floors SearchMixin._complete_hits is called with, from now on."""
+    floors: list[int] = []
+    complete = SearchMixin._complete_hits
+    monkeypatch.setattr(SearchMixin, "_complete_hits",
+                        lambda self, floor=0: floors.append(floor) or complete(self, floor))  # fmt: skip
+    return floors
+
+
 
 def test_empty_filter_fills_panes_newest_first_and_hides_off_topic(store):
     assert window(store, "", "events") == [
@@ -500,18 +518,18 @@ def test_a_common_word_may_walk_instead_of_driving(store, monkeypatch):
     """The sampled guess (_walk_beats_drive) only picks the access path: the answer is the same."""
     from briefing.store import search
 
-    expected = {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES}
+    expected = all_windows(store, "stepanakert")
     monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
     monkeypatch.setattr(search, "SAMPLE", 2)
     store._last_plan = None
-    assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
+    assert all_windows(store, "stepanakert") == expected
     assert store._last_plan[2].text_hits == 2
     counts = store.pane_counts(flt("stepanakert"))
     monkeypatch.setattr(search, "SPARSE_WALK_ROWS", -1)  # every pane asks FTS for its own matches (m009) ...
     for limit in (0, 1, 10**6):  # ... and is read from them if there are at most none, one, any
         monkeypatch.setattr(search, "PANE_HITS_LIMIT", limit)
         store._last_plan = None
-        assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
+        assert all_windows(store, "stepanakert") == expected
         assert store.pane_counts(flt("stepanakert")) == counts
 
 
@@ -588,26 +606,23 @@ def test_a_walk_reads_a_words_newest_matches_first_and_older_ones_when_it_reache
     peacekeepers item (4 h ago), so holding only the newest match by id, the walk must notice it
     reached items whose matches are not held, and fetch them. The answers are the same."""
     stepanakert = flt("stepanakert")
-    expected = {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES}
-    tops = {pane: titles(store.pane_window(stepanakert, pane, offset=0, limit=1)) for pane in PANE_NAMES}
+    expected = all_windows(store, "stepanakert")
+    tops = first_rows(store, "stepanakert")
     counts = store.pane_counts(stepanakert)
     assert tops["events"] == ["Shelling of Stepanakert reported by residents"]
     monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
     monkeypatch.setattr(search, "SAMPLE", 1)
     monkeypatch.setattr(search, "FIRST_HITS", 1)
-    floors: list[int] = []
-    complete = SearchMixin._complete_hits
-    monkeypatch.setattr(SearchMixin, "_complete_hits",
-                        lambda self, floor=0: floors.append(floor) or complete(self, floor))  # fmt: skip
+    floors = record_completions(monkeypatch)
     store._last_plan = None
-    assert {pane: titles(store.pane_window(stepanakert, pane, offset=0, limit=1)) for pane in PANE_NAMES} == tops
+    assert first_rows(store, "stepanakert") == tops
     assert floors[0] > 0  # the walk went below the newest match: fetched from where it reached, not all
     store._last_plan = None
-    assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
+    assert all_windows(store, "stepanakert") == expected
     assert store.pane_counts(stepanakert) == counts
     store._last_plan = None
     assert store.pane_counts(stepanakert) == counts
-    assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
+    assert all_windows(store, "stepanakert") == expected
     store._last_plan = None
     assert len(store.search(stepanakert)) == 2  # the brief and the All view read every match
 
@@ -617,8 +632,8 @@ def test_a_driven_words_first_window_walks_its_newest_matches_or_reads_the_panes
     newest WALK_HITS matches reach, or, where the pane holds fewer than the window there, from the
     pane's own matches (m009); the rows and counts are those of the planned drive."""
     texts = ("stepanakert", "stepanakert -shelling", "karabakh")
-    expected = {t: {pane: window(store, t, pane) for pane in PANE_NAMES} for t in texts}
-    tops = {t: {pane: titles(store.pane_window(flt(t), pane, offset=0, limit=1)) for pane in PANE_NAMES}
+    expected = {t: all_windows(store, t) for t in texts}
+    tops = {t: first_rows(store, t)
             for t in texts}  # fmt: skip
     counts = {t: store.pane_counts(flt(t)) for t in texts}
     monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
@@ -635,10 +650,10 @@ def test_a_driven_words_first_window_walks_its_newest_matches_or_reads_the_panes
         monkeypatch.setattr(search, "WALK_HITS", walk_hits)
         for t in texts:
             store._last_plan = None
-            got = {pane: titles(store.pane_window(flt(t), pane, offset=0, limit=1)) for pane in PANE_NAMES}
+            got = first_rows(store, t)
             assert got == tops[t], (walk_hits, t)
             store._last_plan = None
-            assert {pane: window(store, t, pane) for pane in PANE_NAMES} == expected[t], (walk_hits, t)
+            assert all_windows(store, t) == expected[t], (walk_hits, t)
             assert store.pane_counts(flt(t)) == counts[t], (walk_hits, t)
     assert walked
 
@@ -649,24 +664,21 @@ def test_a_driven_words_first_window_probes_the_newest_matches_and_fetches_the_r
     publication (the Stepanakert shelling, 2 h ago, arrived before the peacekeepers item, 4 h ago):
     a walk that read items below the matches held fetches the rest and walks again."""
     stepanakert = flt("stepanakert")
-    tops = {pane: titles(store.pane_window(stepanakert, pane, offset=0, limit=1)) for pane in PANE_NAMES}
-    expected = {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES}
+    tops = first_rows(store, "stepanakert")
+    expected = all_windows(store, "stepanakert")
     counts = store.pane_counts(stepanakert)
     assert tops["events"] == ["Shelling of Stepanakert reported by residents"]
     monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
     monkeypatch.setattr(SearchMixin, "_walk_plan", lambda self, text, hits: None)  # drive every word
     monkeypatch.setattr(search, "FIRST_HITS", 1)
     monkeypatch.setattr(search, "WALK_HITS", 1)
-    completed: list[int] = []
-    complete = SearchMixin._complete_hits
-    monkeypatch.setattr(SearchMixin, "_complete_hits",
-                        lambda self, floor=0: completed.append(floor) or complete(self, floor))  # fmt: skip
+    completed = record_completions(monkeypatch)
     store._last_plan = None
     assert titles(store.pane_window(stepanakert, "events", offset=0, limit=1)) == tops["events"]
     assert completed  # the walk reached below the newest match held
     store._last_plan = None
-    assert {pane: titles(store.pane_window(stepanakert, pane, offset=0, limit=1)) for pane in PANE_NAMES} == tops
-    assert {pane: window(store, "stepanakert", pane) for pane in PANE_NAMES} == expected
+    assert first_rows(store, "stepanakert") == tops
+    assert all_windows(store, "stepanakert") == expected
     assert store.pane_counts(stepanakert) == counts
 
 
@@ -674,7 +686,7 @@ def test_a_driven_word_reads_a_pane_its_newest_matches_avoid_from_its_own_matche
     """When the newest matches sampled by the plan hold few in a pane, a first window reads the
     pane's own matches (m009) at once instead of walking the pane first; the rows are the same."""
     texts = ("stepanakert", "stepanakert -shelling", "karabakh")
-    tops = {t: {pane: titles(store.pane_window(flt(t), pane, offset=0, limit=1)) for pane in PANE_NAMES}
+    tops = {t: first_rows(store, t)
             for t in texts}  # fmt: skip
     monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
     monkeypatch.setattr(search, "SAMPLE", 1)
@@ -686,5 +698,5 @@ def test_a_driven_word_reads_a_pane_its_newest_matches_avoid_from_its_own_matche
                         or pane_own(self, f, plan, pane, want))  # fmt: skip
     for t in texts:
         store._last_plan = None
-        assert {pane: titles(store.pane_window(flt(t), pane, offset=0, limit=1)) for pane in PANE_NAMES} == tops[t]
+        assert first_rows(store, t) == tops[t]
     assert own
