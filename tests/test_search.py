@@ -86,6 +86,11 @@ def all_windows(store, text: str) -> dict[str, list[str]]:
     return {pane: window(store, text, pane) for pane in PANE_NAMES}
 
 
+def answers(store, text: str) -> tuple[dict, dict, dict]:
+    """What `text` shows before a test changes how it is read: every pane's window, first rows, counts."""
+    return all_windows(store, text), first_rows(store, text), store.pane_counts(flt(text))
+
+
 def record_completions(monkeypatch) -> list[int]:
     """The floors SearchMixin._complete_hits is called with, from now on."""
     floors: list[int] = []
@@ -606,9 +611,7 @@ def test_a_walk_reads_a_words_newest_matches_first_and_older_ones_when_it_reache
     peacekeepers item (4 h ago), so holding only the newest match by id, the walk must notice it
     reached items whose matches are not held, and fetch them. The answers are the same."""
     stepanakert = flt("stepanakert")
-    expected = all_windows(store, "stepanakert")
-    tops = first_rows(store, "stepanakert")
-    counts = store.pane_counts(stepanakert)
+    expected, tops, counts = answers(store, "stepanakert")
     assert tops["events"] == ["Shelling of Stepanakert reported by residents"]
     monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
     monkeypatch.setattr(search, "SAMPLE", 1)
@@ -664,9 +667,7 @@ def test_a_driven_words_first_window_probes_the_newest_matches_and_fetches_the_r
     publication (the Stepanakert shelling, 2 h ago, arrived before the peacekeepers item, 4 h ago):
     a walk that read items below the matches held fetches the rest and walks again."""
     stepanakert = flt("stepanakert")
-    tops = first_rows(store, "stepanakert")
-    expected = all_windows(store, "stepanakert")
-    counts = store.pane_counts(stepanakert)
+    expected, tops, counts = answers(store, "stepanakert")
     assert tops["events"] == ["Shelling of Stepanakert reported by residents"]
     monkeypatch.setattr(search, "DRIVE_LIMIT", 0)
     monkeypatch.setattr(SearchMixin, "_walk_plan", lambda self, text, hits: None)  # drive every word
