@@ -64,10 +64,11 @@ class _Silent:
 def _few_collections(bulk: bool = True) -> Iterator[None]:
     """Fewer garbage collections while a big poll runs.
 
-    Parsing, unpickling the workers' results and matching stories allocate millions of
-    short-lived containers, none of them in reference cycles; at CPython's default (a collection
-    every 700 allocations, now and then a full one over every object of the process, the story
-    index included) collecting took a tenth of the writer's time and half of the unpickling.
+    Parsing and matching stories allocate millions of short-lived containers, none of them in
+    reference cycles; at CPython's default (a collection every 700 allocations, now and then a
+    full one over every object of the process, the story index included) collecting took a tenth
+    of the writer's time. The poll's process sets this during a big poll (on a one-core machine
+    its writer thread stores everything); the workers set it for themselves (_start_worker).
     Objects that exist before the poll are frozen out of the collector's sight; the thresholds
     come back afterwards."""
     if not bulk:
@@ -100,13 +101,13 @@ _GC_SAVED: list = []  # [(thresholds before the first poll, whether it froze), t
 
 
 def _start_worker() -> None:
-    """Parse-worker set-up.
+    """Worker-process set-up (a big poll's workers parse and store).
 
     - Ctrl-C reaches every process of the terminal's group. A worker ignores it: the poll's
       process cancels the poll and shuts the pool down, and nobody prints a KeyboardInterrupt
       traceback from the middle of the pool.
     - A parser bomb we did not foresee hits MemoryError, not the machine.
-    - Collections are rare (see _few_collections; a worker only parses)."""
+    - Collections are rare (see _few_collections)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()
     gc.set_threshold(BULK_GC_THRESHOLD, *gc.get_threshold()[1:])
@@ -421,12 +422,9 @@ class StoringPool:
 
     def _dispatch(self) -> None:
         while self._pending and self._busy < self._pool.processes:
-            if self._pending[0][2]:  # tried before, in a group that was lost: alone now
-                group, self._pending = self._pending[:1], self._pending[1:]
-            else:
-                fresh = next((i for i, (_, _, tries) in enumerate(self._pending) if tries), len(self._pending))
-                size = min(fresh, self.MAX_FEEDS)
-                group, self._pending = self._pending[:size], self._pending[size:]
+            # a feed tried before, in a group that was lost, goes alone (_lost puts those first)
+            size = 1 if self._pending[0][2] else self.MAX_FEEDS
+            group, self._pending = self._pending[:size], self._pending[size:]
             self._busy += 1
             task = asyncio.create_task(self._run(group))
             self._tasks.add(task)
