@@ -23,7 +23,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -178,12 +177,14 @@ class BandIndex:
                         pool += ids[-PER_KEY:]
         if not pool:
             return []
-        # most shared first, ties in filing order (a C sort: Counter.most_common loops in Python)
-        ranked = sorted(Counter(pool).items(), key=itemgetter(1), reverse=True)[:MAX_CANDIDATES]
+        # most shared first, ties in filing order (a C sort, stable: Counter.most_common loops in
+        # Python; sorting the ids by their count spares a tuple per id)
+        counts = Counter(pool)
+        ranked = sorted(counts, key=counts.__getitem__, reverse=True)[:MAX_CANDIDATES]
         found = []
         items, story = self.items, self.story
         mask, anchor_mask, size = sig.mask, sig.anchor_mask, len(sig.tokens)
-        for item_id, _ in ranked:
+        for item_id in ranked:
             other = items.get(item_id) or self.item(item_id)
             if other is None:
                 continue
