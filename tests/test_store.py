@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -357,3 +358,14 @@ def test_rows_prepared_in_a_worker_are_stored_as_the_writer_would_store_them(tmp
     by_writer, by_worker = stored("writer.db"), stored("worker.db", prepared=rows)
     assert by_worker == by_writer
     assert rows[1].published is None and "Xankendi" in rows[0].summary  # a dateless entry's time is the writer's
+
+
+def test_a_label_s_reasons_are_stored_as_the_same_json_however_they_are_held():
+    """The `why` column is cached per reasons; reasons held in lists (not hashable) still store."""
+    from briefing.store import _why_json
+
+    why = (("events", ("shelling", "Stepanakert")), ("statements", ("said «ceasefire»",)))
+    expected = json.dumps({"events": ["shelling", "Stepanakert"], "statements": ["said «ceasefire»"]},
+                          ensure_ascii=False)  # fmt: skip
+    assert _why_json(why) == _why_json(why) == expected
+    assert _why_json([[pane, list(cues)] for pane, cues in why]) == expected
