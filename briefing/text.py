@@ -54,7 +54,12 @@ def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and invisible control/format characters."""
     if not text:
         return ""
-    if text.isascii() and text.isprintable():
+    # Every character this removes is unprintable, so printable text (most titles) is returned
+    # as it is; so is ASCII text whose only unprintables are tabs and newlines (summaries after
+    # html_to_text): two C scans instead of a regex pass, ~0.6 µs per summary.
+    if text.isprintable():
+        return text
+    if text.isascii() and text.replace("\n", "").replace("\t", "").isprintable():
         return text
     if "\x1b" in text or "\x9b" in text or "\x9d" in text:
         text = _ESCAPE_SEQUENCES.sub("", text)
@@ -71,14 +76,39 @@ def html_to_text(markup: str) -> str:
         return ""
     text = markup
     if "<" in text:
-        text = _HTML_DROP_BLOCKS.sub(" ", text)
+        if _may_hold_dropped_block(text):
+            text = _HTML_DROP_BLOCKS.sub(" ", text)
         text = _HTML_BREAKS.sub("\n", text)
         text = _HTML_TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _SPACES.sub(" ", text)
-    return _NEWLINES.sub("\n", text).strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_controls(text)
+    # The regexes below rewrite every space they meet (~4 µs a summary); after strip_controls,
+    # ASCII text can only hold two kinds of whitespace run worth changing: a tab or two spaces.
+    if not text.isascii() or "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    if "\n" not in text:
+        return text.strip()
+    # Same result as `_NEWLINES.sub("\n", text).strip()` — each whitespace run holding a newline
+    # becomes one newline — in a fifth of the time: strip every line, drop the blank ones.
+    return "\n".join([line for line in map(str.strip, text.split("\n")) if line])
+
+
+def _may_hold_dropped_block(text: str) -> bool:
+    """False when _HTML_DROP_BLOCKS certainly finds nothing in `text`: a cheap test that spares
+    ASCII markup the case-insensitive regex scan (~1.4 µs a summary).
+
+    Only ASCII text is tested: there, lower-casing is exactly the regex's case folding (beyond
+    ASCII, the regex also folds ı, ſ and İ, which `str.lower` does not)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return (
+        "<script" in low or "<style" in low or "<head" in low or "<title" in low or "<iframe" in low
+        or "<object" in low or "<noscript" in low or "<template" in low or "<!" in low or "]]>" in low
+    )  # fmt: skip
 
 
 def one_line(text: str) -> str:
