@@ -59,13 +59,15 @@ NOT_INFLECTED = frozenset({"azerbaijani", "azerbaijanis", "karabakhi", "irani", 
 _DOTTED = re.compile(r"\bU\.S\.A\.|\bU\.S\.|\bU\.N\.|\bU\.K\.")
 _ACRONYM_WORDS = ("US", "UN", "EU", "AP", "UK", "PACE", "ԵՄ", "Aİ")  # USA contains US
 _ACRONYMS = re.compile(r"(?<!\w)(US|USA|UN|EU|AP|UK|PACE|ԵՄ|Aİ)(?!\w)")
+# Does the text contain one of _ACRONYM_WORDS anywhere? One search for all eight is ~0.5 µs per
+# text cheaper than eight substring tests in a generator, and most texts have none.
+_ACRONYM_HINT = re.compile("|".join(_ACRONYM_WORDS))
 
 
 # Russian common words that a gazetteer name becomes in lower case: "в газах" (in gases) is not
 # the Gazakh district (Газах), "мешки песков" (sacks of sand) not the Kremlin's spokesman (Песков).
 # Russian writes a name with a capital, so only the lower-case word is set apart (a hard sign makes
 # it another token), the way the acronyms above are.
-_RU_COMMON_WORDS = ("газах", "песков")
 _RU_COMMON = re.compile(r"(?<!\w)(газах|песков)(?!\w)")
 
 
@@ -75,11 +77,11 @@ def _undot(m: re.Match[str]) -> str:
 
 def prepare(text: str) -> str:
     """Raw text → match-folded text, with the case-sensitive acronyms protected."""
-    if "." in text and "U." in text:
+    if "U." in text:
         text = _DOTTED.sub(_undot, text)
-    if any(acronym in text for acronym in _ACRONYM_WORDS):  # a substring test is ~4x cheaper than the regex
+    if _ACRONYM_HINT.search(text) is not None:  # the substitution itself is ~4x dearer than this test
         text = _ACRONYMS.sub(r"\1ACR", text)
-    if any(word in text for word in _RU_COMMON_WORDS):
+    if "газах" in text or "песков" in text:  # the words _RU_COMMON sets apart
         text = _RU_COMMON.sub(r"\1ъ", text)
     return match_fold(text)
 
@@ -253,14 +255,16 @@ class Matcher:
                 continue
             cue_single, name_single, pairs, stems = entry
             best = 0
-            names: list[tuple] = []
-            if i + 1 < n and (pairs is not None or stems is not None):
-                second = tokens[i + 1]
-                multi = pairs.get(second, ()) if pairs is not None else ()
+            multi = ()
+            if i + 1 < n:
+                if pairs is not None:
+                    multi = pairs.get(tokens[i + 1], ())
                 if stems is not None:
-                    more = stems.get(second[:3])
+                    more = stems.get(tokens[i + 1][:3])
                     if more:
                         multi = [*multi, *more]
+            if multi:
+                names: list[tuple] = []
                 for index in multi:
                     pattern, layer, payloads = patterns[index]
                     size = len(pattern)
