@@ -22,6 +22,7 @@ touches I/O, so the same function labels items at ingest and in `briefing reclas
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -115,7 +116,7 @@ class Classification:
     places: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass sets each field through object.__setattr__, 3x dearer
 class _Mention:
     start: int
     end: int
@@ -161,6 +162,20 @@ def rules_digest() -> str:
 
 
 Speech = tuple[int, str, str, bool]  # (token position, actor id, cue, is it an appeal?)
+_ENDS_SENTENCE = SENTENCE_END.__contains__
+
+
+def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, without those inside an earlier or longer one. A plain sort (no key
+    function) and keeping the longest span per start do what sorting by (start, -end) did."""
+    spans.sort()
+    kept: list[tuple[int, int]] = []
+    for sp in spans:
+        if kept and kept[-1][0] == sp[0]:
+            kept.pop()  # the same start, and this one is as long or longer
+        if not kept or sp[1] > kept[-1][1]:
+            kept.append(sp)
+    return kept
 
 
 class _Reading:
@@ -177,34 +192,33 @@ class _Reading:
         tokens = [*title_tokens, ".", *summary_tokens] if title_tokens else summary_tokens
         self.tokens = tokens
         self.title_end = len(title_tokens)
-        self.n = n = len(tokens)
+        self.n = len(tokens)
         # sentence number of every token (a token ending a sentence belongs to it)
-        self.sentence = [0, *accumulate(map(SENTENCE_END.__contains__, tokens[:-1]))] if n else []
+        self.sentence = sentence = list(accumulate(map(_ENDS_SENTENCE, tokens), initial=0))
+        sentence.pop()  # the count after the last token
         self.places: dict[str, None] = {}
         self.mentions: list[_Mention] = []
         self.side_at: dict[int, str] = {}  # last token of a side word → that side's generic actor
         side_span: dict[int, int] = {}
         cues: dict[str, list[tuple[int, int]]] = {}
         for start, end, payloads in matcher().scan(tokens):
-            for payload in payloads:
-                what = payload[0]
+            for what, value in payloads:
                 if what == "cue":
-                    cues.setdefault(payload[1], []).append((start, end))
+                    spans = cues.get(value)  # not setdefault: it would build an empty list every time
+                    if spans is None:
+                        cues[value] = [(start, end)]
+                    else:
+                        spans.append((start, end))
                 elif what == "place":
-                    self.places[payload[1]] = None
+                    self.places[value] = None
                 elif what in ("actor", "metonym"):
-                    self.mentions.append(_Mention(start, end, payload[1], "name" if what == "actor" else "metonym"))
+                    self.mentions.append(_Mention(start, end, value, "name" if what == "actor" else "metonym"))
                 elif side_span.get(end - 1, 0) < end - start:  # a side word; the longer phrase wins
                     side_span[end - 1] = end - start
-                    self.side_at[end - 1] = payload[1]
+                    self.side_at[end - 1] = value
         for kind, spans in cues.items():  # within a kind, a cue inside a longer one is that cue ("humanitarian aid")
             if len(spans) > 1:
-                spans.sort(key=lambda sp: (sp[0], -sp[1]))
-                kept = [spans[0]]
-                for sp in spans[1:]:
-                    if sp[1] > kept[-1][1]:
-                        kept.append(sp)
-                cues[kind] = kept
+                cues[kind] = _outermost(spans)
         for blocker_kind, kinds in (("not_event", ("event1", "event2")), ("not_access", ("hum1", "hum2"))):
             for a, b in cues.get(blocker_kind, ()):  # "a detention centre", "international humanitarian law"
                 for kind in kinds:
@@ -215,6 +229,7 @@ class _Reading:
         future = cues.get("future", ())
         self.hedges = {s for s, _ in future} | {e - 1 for _, e in future}
         self.candidates: list[_Mention] = []  # possible speakers, set once the generic ones are known
+        self.relays: list[_Mention] = []  # the others: news agencies, who relay and do not speak
         # offices of no known side, with the sides they might be: a subject, but no speaker
         self.unknown: list[tuple[int, int, frozenset[str]]] = []
         self.unsure: list[tuple[int, str]] = []  # a party speaks, but which one the text does not say
@@ -230,9 +245,10 @@ class _Reading:
         return self.sentence[a] == self.sentence[b]
 
     def sentence_start(self, pos: int) -> int:
-        while pos > 0 and self.sentence[pos - 1] == self.sentence[pos]:
-            pos -= 1
-        return pos
+        if pos <= 0:
+            return pos
+        # sentence numbers never decrease: a binary search in C, not a walk back token by token
+        return bisect_left(self.sentence, self.sentence[pos], 0, pos)
 
     def as_place(self, m: _Mention) -> bool:
         """"in Baku", "residents of Stepanakert", "officials of the Karabakh reconstruction programme":
@@ -440,6 +456,7 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
     unqualified "the ministry" whose side the sentence or the feed gives."""
     tokens, n, side_at, sentence = r.tokens, r.n, r.side_at, r.sentence
     named_spans = [(m.start, m.end) for m in r.mentions if m.how == "name"]
+    found_by_scan = len(r.mentions)
     qualified: dict[str, set[str]] = {}  # office → the sides a possessive, adjective or "of X" gave it
     unresolved: list[tuple[int, int]] = []  # offices the text does not qualify where they stand
     for start, end in r.cues.get("official", ()):
@@ -495,12 +512,16 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
     for start, end in r.cues.get("both", ()):  # "both sides accused each other": each party speaks
         r.mentions.append(_Mention(start, end, "armenia-government", "both"))
         r.mentions.append(_Mention(start, end, "azerbaijan-government", "both"))
-    r.mentions.sort(key=lambda m: (m.start, -m.end))
+    if len(r.mentions) > found_by_scan:  # the scan's own mentions come in this order already
+        r.mentions.sort(key=lambda m: (m.start, -m.end))
     r.candidates = [m for m in r.mentions if r.actors[m.actor].type not in NON_SPEAKING]
+    r.relays = [m for m in r.mentions if r.actors[m.actor].type in NON_SPEAKING]
 
 
 def _office_key(office: list[str]) -> str:
     """"Karabakh's human rights defender" and a headline's bare "Ombudsman:" are one office."""
+    if len(office) == 1:  # most offices are one word: one dict lookup
+        return _OFFICE_OF_WORD.get(office[0], office[0])
     words_ = set(office)
     for key, marks in _OFFICES:
         if words_ & marks:
@@ -515,6 +536,8 @@ _OFFICES = (
     ("prosecutor", frozenset({"prosecutor", "prosecutors"})),
 )
 _OFFICE_KEYS = frozenset(key for key, _ in _OFFICES)
+_OFFICE_OF_WORD = {word: key for key, marks in _OFFICES for word in marks}  # the mark sets do not overlap
+assert len(_OFFICE_OF_WORD) == sum(len(marks) for _, marks in _OFFICES)
 
 
 def _unqualified_office(
@@ -541,12 +564,19 @@ def _unqualified_office(
         return next(iter(sides)), frozenset()
     if sides:
         return None, frozenset(sides)  # "Armenia's and Azerbaijan's foreign ministries ...; the ministry said"
-    # the parties the sentence names before the office ("... of the Armenian formations, the ministry said")
-    named = [j for j in range(r.sentence_start(start), start) if r.side_at.get(j) in _PARTY_GENERICS]
-    places = {m.end - 1 for m in r.mentions if r.as_place(m)}  # "in Nagorno-Karabakh" is where, not who
+    # the parties the sentence names before the office ("... of the Armenian formations, the ministry said");
+    # only their positions count (as a set), so the few side words are read, not every token before the office
+    first = r.sentence_start(start)
+    named = [j for j, side in r.side_at.items() if first <= j < start and side in _PARTY_GENERICS]
+    # "in Nagorno-Karabakh" is where, not who
+    places = {m.end - 1 for m in r.mentions if r.as_place(m)} if named else set()
     # "the ministry said", "Defence Minister Zakir Hasanov warned" (a name we do not know between)
-    verb = next((k for k in range(end, min(n, end + 3)) if k in r.verb_starts), None)
-    speaks = verb is not None and not any(t in PUNCT for t in tokens[end:verb])
+    verb = None
+    for k in range(end, min(n, end + 3)):
+        if k in r.verb_starts:
+            verb = k
+            break
+    speaks = verb is not None and PUNCT.isdisjoint(tokens[end:verb])
     if not speaks and start == r.sentence_start(start):  # "Nazirlik ... bildirib": the office opens, the verb ends it
         speaks = _head_final(tokens[start]) and any(
             v > end and r.same_sentence(v, start) and _verb_final(tokens[v]) for v in r.verb_starts)
@@ -563,7 +593,7 @@ def _unqualified_office(
         if feed_side in PARTIES:
             return None, frozenset()
     unqualified = start == 0 or tokens[start - 1] in ("the", ",") or "the" in tokens[max(0, start - 3) : start - 1]
-    if any(k in r.verb_starts for k in range(max(0, start - 3), start)) and (end >= n or tokens[end] in _CLAUSE_END):
+    if not r.verb_starts.isdisjoint(range(max(0, start - 3), start)) and (end >= n or tokens[end] in _CLAUSE_END):
         speaks = unqualified = True  # "..., said the ministry", "..., հայտնում են իշխանությունները"
     # who the sentence names as actors first; the places it happens in only when it names none
     # who the sentence names as actors; the places it happens in say nothing of whose office it is
@@ -589,8 +619,9 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             speech.append((pos, m.actor, cue, appeal))
 
     # colon attribution in the headline (or the summary's start when there is no title)
-    head_end = r.title_end if r.title_end else min(n, 12)
-    for i in range(min(head_end, 12)):
+    head_end = min(r.title_end if r.title_end else min(n, 12), 12)
+    # (most headlines have neither a colon nor a full stop in their first seven words: no loop)
+    for i in range(head_end if ":" in tokens[:head_end] or "." in tokens[:min(head_end, 7)] else 0):
         # "Փաշինյան. ..." — Armenian headlines separate the speaker with a full stop
         armenian_stop = tokens[i] == "." and r.title_end and i <= 6 and any(
             m.start == 0 and m.end == i and m.how != "metonym" for m in r.candidates)
@@ -601,7 +632,7 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
                 add(m, i, "colon attribution")
             break
     # dash attribution at the end of a headline ("... - Kremlin", "... – Amnesty International")
-    if r.title_end:
+    if r.title_end and "-" in tokens[max(r.title_end - 8, 0) + 1 : r.title_end]:
         for i in range(r.title_end - 1, max(r.title_end - 8, 0), -1):
             if tokens[i] == "-":
                 m = r.after(i + 1, 8)
@@ -625,7 +656,7 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
         if nxt == "to" and tokens[end - 1] in _ADD:
             continue  # "deaths add to the strain": no reporting
         earlier = last_verb_end.get(r.sentence[start])
-        if earlier is not None and not any(t in _CLAUSE_BREAK for t in tokens[earlier:start]):
+        if earlier is not None and _CLAUSE_BREAK.isdisjoint(tokens[earlier:start]):
             continue  # reported speech inside reported speech: "X said Y had denied ..." is X's
         last_verb_end[r.sentence[start]] = end
         verb_speech = True
@@ -639,7 +670,7 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             if (prev in _CIVIL or r.civil_subject(start)) and not r.owned(start - 1):
                 r.civil.append(start)  # "..., residents say": the source is no party (not "UN experts")
             continue  # "his family said", "witnesses told": someone, not an actor
-        if any(x.end == start and r.actors[x.actor].type in NON_SPEAKING for x in r.mentions):
+        if any(x.end == start for x in r.relays):
             continue  # "..., Reuters reported": an agency relays, it is no speaker, and nobody else is the subject
         m = None
         fallback = True  # may the nearest actor before the verb be its subject?
@@ -654,8 +685,7 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
                             tokens[end : end + 4]):
                         r.civil.append(start)
                     continue
-                if m is None and tokens[end - 1] not in ("told", "tells") and any(
-                        x.start == end and r.actors[x.actor].type in NON_SPEAKING for x in r.mentions):
+                if m is None and tokens[end - 1] not in ("told", "tells") and any(x.start == end for x in r.relays):
                     continue  # "..., reported Reuters" (but "..., she told RFE/RL": she speaks)
             elif prev == ",":
                 m = r.subject(start)  # "Blinken calls Aliyev and Pashinyan, urges ...": the headline's subject
