@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from .text import canonical_url, content_digest  # at module level: an import per Entry cost ~0.7 µs
+
 SIDES = ("armenia", "azerbaijan", "karabakh", "russia", "turkey", "iran", "international")
 KINDS = ("official", "state-media", "independent", "wire", "humanitarian", "ngo", "aggregator")
 
@@ -117,8 +119,6 @@ class Entry:
     digest: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
-        from .text import canonical_url, content_digest
-
         object.__setattr__(self, "link_key", canonical_url(self.link) if self.link else None)
         object.__setattr__(self, "digest", content_digest(self.title, self.summary))
 
