@@ -158,7 +158,8 @@ def safe_url(raw: str | None, base: str | None = None) -> str | None:
         return None
     if base:
         try:
-            url = urljoin(base, url)
+            if not _joins_to_itself(url, urlsplit(base).scheme):
+                url = urljoin(base, url)
         except ValueError:
             return None
     try:
@@ -172,6 +173,27 @@ def safe_url(raw: str | None, base: str | None = None) -> str | None:
     return url
 
 
+def _joins_to_itself(url: str, base_scheme: str) -> bool:
+    """True when `urljoin(base, url)` is `url` itself, so the join (~5 µs, two more URL parses)
+    can be skipped: an absolute http(s) URL of another scheme than the base is returned as it is;
+    one of the same scheme is rebuilt from its parts, which only loses an empty ';', '?' or '#'.
+    (A malformed `url` still fails: safe_url splits it next.)"""
+    if url.startswith("https://"):
+        scheme, rest = "https", url[8:]
+    elif url.startswith("http://"):
+        scheme, rest = "http", url[7:]
+    else:
+        return False
+    if scheme != base_scheme:
+        return True
+    return (
+        rest[:1] not in ("", "/", "?", "#")  # a host is there
+        and ";" not in url
+        and "?#" not in url
+        and not url.endswith(("?", "#"))
+    )
+
+
 def canonical_url(url: str) -> str:
     """The form of an http(s) URL used to recognise the same article in different feeds:
     lower-case host, no default port, no fragment, no tracking parameters, and http read as
@@ -183,10 +205,12 @@ def canonical_url(url: str) -> str:
     netloc = host if port in (None, 80 if scheme == "http" else 443) else f"{host}:{port}"
     if scheme == "http":
         scheme = "https"
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-         if not _TRACKING_PARAMS.match(k)]
-    )
+    query = parts.query
+    if query:  # (most links have none: ~0.6 µs saved)
+        query = urlencode(
+            [(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
+             if not _TRACKING_PARAMS.match(k)]
+        )
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
