@@ -189,7 +189,7 @@ def phases(feeds: int, items: int) -> None:
     config = Config(feeds=tuple(FeedConfig(name=f"feed {i}", url=f"http://feed{i}.example/") for i in range(feeds)))
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "phases.db") as store:
         store.sync_feeds(config)
-        store.set_cache(WRITER_CACHE_MB)
+        store.set_bulk_writer(WRITER_CACHE_MB)  # as the poller's workers
         work = list(zip(store.active_feeds(), parsed, labels, sigs, rows, strict=True))
 
         def ingest_all() -> None:  # as the poller's writer does: feeds committed in groups

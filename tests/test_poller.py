@@ -212,7 +212,13 @@ async def test_a_big_poll_stores_what_a_small_one_stores(server, db_path, tmp_pa
     assert stored(tmp_path / "small.db")[0] == labels and small.new_items == 1
     with Store(db_path) as store:
         stories = {i.story_id for i in store.items() if i.title == rewrite[0]}
-    assert len(stories) == 1  # one story, though two processes stored its reports
+        # the workers store without foreign-key checks (Store.set_bulk_writer): every reference holds
+        assert store.db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        orphans = store.db.conn.execute(
+            "SELECT count(*) FROM story_feeds WHERE story_id NOT IN (SELECT id FROM stories)"
+            " OR feed_id NOT IN (SELECT id FROM feeds)"
+        ).fetchone()[0]
+    assert len(stories) == 1 and orphans == 0  # one story, though two processes stored its reports
 
 
 async def test_a_document_that_hangs_its_worker_fails_alone_in_a_big_poll(server, db_path, monkeypatch):
@@ -376,3 +382,23 @@ def test_a_big_poll_leaves_objects_frozen_by_someone_else_frozen():
         assert gc.get_freeze_count() > frozen * 0.9  # still frozen (a few may have been freed meanwhile)
     finally:
         gc.unfreeze()
+
+
+def test_a_big_poll_s_last_groups_shrink_so_the_workers_finish_together():
+    """Full groups while downloads arrive; after the last one, each free worker takes a quarter
+    of what is left (two workers), down to two feeds, so that no worker stores a big group alone."""
+    from types import SimpleNamespace
+
+    from briefing.poller import StoringPool
+
+    pool = StoringPool("unused.db", SimpleNamespace(processes=2), None, feeds=300)  # type: ignore[arg-type]
+    pool._pending = [None] * 40  # type: ignore[list-item]
+    pool._received = 299
+    assert pool._group_size() == StoringPool.MAX_FEEDS  # one feed still downloading
+    pool._received = 300
+    sizes = []
+    while pool._pending:  # as _dispatch takes them
+        group, pool._pending = pool._pending[: pool._group_size()], pool._pending[pool._group_size() :]
+        sizes.append(len(group))
+    assert sizes == [10, 8, 6, 4, 3, 3, 2, 2, 2]
+    assert StoringPool("unused.db", SimpleNamespace(processes=2), None)._group_size() == StoringPool.MAX_FEEDS
