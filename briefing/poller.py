@@ -17,6 +17,7 @@ feed does — an error, a hang, garbage — stops the other feeds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from .classify import RULES_VERSION, Classification
-from .fetch.http import HostClients, fetch, host_key
+from .fetch.http import HostClients, fetch, host_key, shared_tls
 from .fetch.schedule import next_poll_at
 from .labelling import parse_and_classify
 from .models import Config, FeedState, FetchResult, Outcome, ParsedFeed, PollResult, PollSummary
@@ -145,6 +146,31 @@ def parse_classify_sign(body: bytes, **kwargs) -> Parsed:
     return parsed, labels, signatures, prepare(parsed.entries, labels, signatures, RULES_VERSION)
 
 
+def _forkserver() -> multiprocessing.context.BaseContext:
+    """The context the workers are forked from: a server process that has imported what they run
+    (~0.3 s, once per process), so that a worker starts in ~10 ms. Not plain fork: the poll's
+    process has threads (the writer, the executor's), and a thread holding a lock at fork time
+    leaves it held forever in the child."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["briefing.labelling", "briefing.poller"])
+    return context
+
+
+def _warm_up(workers: bool) -> None:
+    """What a cold poll's first downloads would wait for, started beside the opening of the
+    database: the TLS context (~50 ms: the CA bundle), and with `workers` the fork server (~0.3 s:
+    its imports), before the poll knows whether it will need workers. Best effort: a failure
+    here is met again, and reported, where the real call is made."""
+    from multiprocessing import forkserver
+
+    if workers:
+        with contextlib.suppress(Exception):
+            _forkserver()
+            forkserver.ensure_running()
+    with contextlib.suppress(Exception):
+        shared_tls()
+
+
 class ParsePool:
     """Parsing off the event loop: worker processes when there is much to do (feedparser is pure
     Python and would otherwise hold the GIL; StoringPool runs its groups there, `run`), a thread
@@ -159,9 +185,7 @@ class ParsePool:
             self._starting = asyncio.get_running_loop().run_in_executor(None, self._start)
 
     def _start(self) -> None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["briefing.labelling", "briefing.poller"])
-        self._pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_start_worker)
+        self._pool = ProcessPoolExecutor(self.processes, mp_context=_forkserver(), initializer=_start_worker)
         self._pool.submit(int)  # start the workers while the first downloads are in flight
 
     async def parse(self, body: bytes, **kwargs) -> Parsed:
@@ -222,6 +246,8 @@ async def poll(
     started = time.monotonic()
     writer = ThreadPoolExecutor(1, thread_name_prefix="briefing-writer")
     loop = asyncio.get_running_loop()
+    many = (os.cpu_count() or 1) > 1 and sum(f.enabled for f in config.feeds) >= PROCESS_POOL_MIN_FEEDS
+    loop.run_in_executor(None, _warm_up, many)
     store = await loop.run_in_executor(writer, partial(Store, store_path, check_same_thread=False))
     await loop.run_in_executor(writer, store.set_cache, WRITER_CACHE_MB)
     try:
@@ -236,7 +262,7 @@ async def poll(
         processes = min(2, os.cpu_count() or 1) if len(feeds) >= PROCESS_POOL_MIN_FEEDS else 0
         parser = ParsePool(processes if processes > 1 else 0)
         commits = GroupCommit(store, writer)
-        storing = StoringPool(store_path, parser, commits) if parser.processes else None
+        storing = StoringPool(store_path, parser, commits, len(feeds)) if parser.processes else None
         try:
             with _few_collections(len(feeds) >= PROCESS_POOL_MIN_FEEDS):
                 results = await _poll_feeds(feeds, config, parser, commits, storing, observer, clock)
@@ -397,33 +423,47 @@ class StoringPool:
     workers sent back, so the poll's process was the bottleneck while the workers waited. Now one
     worker stores while the other parses. Groups form as in GroupCommit: a worker takes every feed
     downloaded while it was busy (up to MAX_FEEDS), parses them and commits them together, each in
-    its savepoint.
+    its savepoint. Once every feed is downloaded, groups shrink so that the workers finish
+    together: a last group of 16 feeds kept one worker busy for ~0.3 s while the other waited.
 
     A group whose worker hangs or dies (a parser bomb we did not foresee) is not stored — the
     transaction never committed — and its feeds are tried again one by one, so that only the
     culprit fails; its failure is recorded by the poll's own writer (GroupCommit)."""
 
     MAX_FEEDS = 16
+    MIN_TAIL = 2  # the smallest group at the end: a group costs a round trip and a commit
     TRIES = 3  # a feed is tried alone after a lost group; a worker lost again fails it
 
-    def __init__(self, path: str | Path, pool: ParsePool, commits: GroupCommit):
+    def __init__(self, path: str | Path, pool: ParsePool, commits: GroupCommit, feeds: int | None = None):
+        """`feeds`: how many feeds the poll will hand over (None: unknown, groups stay full)."""
         self._path = str(path)
         self._pool = pool
         self._commits = commits
         self._pending: list[tuple[FeedJob, asyncio.Future[PollResult], int]] = []  # (job, future, tries)
         self._busy = 0
         self._tasks: set[asyncio.Task] = set()
+        self._expected = feeds
+        self._received = 0
 
     async def store(self, job: FeedJob) -> PollResult:
         future: asyncio.Future[PollResult] = asyncio.get_running_loop().create_future()
         self._pending.append((job, future, 0))
+        self._received += 1
         self._dispatch()
         return await future
+
+    def _group_size(self) -> int:
+        """A full group while downloads still arrive; after the last one, an even share of what
+        is left: about a quarter each for two workers, so that the one storing last has little to do."""
+        if self._expected is None or self._received < self._expected:
+            return self.MAX_FEEDS
+        share = -(-len(self._pending) // (2 * self._pool.processes))  # ceil
+        return max(self.MIN_TAIL, min(self.MAX_FEEDS, share))
 
     def _dispatch(self) -> None:
         while self._pending and self._busy < self._pool.processes:
             # a feed tried before, in a group that was lost, goes alone (_lost puts those first)
-            size = 1 if self._pending[0][2] else self.MAX_FEEDS
+            size = 1 if self._pending[0][2] else self._group_size()
             group, self._pending = self._pending[:size], self._pending[size:]
             self._busy += 1
             task = asyncio.create_task(self._run(group))
@@ -498,7 +538,7 @@ def _store_in_worker(path: str, jobs: list[FeedJob]) -> list[tuple[PollResult | 
     store = _WORKER_STORES.get(path)
     if store is None:
         store = _WORKER_STORES[path] = Store(path)
-        store.set_cache(WRITER_CACHE_MB)
+        store.set_bulk_writer(WRITER_CACHE_MB)
     writes = [partial(_store_result, store, job.feed, job.fetched, found, job.started_at, job.now)
               for job, found in zip(jobs, parsed, strict=True)]  # fmt: skip
     with store.writers_in_turn():
