@@ -270,6 +270,8 @@ async def poll(
             if storing is not None:
                 await storing.aclose()
             await parser.aclose()
+        if storing is not None:  # the workers left the WAL to grow (Store.set_bulk_writer): fold it back once
+            await loop.run_in_executor(writer, store.checkpoint)
         return PollSummary(tuple(results), time.monotonic() - started)
     finally:
         # Let the writer finish the transaction it is in, even when we are being cancelled.
