@@ -56,7 +56,10 @@ _ARMENIAN = dict(zip(
 _LATIN_EXTRA = {"ı": "i", "ə": "e", "ş": "sh", "ç": "ch", "ğ": "gh", "ß": "ss", "ё": "e", "և": "ev"}
 _TRANSLIT = str.maketrans({**_CYRILLIC, **_ARMENIAN, **_LATIN_EXTRA})
 
-_WORD = re.compile(r"\d+(?:[.,\s]\d{3})+(?!\d)|\d+|[^\W\d_]+")
+# Words, and numbers with their thousands separators ("65,036", "65 036"). The possessive "++" and
+# the optional group find what "\d+(?:[.,\s]\d{3})+(?!\d)|\d+|[^\W\d_]+" found (a digit run is
+# only ever taken whole), with less backtracking: about 2 µs an item.
+_WORD = re.compile(r"[^\W\d_]++|\d++(?:(?:[.,\s]\d{3})+(?!\d))?")
 _QUOTE = re.compile(r"[\"“”„«»]([^\"“”„«»]{12,400})[\"“”„«»]")
 _VOWELS = frozenset("aeiouy")
 
@@ -258,46 +261,78 @@ class Terms:
     numbers: frozenset[str]
 
 
-@lru_cache(maxsize=200_000)
-def _word_token(raw: str) -> tuple[int, bool] | None:
-    """A word as written → (its token, whether it is an anchor: a concept or a capitalised name)."""
+_NUMBER = -1  # what _TOKEN_OF says of a number: decided in context, by its neighbours (never a crc32)
+_WORD_CACHE = 200_000  # words remembered, in each of _TOKEN_OF and _ANCHOR_OF
+
+
+def _learn(raw: str) -> None:
+    """File a word as written under _TOKEN_OF (its token, None to drop it, _NUMBER for a number)
+    and _ANCHOR_OF (its token when it is an anchor: a concept or a capitalised name, else None)."""
+    if len(_TOKEN_OF) >= _WORD_CACHE or len(_ANCHOR_OF) >= _WORD_CACHE:  # a bound, like an lru_cache's
+        _TOKEN_OF.clear()
+        _ANCHOR_OF.clear()
+    if raw[0].isdigit():
+        _TOKEN_OF[raw], _ANCHOR_OF[raw] = _NUMBER, None
+        return
     stemmed = _stem(_fold(raw))
     if stemmed is None:
-        return None
-    return stemmed[0], stemmed[1] or raw[0].isupper()
+        _TOKEN_OF[raw] = _ANCHOR_OF[raw] = None
+        return
+    _TOKEN_OF[raw] = stemmed[0]
+    _ANCHOR_OF[raw] = stemmed[0] if stemmed[1] or raw[0].isupper() else None
+
+
+class _WordTable(dict):
+    """A dict that learns the words it has not seen: looked up with map() over a text's words,
+    all in C but for new words (most of a day's words are words already seen that day)."""
+
+    def __missing__(self, raw: str) -> int | None:
+        _learn(raw)
+        return self[raw]
+
+
+_TOKEN_OF: dict[str, int | None] = _WordTable()
+_ANCHOR_OF: dict[str, int | None] = _WordTable()
+
+
+@lru_cache(maxsize=20_000)
+def _number_token(raw: str) -> tuple[str, int] | None:
+    """A number as written → (the figure it counts as, its token), or None (see _number)."""
+    number = _number(raw)
+    return (number, _token_hash("#" + number)) if number else None
 
 
 def terms(text: str) -> Terms:
     """The content of a text as tokens; names (capitalised words), concepts and numbers are
     also its anchors, which is what a report in another language shares with it."""
-    tokens: set[int] = set()
-    anchors: set[int] = set()
-    numbers: set[str] = set()
     found = _WORD.findall(text)
-    for at, raw in enumerate(found):
-        if raw[0].isdigit():
+    # Words by table lookups in C (about 7 µs an item less than a loop over the words);
+    # only the numbers are looked at one by one, as they need their neighbours.
+    kinds = list(map(_TOKEN_OF.__getitem__, found))
+    tokens = set(kinds)
+    anchors = set(map(_ANCHOR_OF.__getitem__, found))
+    anchors.discard(None)
+    numbers: set[str] = set()
+    if _NUMBER in tokens:
+        tokens.discard(_NUMBER)
+        at = -1
+        for _ in range(kinds.count(_NUMBER)):
+            at = kinds.index(_NUMBER, at + 1)
+            raw = found[at]
             if _is_date(found, at):
                 # "on 21 September": every report of the day says it, so not a word to match on;
                 # across languages it still helps ("21 сентября"), so a name-like anchor
                 numbers.add(str(_DATE + int(raw)))
                 anchors.add(_token_hash("#date" + raw))
                 continue
-            number = _number(raw)
-            if number:
-                numbers.add(number)
-                token = _token_hash("#" + number)
-                tokens.add(token)
-                anchors.add(token)
+            counted = _number_token(raw)
+            if counted:
+                numbers.add(counted[0])
+                tokens.add(counted[1])
+                anchors.add(counted[1])
             elif raw in _SMALL:
                 numbers.add(raw)  # a count that tells "4 refugees" from "114", not a word to match on
-            continue
-        stemmed = _word_token(raw)
-        if stemmed is None:
-            continue
-        token, anchor = stemmed
-        tokens.add(token)
-        if anchor:
-            anchors.add(token)
+    tokens.discard(None)
     return Terms(frozenset(tokens), frozenset(anchors), frozenset(numbers))
 
 
