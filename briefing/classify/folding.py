@@ -86,7 +86,15 @@ def match_fold(text: str) -> str:
     """`fold` plus punctuation normalisation for the matcher (quotes, dashes, Armenian marks)."""
     if not text:
         return ""
+    # isascii() reads a flag of the string. ASCII folds to lower case and ` to ' (the assert below):
+    # lower() is a C loop, the table a dict lookup per character (~12k instructions a text).
+    if text.isascii():
+        text = text.lower()
+        return text.replace("`", "'") if "`" in text else text
     return text.translate(_MATCH_TABLE)
+
+
+assert [ch for ch in [*_MATCH_PUNCT, *_AZ_LETTERS] if ch.isascii()] == ["`"], "match_fold's ASCII path"
 
 
 # Words are runs of letters and digits (numbers keep their thousands separators). A few
@@ -97,6 +105,13 @@ def match_fold(text: str) -> str:
 # match, so the regex engine does not try and fail every alternative at each space: the same
 # tokens, ~15% sooner (no token starts with a space).
 _TOKEN_RE = re.compile(r"\s*(\d+(?:[.,]\d+)*|[^\W_]+|'s\b|[:;,.!?\"()]|(?<=\s)-(?=\s))")
+# The same on ASCII text (most folded text: curly quotes and dashes fold to ASCII), with the
+# Unicode classes written out as ASCII sets (\s, [^\W_], \d, and \b as "not before \w"): a set
+# is one bit test where a Unicode class looks the character up, ~16% fewer instructions.
+_WS = r"\t\n\x0b\x0c\r\x1c-\x1f "  # what \s matches in ASCII
+_ASCII_TOKEN_RE = re.compile(
+    rf"[{_WS}]*([0-9]+(?:[.,][0-9]+)*|[A-Za-z0-9]+|'s(?![A-Za-z0-9_])|[:;,.!?\"()]|(?<=[{_WS}])-(?=[{_WS}]))"
+)
 
 SENTENCE_END = frozenset({".", "!", "?", ";"})
 PUNCT = frozenset({":", ";", ",", ".", "!", "?", '"', "(", ")", "-", "'s"})
@@ -104,4 +119,4 @@ PUNCT = frozenset({":", ";", ",", ".", "!", "?", '"', "(", ")", "-", "'s"})
 
 def tokenize(folded: str) -> list[str]:
     """Split match-folded text into tokens (words, numbers and the punctuation rules read)."""
-    return _TOKEN_RE.findall(folded)
+    return (_ASCII_TOKEN_RE if folded.isascii() else _TOKEN_RE).findall(folded)
