@@ -26,7 +26,7 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 
 # ----------------------------------------------------------------------------- tunables
@@ -569,10 +569,27 @@ class Candidate:
     # worked out once per item, not once per comparison (an item meets up to 20 candidates)
     specific: frozenset[str] = field(default=frozenset(), init=False, compare=False, repr=False)
     lang: str | None = field(default=None, init=False, compare=False, repr=False)
+    moment: int | None = field(default=None, init=False, compare=False, repr=False)  # see _moment
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "specific", _specific(self.places) if self.places else frozenset())
         object.__setattr__(self, "lang", _language(self.language))
+        object.__setattr__(self, "moment", _moment(self.published))
+
+
+def _moment(published: datetime) -> int | None:
+    """Microseconds since 1970 for a datetime at a fixed UTC offset (what the store reads), so a
+    comparison subtracts two integers instead of two datetimes (about 0.2 µs a comparison). For
+    those, the difference is exactly the datetimes' difference; for any other (naive, or a zone
+    with summer time, which Python subtracts as wall-clock times when both share it) None: the
+    comparison subtracts the datetimes as before."""
+    if type(published) is datetime and isinstance(published.tzinfo, timezone):
+        return (published - _EPOCH) // _MICROSECOND
+    return None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -651,8 +668,14 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
     speakers need more than a middling match.
     One outlet does not report one occurrence twice, so two items of a feed must be near copies.
     `worth`: the caller has already seen `worth_comparing` say yes (the store's candidates have).
+
+    Most comparisons end in a no (the store makes about 20 an item), so every no is taken as
+    soon as it is certain: a no's test may come before another no's, never before a yes's.
     """
-    hours = abs((a.published - b.published).total_seconds()) / 3600
+    if a.moment is not None and b.moment is not None:
+        hours = abs(a.moment - b.moment) / 1_000_000 / 3600  # = timedelta.total_seconds(), to the bit
+    else:
+        hours = abs((a.published - b.published).total_seconds()) / 3600
     if hours > window_hours:
         return NO
     if a.link_key and a.link_key == b.link_key:
@@ -661,31 +684,34 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
     if not worth and not worth_comparing(sa, sb):
         return NO
     counts_a, counts_b = sa.counts, sb.counts
-    conflict = bool(counts_a and counts_b and not counts_a & counts_b)  # 40 dead is not 68 dead
-    places_a = a.specific if b.places else frozenset()
-    places_b = b.specific if places_a else frozenset()
+    if a.feed_id is not None and a.feed_id == b.feed_id:
+        # a feed's own items: only a near copy, with the same names and numbers, in the same place
+        if sa.anchors != sb.anchors or (counts_a and counts_b and counts_a.isdisjoint(counts_b)):
+            return NO
+        if a.specific and b.specific and a.specific.isdisjoint(b.specific):
+            return NO
+        _, jaccard, _ = _ratio(sa.tokens, sb.tokens)
+        return Match(True, jaccard, "the same feed's copy") if jaccard >= 0.8 else NO
+    conflict = bool(counts_a and counts_b and counts_a.isdisjoint(counts_b))  # 40 dead is not 68 dead
+    places_a = a.specific if b.places else _NONE
+    places_b = b.specific if places_a else _NONE
     # Kalbajar is not Lachin, however alike the wording. (Not across languages: there the
     # gazetteer may name one checkpoint two ways.)
-    elsewhere = bool(places_a and places_b and not places_a & places_b)
-    # The cheap noes first (most comparisons end here, before the word sets are intersected):
-    # a feed's own items, and different numbers in different places without a quote in common.
-    same_feed = a.feed_id is not None and a.feed_id == b.feed_id
-    if same_feed and (conflict or elsewhere or sa.anchors != sb.anchors):
-        return NO
+    elsewhere = bool(places_a and places_b and places_a.isdisjoint(places_b))
     quoted = bool(sa.quotes and sb.quotes)
     if conflict and elsewhere and not quoted:
         return NO  # below, only a shared quote says yes to numbers and places that disagree
-    common, jaccard, containment = _ratio(sa.tokens, sb.tokens)
-    if same_feed:
-        return Match(True, jaccard, "the same feed's copy") if jaccard >= 0.8 else NO
-    if quoted and _quote_shared(sa.quotes, sb.quotes) and containment >= 0.25:
+    if quoted and _quote_shared(sa.quotes, sb.quotes) and _ratio(sa.tokens, sb.tokens)[2] >= 0.25:
         return Match(True, 0.9, "same quoted words")
     la, lb = a.lang, b.lang
     translated = (sa.script and sb.script and sa.script != sb.script) or (la and lb and la != lb)
     if not translated:
-        if jaccard >= 0.6 and common >= 3 and not elsewhere and not (conflict and jaccard < 0.9):
+        if elsewhere:  # the one yes left ("same words") needs the same place
+            return NO
+        common, jaccard, containment = _ratio(sa.tokens, sb.tokens)
+        if jaccard >= 0.6 and common >= 3 and not (conflict and jaccard < 0.9):
             return Match(True, jaccard, "same words")
-        if conflict or elsewhere or hours > 24:
+        if conflict or hours > 24:
             return NO  # most comparisons end here: what follows is worked out only when it can matter
         if jaccard >= 0.4 and containment >= 0.55 and common >= 4:
             return Match(True, jaccard, "alike words")
@@ -714,3 +740,6 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
     if anchors >= 3 and entities >= 3 and places_a & places_b:
         return Match(True, anchor_jaccard, "same actors and place in another language")
     return NO
+
+
+_NONE: frozenset[str] = frozenset()
