@@ -831,12 +831,13 @@ def _takes_part(r: _Reading, m: _Mention, diplomacy: list[tuple[int, int]]) -> b
 
 def _third_party_acts(r: _Reading, speech: list[Speech], why: dict[str, list[str]], speaking: dict[str, None]) -> None:
     """A third party's own acts about the conflict (withdrawing troops, a court's order) → reactions."""
-    side_words = [_Mention(p, p + 1, a, "side") for p, a in r.side_at.items()]
     for start, end in r.cues.get("act3", ()):
         m = r.before(start, 12)
         if m is None:  # "a column of Russian military vehicles withdrew": the side word is the subject
-            near = [x for x in side_words if start - 8 <= x.start < start and r.same_sentence(x.start, start)]
-            m = max(near, key=lambda x: x.start) if near else None
+            near = [p for p in r.side_at if start - 8 <= p < start and r.same_sentence(p, start)]
+            if near:
+                p = max(near)
+                m = _Mention(p, p + 1, r.side_at[p], "side")
         if m is None:
             continue
         who = r.actors[m.actor]
@@ -867,7 +868,7 @@ def _events(
     found: dict[str, list[str]] = {"event2": [], "event1": []}
     for kind, labels in found.items():
         for span in cues.get(kind, ()):
-            governed_by_speech = any(p < span[0] and r.same_sentence(p, span[0]) for p in governed)
+            governed_by_speech = bool(governed) and any(p < span[0] and r.same_sentence(p, span[0]) for p in governed)
             if not r.hedged(span[0]) and not governed_by_speech:
                 labels.append(r.label(span))
     if found["event2"]:  # a strong cue decides; weak ones ("troops", "border") only add reasons
@@ -924,9 +925,9 @@ def classify(
     _access(r, feed_kind, why)
 
     # on topic: a place of the region, a party, or a party's own feed with something to say
-    region = (any(name not in _non_region_places() for name in r.places)
+    region = (not _non_region_places().issuperset(r.places)
               or any((r.side(m.actor) in PARTIES or m.actor in REGION_ACTORS) and m.how != "both" for m in r.mentions)
-              or any(actor_id in _PARTY_GENERICS for actor_id in r.side_at.values()))  # fmt: skip
+              or not _PARTY_GENERICS.isdisjoint(r.side_at.values()))  # fmt: skip
     panes_found = [pane for pane in PANES if why[pane]]
     on_topic = region or (feed_side in PARTIES and (bool(panes_found) or feed_kind == "official"))
     if on_topic and r.cues.get("offtopic") and not (why["events"] or why["humanitarian"] or speech or diplomacy):
@@ -973,7 +974,8 @@ def _speaker(r: _Reading, speech: list[Speech]) -> Actor | None:
         return (any(p > h and r.same_sentence(p, h) for h in heads)
                 or any(p < t and r.same_sentence(p, t) for t in tails))
 
-    voices = [v for v in voices if not governed(v[0])] or voices
+    if heads or tails:
+        voices = [v for v in voices if not governed(v[0])] or voices
     first_pos, first, _cue = min(voices, key=lambda v: (v[0] >= r.title_end if r.title_end else False, v[0]))
     if first is None:
         return None
@@ -991,14 +993,15 @@ def _speaker(r: _Reading, speech: list[Speech]) -> Actor | None:
             others.append((m.start, m.actor))
     for pos, actor_id in others:
         between = r.tokens[min(pos, first_pos) : max(pos, first_pos)]
-        if (r.side(actor_id) != side and all(t == ";" for t in between if t in SENTENCE_END)
-                and any(t in _CONTRAST for t in between)):
+        # (the same sentence but for semicolons, and a contrast word between)
+        if r.side(actor_id) != side and _FULL_STOPS.isdisjoint(between) and not _CONTRAST.isdisjoint(between):
             return None  # he said, she said: "Baku says ...; Karabakh officials deny it"
     return r.actors[first]
 
 
 _CONTRAST = frozenset({";", "while", "whereas", "but", "however", "meanwhile", "mientras", "mentre", "tandis",
                        "während", "terwijl", "а", "но", "тогда"})
+_FULL_STOPS = SENTENCE_END - {";"}
 
 
 _SIDE_GENERIC = {
