@@ -25,7 +25,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 
 from . import cues as cue_table
@@ -163,6 +163,25 @@ def rules_digest() -> str:
 
 
 Speech = tuple[int, str, str, bool]  # (token position, actor id, cue, is it an appeal?)
+
+
+def _sentence_words(text: str) -> list[str]:
+    """words(text), sentence by sentence ("... tense." " Officials said ..."): the tokens are the
+    same (no token, acronym or spaced dash spans ". "), and a sentence a feed repeats from item to
+    item (boilerplate, a wire story in several feeds) is tokenized once."""
+    pieces = text.split(". ")
+    if len(pieces) == 1:
+        return words(text)
+    last = len(pieces) - 1
+    tokens: list[str] = []
+    for k, piece in enumerate(pieces):
+        tokens += _piece_words((" " + piece if k else piece) + ("." if k < last else ""))
+    return tokens
+
+
+@lru_cache(maxsize=4096)
+def _piece_words(piece: str) -> tuple[str, ...]:
+    return tuple(words(piece))
 _ENDS_SENTENCE = SENTENCE_END.__contains__
 
 
@@ -189,7 +208,7 @@ class _Reading:
     def __init__(self, title: str, summary: str) -> None:
         self.actors = load().actors
         title_tokens = words(title[:TITLE_CHARS]) if title else []
-        summary_tokens = words(summary[:SUMMARY_CHARS]) if summary else []
+        summary_tokens = _sentence_words(summary[:SUMMARY_CHARS]) if summary else []
         tokens = [*title_tokens, ".", *summary_tokens] if title_tokens else summary_tokens
         self.tokens = tokens
         self.title_end = len(title_tokens)
