@@ -319,7 +319,7 @@ def terms(text: str) -> Terms:
         for _ in range(kinds.count(_NUMBER)):
             at = kinds.index(_NUMBER, at + 1)
             raw = found[at]
-            if _is_date(found, at):
+            if len(raw) <= 2 and _is_date(found, at):  # (as _is_date's first test: spares a call)
                 # "on 21 September": every report of the day says it, so not a word to match on;
                 # across languages it still helps ("21 сентября"), so a name-like anchor
                 numbers.add(str(_DATE + int(raw)))
@@ -416,20 +416,22 @@ def _anchor_hashes(token: int) -> tuple[int, ...]:
 
 def bands(signature: tuple[int, ...], kind: str = "t", rows: int = ROWS_PER_BAND) -> tuple[int, ...]:
     """LSH band keys: items sharing any key are candidates (the band number and kind are
-    hashed in, so equal rows in different bands do not meet). The band's values are written
-    in decimal joined by commas: b"%d,%d" writes the digits of integers as str() does, in one C call."""
+    hashed in, so equal rows in different bands do not meet)."""
     count = len(signature) // rows
-    written = ",".join(["%d"] * rows).encode()
-    values = map(written.__mod__, zip(*[signature[row::rows] for row in range(rows)], strict=False))  # whole bands
+    written, affixes = _band_layout(kind, rows, count)
+    # Every band's values in decimal in one C call (b"%d" writes an integer's digits as str()
+    # does), and adler32(value + tail) for adler32(tail, adler32(value)): about 6 µs an item.
+    values = (written % tuple(signature[: count * rows])).split(b"\n")
     crc32, adler32 = zlib.crc32, zlib.adler32
-    return tuple([(crc32(value, head) | (adler32(tail, adler32(value)) << 32)) & _MASK  # = _extra_key
-                  for value, (head, tail) in zip(values, _band_affixes(kind, count), strict=True)])  # fmt: skip
+    return tuple([(crc32(value, head) | (adler32(value + tail) << 32)) & _MASK  # = _extra_key
+                  for value, (head, tail) in zip(values, affixes, strict=True)]) if count else ()  # fmt: skip
 
 
 @lru_cache(maxsize=64)
-def _band_affixes(kind: str, count: int) -> tuple[tuple[int, bytes], ...]:
-    """_affixes of each band, worked out once (about 2 µs an item)."""
-    return tuple(_affixes(f"{kind}{band}") for band in range(count))
+def _band_layout(kind: str, rows: int, count: int) -> tuple[bytes, tuple[tuple[int, bytes], ...]]:
+    """How `count` bands of `rows` values are written ("%d,%d" a line) and each band's _affixes."""
+    written = b"\n".join([",".join(["%d"] * rows).encode()] * count)
+    return written, tuple(_affixes(f"{kind}{band}") for band in range(count))
 
 
 def _extra_key(kind: str, value: str) -> int:
@@ -545,9 +547,11 @@ def signature(title: str, summary: str) -> Signature:
     quoted = quotes(text)
     keys = list(bands(_min_rows(found.tokens, _band_hashes), "t")) if found.tokens else []
     if len(found.anchors) >= 3:  # fewer cannot make a match across languages (see same_story)
-        keys.extend(bands(_min_rows(found.anchors, _anchor_hashes), "a", rows=1))
-    keys.extend(_extra_key("n", n) for n in found.numbers if 3 <= len(n) < 10)  # counts, not days of a month
-    keys.extend(_extra_key("q", str(min(q))) for q in quoted)
+        keys += bands(_min_rows(found.anchors, _anchor_hashes), "a", rows=1)
+    if found.numbers:
+        keys += [_extra_key("n", n) for n in found.numbers if 3 <= len(n) < 10]  # counts, not days of a month
+    if quoted:
+        keys += [_extra_key("q", str(min(q))) for q in quoted]
     return Signature(found.tokens, found.anchors, found.numbers, quoted, script(text), tuple(dict.fromkeys(keys)))
 
 
