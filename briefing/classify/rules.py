@@ -524,7 +524,8 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
             r.mentions.append(_Mention(s, e, actor_id, "generic"))
     for start, end in unresolved:
         actor_id, maybe = _unqualified_office(r, start, end, qualified, feed_side, feed_kind)
-        if any((a < end and start < b) or (a == end and _title(tokens[end - 1])) for a, b in named_spans):
+        if named_spans and any(
+                (a < end and start < b) or (a == end and _title(tokens[end - 1])) for a, b in named_spans):
             continue  # "Müdafiə Nazirliyi" is a name, "Prezident İlham Əliyev" a title: the speaker is known
         if actor_id is None:
             r.unknown.append((start, end, maybe))  # someone speaks here, but whose office the text does not say
@@ -589,6 +590,9 @@ def _unqualified_office(
     # only their positions count (as a set), so the few side words are read, not every token before the office
     first = r.sentence_start(start)
     named = [j for j, side in r.side_at.items() if first <= j < start and side in _PARTY_GENERICS]
+    generic = _SIDE_GENERIC.get(feed_side or "")
+    if not named and not (generic and feed_kind in ("official", "state-media")):
+        return None, frozenset()  # what the rest finds when the sentence names no party and no outlet speaks
     # "in Nagorno-Karabakh" is where, not who
     places = {m.end - 1 for m in r.mentions if r.as_place(m)} if named else set()
     # "the ministry said", "Defence Minister Zakir Hasanov warned" (a name we do not know between)
@@ -601,7 +605,6 @@ def _unqualified_office(
     if not speaks and start == r.sentence_start(start):  # "Nazirlik ... bildirib": the office opens, the verb ends it
         speaks = _head_final(tokens[start]) and any(
             v > end and r.same_sentence(v, start) and _verb_final(tokens[v]) for v in r.verb_starts)
-    generic = _SIDE_GENERIC.get(feed_side or "")
     if generic and feed_kind in ("official", "state-media"):
         # an unqualified "the defence ministry", in a side's own official or state outlet, is that side's
         # ... unless a state outlet's sentence is about another party: "X units were destroyed, the ministry said"
@@ -662,12 +665,16 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
                     add(m, i, "dash attribution")
                 break
     verb_speech = False
-    longest: dict[int, tuple[int, int, str]] = {}  # "called for" (an appeal), not "called" (a statement)
-    for kind in ("appeal", "deny", "polite", "say"):
-        for start, end in r.cues.get(kind, ()):
-            if start not in longest or end > longest[start][1]:
-                longest[start] = (start, end, kind)
-    verbs = sorted(longest.values())
+    kinds = [kind for kind in ("appeal", "deny", "polite", "say") if kind in r.cues]
+    if len(kinds) == 1:  # one kind (mostly "say"): its spans already start one a token, in order
+        verbs = [(start, end, kinds[0]) for start, end in r.cues[kinds[0]]]
+    else:
+        longest: dict[int, tuple[int, int, str]] = {}  # "called for" (an appeal), not "called" (a statement)
+        for kind in kinds:
+            for start, end in r.cues[kind]:
+                if start not in longest or end > longest[start][1]:
+                    longest[start] = (start, end, kind)
+        verbs = sorted(longest.values())
     last_verb_end: dict[int, int] = {}  # sentence → where the last accepted reporting verb ended
     for start, end, kind in verbs:
         prev = tokens[start - 1] if start else "."
