@@ -83,6 +83,7 @@ _ATOM_ENTRY = {
 }  # fmt: skip
 _ATOM_FEED = {_ATOM_ + "title": "title", _ATOM_ + "id": "id"}
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
+_PLAIN_ITEM_FIELDS = {"title", "summary", "id", "published", "updated"}  # one of each per entry (summary: the last)
 _ENTITY_LIKE = re.compile("&([A-Za-z0-9_]+);")  # left in RSS links as feedparser leaves them: "&amp;" → "&amp"
 
 
@@ -187,6 +188,14 @@ class _Reader:
             raise Unsupported(f"markup inside <{self.field}>")
         if attrs and attrs.get(_XML_LANG):
             raise Unsupported("xml:lang in RSS")
+        item = self.item
+        if item is not None and depth == self.item_depth + 1:
+            field = _RSS_ITEM.get(name)
+            if field is not None:  # an item's field: most elements, so decided first (none is deferred)
+                if name == "guid":
+                    item["_permalink"] = attrs.get("isPermaLink", "true") == "true"
+                self._open_field(field, depth)
+                return
         if name in _DEFER or name.startswith(_DEFER_NAMESPACES):
             raise Unsupported(f"<{name}>")
         if depth == 2:
@@ -198,13 +207,9 @@ class _Reader:
                 raise Unsupported("an item outside the channel")
             self._open_item(depth)
         elif name.startswith(_ATOM_):
-            if self.item is not None or name != _ATOM_ + "link" or attrs.get("rel", "alternate") == "alternate":
+            if item is not None or name != _ATOM_ + "link" or attrs.get("rel", "alternate") == "alternate":
                 raise Unsupported(f"Atom <{name}> in RSS")
-        elif self.item is not None and depth == self.item_depth + 1 and name in _RSS_ITEM:
-            if name == "guid":
-                self.item["_permalink"] = attrs.get("isPermaLink", "true") == "true"
-            self._open_field(_RSS_ITEM[name], depth)
-        elif self.item is None and depth == 3 and name in _RSS_CHANNEL:
+        elif item is None and depth == 3 and name in _RSS_CHANNEL:
             self._open_field("feed:" + _RSS_CHANNEL[name], depth)
 
     def _start_atom(self, name: str, attrs: dict[str, str], depth: int) -> None:
@@ -276,6 +281,17 @@ class _Reader:
         if not value.isascii():  # (ASCII needs no repair: spares a call per field)
             value = _fix_text(value)
         self.field, self.field_depth = None, -1
+        item = self.item
+        if field in _PLAIN_ITEM_FIELDS:  # most fields: tested first
+            assert item is not None
+            if field in item and field != "summary":
+                raise Unsupported(f"two <{field}> in one entry")
+            item[field] = value
+            if field == "title":
+                item["_title_lang"] = self.langs[-1] if self.kind == "atom" else self.lang
+            elif field == "id" and self.kind == "rss" and not item.get("_permalink", True):
+                item["_id_not_link"] = True
+            return
         if field.startswith("author:"):
             self.author[field[7:]] = value
             return
@@ -287,7 +303,6 @@ class _Reader:
                 value = _ENTITY_LIKE.sub(r"&\g<1>", value)
             self.feed[key] = value
             return
-        item = self.item
         assert item is not None
         if field == "content":
             item.setdefault("content", []).append(value)
@@ -299,14 +314,6 @@ class _Reader:
             item["author"] = value or None  # the last one wins, as in feedparser
         elif field == "language":
             self.lang = value
-        else:
-            if field in item and field != "summary":
-                raise Unsupported(f"two <{field}> in one entry")
-            item[field] = value
-            if field == "title":
-                item["_title_lang"] = self.langs[-1] if self.kind == "atom" else self.lang
-            if field == "id" and self.kind == "rss" and not item.get("_permalink", True):
-                item["_id_not_link"] = True
 
     def _save_author(self, item: dict[str, Any] | None) -> None:
         name, email = self.author.get("name"), self.author.get("email")
@@ -318,6 +325,7 @@ class _Reader:
 
     def result(self) -> dict[str, Any]:
         entries = []
+        read_published = _rfc822 if self.kind == "rss" else _iso
         if "link" not in self.feed and self.feed.get("id"):
             self.feed["link"] = self.feed["id"]  # an Atom feed id stands in for a missing link
         for item in self.entries:
@@ -331,7 +339,7 @@ class _Reader:
                     summary = content
             if not (item.get("title") or summary):
                 raise Unsupported("an entry without title or text")  # feedparser may find more
-            published = _date(item.get("published"), _rfc822 if self.kind == "rss" else _iso)
+            published = _date(item.get("published"), read_published)
             updated = _date(item.get("updated"), _iso)
             entries.append(
                 {
