@@ -604,6 +604,7 @@ class Match:
 
 
 NO = Match(False, 0.0, "")
+_NONE: frozenset[str] = frozenset()
 
 
 def _quote_shared(a: tuple[frozenset[int], ...], b: tuple[frozenset[int], ...]) -> bool:
@@ -744,6 +745,3 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
     if anchors >= 3 and entities >= 3 and places_a & places_b:
         return Match(True, anchor_jaccard, "same actors and place in another language")
     return NO
-
-
-_NONE: frozenset[str] = frozenset()

@@ -120,6 +120,37 @@ def test_shared_quote_joins_differently_worded_reports():
     assert same_story(a, b).reason == "same quoted words"
 
 
+def test_words_are_split_as_the_plain_pattern_splits_them():
+    """The word pattern is written for speed (possessive, one number branch); it must find what
+    the plain one finds, or stored band keys would change meaning."""
+    import re
+
+    from briefing.stories import _WORD
+
+    plain = re.compile(r"\d+(?:[.,\s]\d{3})+(?!\d)|\d+|[^\W\d_]+")
+    for text in ["65,036 people; 65 036; 1.000.000 and 1,2345 or 12 345 6789", "a1b2c3 x_y __ 1_000 km²",
+                 "١٢٣,٤٥٦ and ٣ Ⅻ", "21 сентября, 19 September!", "", "...", "Ханкенди (Xankəndi) «quoted»"]:
+        assert _WORD.findall(text) == plain.findall(text), text
+
+
+def test_the_window_is_measured_the_same_in_any_time_zone():
+    """Candidates keep their time as an integer; the hours must be the datetimes' own difference."""
+    from datetime import timezone
+
+    sig = signature(*APOLOGY_WIRE)
+    yerevan = timezone(timedelta(hours=4))
+    for apart in (timedelta(hours=48), timedelta(hours=48, microseconds=1), timedelta(hours=12, microseconds=-1)):
+        utc = same_story(Candidate(sig, T0, feed_id=1), Candidate(sig, T0 + apart, feed_id=2))
+        local = same_story(Candidate(sig, T0.astimezone(yerevan), feed_id=1),
+                           Candidate(sig, (T0 + apart).astimezone(UTC), feed_id=2))
+        naive = same_story(Candidate(sig, T0.replace(tzinfo=None), feed_id=1),
+                           Candidate(sig, (T0 + apart).replace(tzinfo=None), feed_id=2))
+        assert utc == local == naive
+    assert not same_story(Candidate(sig, T0), Candidate(sig, T0 + timedelta(hours=48, microseconds=1))).same
+    with pytest.raises(TypeError):  # naive and aware times cannot be compared, as datetimes cannot
+        same_story(Candidate(sig, T0), Candidate(sig, T0.replace(tzinfo=None)))
+
+
 def test_signature_survives_the_database():
     sig = signature(*APOLOGY_WIRE)
     back = Signature.from_blob(sig.to_blob(19_621))
