@@ -159,8 +159,8 @@ def _forkserver() -> multiprocessing.context.BaseContext:
 def _warm_up(workers: bool) -> None:
     """What a cold poll's first downloads would wait for, started beside the opening of the
     database: the TLS context (~50 ms: the CA bundle), and with `workers` the fork server (~0.3 s:
-    its imports), before the poll knows whether it will need workers. Best effort: a failure
-    here is met again, and reported, where the real call is made."""
+    its imports), before the poll knows which feeds are due. Best effort: a failure here is met
+    again, and reported, where the real call is made."""
     from multiprocessing import forkserver
 
     if workers:
@@ -246,8 +246,10 @@ async def poll(
     started = time.monotonic()
     writer = ThreadPoolExecutor(1, thread_name_prefix="briefing-writer")
     loop = asyncio.get_running_loop()
-    many = (os.cpu_count() or 1) > 1 and sum(f.enabled for f in config.feeds) >= PROCESS_POOL_MIN_FEEDS
-    loop.run_in_executor(None, _warm_up, many)
+    # A new database: every feed will be due, and its migrations take as long as the fork server
+    # needs to start. (An existing one opens in milliseconds; its due feeds decide, as before.)
+    fresh = not Path(store_path).exists() and sum(f.enabled for f in config.feeds) >= PROCESS_POOL_MIN_FEEDS
+    loop.run_in_executor(None, _warm_up, fresh and (os.cpu_count() or 1) > 1)
     store = await loop.run_in_executor(writer, partial(Store, store_path, check_same_thread=False))
     await loop.run_in_executor(writer, store.set_cache, WRITER_CACHE_MB)
     try:
