@@ -396,9 +396,9 @@ def _rfc822(value: str) -> datetime:
             raise Unsupported(f"date {value[:40]!r}")
         parts, offset = parsed[:6], parsed[9] or 0
     try:
-        naive = datetime(*parts)
         if not offset:  # the same instant as below, without a round trip through a timestamp (~1 µs)
-            return naive.replace(tzinfo=UTC)
+            return datetime(*parts, tzinfo=UTC)
+        naive = datetime(*parts)
         return datetime.fromtimestamp(naive.replace(tzinfo=UTC).timestamp() - offset, UTC)
     except (ValueError, OverflowError, OSError):
         raise Unsupported(f"date {value[:40]!r}") from None
