@@ -247,10 +247,11 @@ class _Reading:
                         cues[kind] = [sp for sp in cues[kind] if not (a <= sp[0] and sp[1] <= b)]
         self.cues = cues
         self.verb_starts = {s for kind in ("say", "appeal", "polite", "deny") for s, _ in cues.get(kind, ())}
-        future = cues.get("future", ())
-        self.hedges = {s for s, _ in future} | {e - 1 for _, e in future}
+        future = cues.get("future")
+        self.hedges = {s for s, _ in future} | {e - 1 for _, e in future} if future else set()
         self.candidates: list[_Mention] = []  # possible speakers, set once the generic ones are known
         self.relays: list[_Mention] = []  # the others: news agencies, who relay and do not speak
+        self.mention_ends: set[int] = set()  # where mentions end, set with the candidates
         # offices of no known side, with the sides they might be: a subject, but no speaker
         self.unknown: list[tuple[int, int, frozenset[str]]] = []
         self.unsure: list[tuple[int, str]] = []  # a party speaks, but which one the text does not say
@@ -360,11 +361,12 @@ class _Reading:
         covered = {p for x in self.mentions for p in range(x.start, x.end)} | set(self.side_at)
         return all(self.tokens[p] in _SKIP_BETWEEN or p in covered for p in range(start, m.start))
 
-    def party_unsure(self, pos: int, cue: str, office: tuple[int, int, frozenset[str]] | None) -> bool:
+    def party_unsure(self, verb: tuple[int, int], office: tuple[int, int, frozenset[str]] | None) -> bool:
         """An office that can only be one of the parties speaks: a statement, with no speaker named."""
         if office is None or not office[2] or not office[2] <= _PARTY_GENERICS:
             return False
-        self.unsure.append((pos, f"{cue} — {self.label(office[:2])} (a party's side; no speaker named)"))
+        reason = f"{self.label(verb)} — {self.label(office[:2])} (a party's side; no speaker named)"
+        self.unsure.append((verb[0], reason))
         return True
 
     def acts_between(self, a: int, b: int) -> bool:
@@ -387,7 +389,7 @@ class _Reading:
 
     def owned(self, pos: int) -> bool:
         """Is the token before `pos` an actor's name or a side word ("UN experts", "Armenian officials")?"""
-        return pos > 0 and ((pos - 1) in self.side_at or any(m.end == pos for m in self.mentions))
+        return pos > 0 and ((pos - 1) in self.side_at or pos in self.mention_ends)
 
     def clause_ends(self, pos: int, within: int) -> bool:
         """Does the clause end within `within` tokens of `pos` ("..., said a spokesman.")?"""
@@ -468,6 +470,8 @@ class _Reading:
         tokens = self.tokens
         if start > 1 and tokens[start - 1] == "to" and tokens[start - 2] in _INTENDING:
             return True  # "agreed to disband", "ready to withdraw" — not "began to withdraw", "used arms to fire"
+        if not self.hedges:
+            return False
         return any((start - k) in self.hedges and self.same_sentence(start - k, start) for k in range(1, reach + 1))
 
 
@@ -476,7 +480,7 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
     leadership of the breakaway region", "Baku's foreign ministry"), "both sides", and an
     unqualified "the ministry" whose side the sentence or the feed gives."""
     tokens, n, side_at, sentence = r.tokens, r.n, r.side_at, r.sentence
-    named_spans = [(m.start, m.end) for m in r.mentions if m.how == "name"]
+    named_spans = [(m.start, m.end) for m in r.mentions if m.how == "name"] if r.mentions else []
     found_by_scan = len(r.mentions)
     qualified: dict[str, set[str]] = {}  # office → the sides a possessive, adjective or "of X" gave it
     unresolved: list[tuple[int, int]] = []  # offices the text does not qualify where they stand
@@ -536,8 +540,10 @@ def _generic_speakers(r: _Reading, feed_side: str | None, feed_kind: str | None)
         r.mentions.append(_Mention(start, end, "azerbaijan-government", "both"))
     if len(r.mentions) > found_by_scan:  # the scan's own mentions come in this order already
         r.mentions.sort(key=lambda m: (m.start, -m.end))
-    r.candidates = [m for m in r.mentions if r.actors[m.actor].type not in NON_SPEAKING]
-    r.relays = [m for m in r.mentions if r.actors[m.actor].type in NON_SPEAKING]
+    if r.mentions:  # (most items name one or two actors, many none: no comprehension for nothing)
+        r.candidates = [m for m in r.mentions if r.actors[m.actor].type not in NON_SPEAKING]
+        r.relays = [m for m in r.mentions if r.actors[m.actor].type in NON_SPEAKING]
+        r.mention_ends = {m.end for m in r.mentions}
 
 
 def _office_key(office: list[str]) -> str:
@@ -589,7 +595,7 @@ def _unqualified_office(
     # the parties the sentence names before the office ("... of the Armenian formations, the ministry said");
     # only their positions count (as a set), so the few side words are read, not every token before the office
     first = r.sentence_start(start)
-    named = [j for j, side in r.side_at.items() if first <= j < start and side in _PARTY_GENERICS]
+    named = [j for j, side in r.side_at.items() if first <= j < start and side in _PARTY_GENERICS] if r.side_at else []
     generic = _SIDE_GENERIC.get(feed_side or "")
     if not named and not (generic and feed_kind in ("official", "state-media")):
         return None, frozenset()  # what the rest finds when the sentence names no party and no outlet speaks
@@ -688,17 +694,17 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             continue  # reported speech inside reported speech: "X said Y had denied ..." is X's
         last_verb_end[r.sentence[start]] = end
         verb_speech = True
-        cue, appeal = r.label((start, end)), kind == "appeal"
+        appeal = kind == "appeal"  # (the verb's label, the cue, is made only for a speaker)
         if kind in ("polite", "deny", "appeal"):
             governed.append(start)  # what is asked for, apologised for or denied is not reported as done
         if prev in _PRONOUNS:
-            add(r.subject(start), start, cue, appeal)  # "Azerbaijan ... what it called"
+            add(r.subject(start), start, r.label((start, end)), appeal)  # "Azerbaijan ... what it called"
             continue
-        if prev in _NOT_ACTORS and not any(x.end == start for x in r.mentions):
+        if prev in _NOT_ACTORS and start not in r.mention_ends:
             if (prev in _CIVIL or r.civil_subject(start)) and not r.owned(start - 1):
                 r.civil.append(start)  # "..., residents say": the source is no party (not "UN experts")
             continue  # "his family said", "witnesses told": someone, not an actor
-        if any(x.end == start for x in r.relays):
+        if r.relays and any(x.end == start for x in r.relays):
             continue  # "..., Reuters reported": an agency relays, it is no speaker, and nobody else is the subject
         m = None
         fallback = True  # may the nearest actor before the verb be its subject?
@@ -709,7 +715,7 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
                     m = None  # "Medvedev, ..., said Pashinyan had lost Karabakh": Pashinyan is what he said
                 if m is None and (nxt in _DETERMINERS or nxt in _NOT_ACTORS) and r.clause_ends(end, 5):
                     # "..., said a spokesman", "said witnesses": a subject we do not know, not the clause's actor
-                    if not r.party_unsure(start, cue, r.unknown_after(end)) and _CIVIL.intersection(
+                    if not r.party_unsure((start, end), r.unknown_after(end)) and _CIVIL.intersection(
                             tokens[end : end + 4]):
                         r.civil.append(start)
                     continue
@@ -731,9 +737,10 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
             m = r.before(start)
         if m is None:
             office = r.unknown_after(end) if prev in (",", '"') else r.unknown_before(start) or r.office_opens(start)
-            if not r.party_unsure(start, cue, office) and r.civil_subject(start):
+            if not r.party_unsure((start, end), office) and r.civil_subject(start):
                 r.civil.append(start)  # "Residents of Stepanakert, ..., reported explosions"
             continue
+        cue = r.label((start, end))
         add(m, start, cue, appeal)
         if kind == "deny":
             deniers.add(m.actor)
@@ -859,7 +866,7 @@ def _third_party_acts(r: _Reading, speech: list[Speech], why: dict[str, list[str
     """A third party's own acts about the conflict (withdrawing troops, a court's order) → reactions."""
     for start, end in r.cues.get("act3", ()):
         m = r.before(start, 12)
-        if m is None:  # "a column of Russian military vehicles withdrew": the side word is the subject
+        if m is None and r.side_at:  # "a column of Russian military vehicles withdrew": the side word is the subject
             near = [p for p in r.side_at if start - 8 <= p < start and r.same_sentence(p, start)]
             if near:
                 p = max(near)
@@ -893,6 +900,8 @@ def _events(
                 cues.setdefault("event2", []).append((start, end))
     found: dict[str, list[str]] = {"event2": [], "event1": []}
     for kind, labels in found.items():
+        if kind == "event1" and not found["event2"]:
+            break  # weak cues only add reasons to a strong one
         for span in cues.get(kind, ()):
             governed_by_speech = bool(governed) and any(p < span[0] and r.same_sentence(p, span[0]) for p in governed)
             if not r.hedged(span[0]) and not governed_by_speech:
@@ -944,7 +953,8 @@ def classify(
     why: dict[str, list[str]] = {pane: [] for pane in PANES}
     speaking: dict[str, None] = {}  # actors who speak or act, in order
     _route_speech(r, speech, why, speaking)
-    why["statements"].extend(reason for _pos, reason in r.unsure)
+    if r.unsure:
+        why["statements"].extend(reason for _pos, reason in r.unsure)
     diplomacy = _diplomacy(r, why, speaking, feed_side, feed_kind)
     _third_party_acts(r, speech, why, speaking)
     _events(r, governed, deniers, why, speaking)
@@ -974,7 +984,7 @@ def classify(
         on_topic=on_topic,
         why=tuple((pane, tuple(dict.fromkeys(why[pane]))) for pane in panes_found),
         speaker=speaker,
-        actors=tuple(r.actors[a] for a in actor_ids),
+        actors=tuple(map(r.actors.__getitem__, actor_ids)),
         places=tuple(r.places),
     )
 
@@ -988,7 +998,10 @@ def _speaker(r: _Reading, speech: list[Speech]) -> Actor | None:
     What a colon or a closing attribution governs is the source's content, not another voice:
     "Mirzoyan: the world must voice concern", "Aliyev apologised ..., the Kremlin said", "... - Kremlin"."""
     voices: list[tuple[int, str | None, str]] = [(pos, actor_id, cue) for pos, actor_id, cue, _appeal in speech]
-    voices += [(pos, None, "") for pos in r.civil] + [(pos, None, "") for pos, _reason in r.unsure]
+    if r.civil:
+        voices += [(pos, None, "") for pos in r.civil]
+    if r.unsure:
+        voices += [(pos, None, "") for pos, _reason in r.unsure]
     voices = [v for v in voices if v[0] < r.n]
     if not voices:
         return None
