@@ -311,6 +311,16 @@ def test_rss_ttl_is_read_on_both_paths(monkeypatch):
     assert parse(body).ttl == 3600
 
 
+@pytest.mark.parametrize(
+    ("stamp", "hour", "minute"),
+    [("Tue, 19 Sep 2023 09:00:00 +0400", 5, 0), ("Tue, 19 Sep 2023 09:00:00 -0130", 10, 30),
+     ("Tue, 19 Sep 2023 09:00:00 -0000", 9, 0), ("19 Sep 2023 09:00 GMT", 9, 0)],
+)
+def test_rss_dates_with_zones_become_utc(stamp, hour, minute):
+    [entry] = parse(rss(item("1", "x", date=stamp))).entries
+    assert entry.published == datetime(2023, 9, 19, hour, minute, tzinfo=UTC)
+
+
 @pytest.mark.parametrize("stamp", ["9999-12-31T23:00:00-12:00", "0001-01-01T00:00:00+12:00"])
 def test_atom_dates_out_of_range_become_unknown(stamp):
     body = (f'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id><title>x</title>'

@@ -5,6 +5,7 @@ from briefing.text import (
     clean_summary,
     clean_title,
     fold,
+    html_to_text,
     safe_url,
     strip_controls,
     title_from_summary,
@@ -95,6 +96,30 @@ def test_canonical_url_recognises_copies():
     assert a == canonical_url("https://example.org/a?id=5")
     assert canonical_url("http://example.org:80/a") == canonical_url("https://example.org/a")
     assert canonical_url("http://example.org:8080/a") != canonical_url("https://example.org:8080/b")
+
+
+def test_html_to_text_shortcuts_give_what_the_regexes_give():
+    """html_to_text skips regex passes for plain ASCII; these are the cases the shortcuts must not change."""
+    assert html_to_text("<p> One </p>\n \n<p>Two</p>") == "One\nTwo"
+    assert html_to_text(" a \r\n\t b  \u00a0c\n\n") == "a\nb c"
+    assert html_to_text("<Script>x</SCRIPT>y") == "y"
+    assert html_to_text("<SCRİPT>x</script>y") == "y"  # İ folds to i in the regex, not in str.lower
+    assert strip_controls("a\tb\nc") == "a\tb\nc"
+    assert strip_controls("a\x0bb\x1b[2Jc") == "abc"
+
+
+def test_safe_url_gives_what_urljoin_gives_for_absolute_links():
+    # the base's scheme: urljoin rebuilds the link (an empty '?' or '#' goes); another scheme: kept as it is
+    assert safe_url("https://ex.org/a?", base="https://ex.org/feed") == "https://ex.org/a"
+    assert safe_url("https://ex.org/a#", base="https://ex.org/feed") == "https://ex.org/a"
+    assert safe_url("http://ex.org/a?", base="https://ex.org/feed") == "http://ex.org/a?"
+    assert safe_url("https://ex.org:99999/a", base="https://ex.org/") is None
+
+
+def test_canonical_url_of_plain_links():
+    assert canonical_url("http://Ex.org/a?utm_source=x&b=1#f") == "https://ex.org/a?b=1"
+    assert canonical_url("https://ex.org?a=1") == "https://ex.org/?a=1"
+    assert canonical_url("HTTP://ex.org") == "https://ex.org/"
 
 
 def test_fold_handles_azerbaijani_and_keeps_scripts():
