@@ -194,7 +194,8 @@ class _Reader:
             if field is not None:  # an item's field: most elements, so decided first (none is deferred)
                 if name == "guid":
                     item["_permalink"] = attrs.get("isPermaLink", "true") == "true"
-                self._open_field(field, depth)
+                self.field, self.field_depth = field, depth  # _open_field, inline: ~0.1 µs a field
+                self.text.clear()
                 return
         if name in _DEFER or name.startswith(_DEFER_NAMESPACES):
             raise Unsupported(f"<{name}>")
