@@ -261,6 +261,8 @@ class _Reading:
         return self.actors[actor_id].side
 
     def label(self, span: tuple[int, int]) -> str:
+        if span[1] - span[0] == 1:  # most cues are one word: no slice and join
+            return self.tokens[span[0]]
         return " ".join(self.tokens[span[0] : span[1]])
 
     def same_sentence(self, a: int, b: int) -> bool:
@@ -982,11 +984,16 @@ def classify(
     return Classification(
         panes=tuple(panes_found),
         on_topic=on_topic,
-        why=tuple((pane, tuple(dict.fromkeys(why[pane]))) for pane in panes_found),
+        why=tuple([(pane, _distinct(why[pane])) for pane in panes_found]),
         speaker=speaker,
         actors=tuple(map(r.actors.__getitem__, actor_ids)),
         places=tuple(r.places),
     )
+
+
+def _distinct(reasons: list[str]) -> tuple[str, ...]:
+    """The reasons once each, in order."""
+    return tuple(dict.fromkeys(reasons)) if len(reasons) > 1 else tuple(reasons)
 
 
 def _speaker(r: _Reading, speech: list[Speech]) -> Actor | None:
