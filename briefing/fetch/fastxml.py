@@ -157,28 +157,45 @@ class _Reader:
     # ------------------------------------------------------------------ callbacks
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        """The root element, and every element of an Atom document."""
+        """The root element: RSS or Atom, which decides the handlers for the rest of the document."""
+        self.depth = 1
+        lang = attrs.get(_XML_LANG)
+        self.langs.append(lang.replace("_", "-") if lang else self.langs[-1])
+        if name in _DEFER or name.startswith(_DEFER_NAMESPACES):
+            raise Unsupported(f"<{name}>")
+        if name == "rss" and attrs.get("version", "2.0").startswith(("2.", "0.9")):
+            self.kind = "rss"
+            # The rest of an RSS document goes to handlers without Atom's xml:lang stack
+            # (~2 µs per item): RSS has no use for it, an xml:lang below the root is refused.
+            self.parser.StartElementHandler = self.rss_start
+            self.parser.EndElementHandler = self.rss_end
+        elif name == _ATOM_ + "feed":
+            self.kind, self.channel_depth = "atom", 1
+            if lang:
+                self.feed["language"] = self.lang = lang
+            self.parser.StartElementHandler = self.atom_start
+        else:
+            raise Unsupported(f"root <{name}>")
+
+    def atom_start(self, name: str, attrs: dict[str, str]) -> None:
+        """start() below the root of an Atom document, an entry's text fields decided first
+        (~1 µs per entry): they are most elements, and none is deferred."""
         depth = self.depth = self.depth + 1
         lang = attrs.get(_XML_LANG)
         self.langs.append(lang.replace("_", "-") if lang else self.langs[-1])
         if self.field is not None:
             raise Unsupported(f"markup inside <{self.field}>")
+        if self.item is not None and depth == self.item_depth + 1:
+            field = _ATOM_ENTRY.get(name)
+            if field is not None:
+                kind = attrs.get("type", "text")
+                if kind not in ("text", "html") or "src" in attrs:
+                    raise Unsupported(f"Atom {kind} content")
+                self.field, self.field_depth = field, depth
+                self.text.clear()
+                return
         if name in _DEFER or name.startswith(_DEFER_NAMESPACES):
             raise Unsupported(f"<{name}>")
-        if depth == 1:
-            if name == "rss" and attrs.get("version", "2.0").startswith(("2.", "0.9")):
-                self.kind = "rss"
-                # The rest of an RSS document goes to handlers without Atom's xml:lang stack
-                # (~2 µs per item): RSS has no use for it, an xml:lang below the root is refused.
-                self.parser.StartElementHandler = self.rss_start
-                self.parser.EndElementHandler = self.rss_end
-            elif name == _ATOM_ + "feed":
-                self.kind, self.channel_depth = "atom", 1
-                if lang:
-                    self.feed["language"] = self.lang = lang
-            else:
-                raise Unsupported(f"root <{name}>")
-            return
         self._start_atom(name, attrs, depth)
 
     def rss_start(self, name: str, attrs: dict[str, str]) -> None:
@@ -245,7 +262,7 @@ class _Reader:
             target["link"] = href  # the last alternate HTML link wins, as in feedparser
 
     def end(self, name: str) -> None:
-        """The root element, and every element of an Atom document."""
+        """Every element of an Atom document (an RSS document goes to rss_end)."""
         depth = self.depth
         self.depth -= 1
         self.langs.pop()
