@@ -183,7 +183,7 @@ def _joins_to_itself(url: str, base_scheme: str) -> bool:
     """True when `urljoin(base, url)` is `url` itself, so the join (~5 µs, two more URL parses)
     can be skipped: an absolute http(s) URL of another scheme than the base is returned as it is;
     one of the same scheme is rebuilt from its parts, which only loses an empty ';', '?' or '#'.
-    (A malformed `url` still fails: safe_url splits it next.)"""
+    (A `url` that urljoin would reject as malformed is still rejected: safe_url checks it next.)"""
     if url.startswith("https://"):
         scheme, rest = "https", url[8:]
     elif url.startswith("http://"):
