@@ -271,7 +271,7 @@ def _learn(raw: str) -> None:
     if len(_TOKEN_OF) >= _WORD_CACHE or len(_ANCHOR_OF) >= _WORD_CACHE:  # a bound, like an lru_cache's
         _TOKEN_OF.clear()
         _ANCHOR_OF.clear()
-    if raw[0].isdigit():
+    if raw[0].isdecimal():  # not isdigit(): "²" and "①" are digits that int() refuses, and _WORD reads them as letters
         _TOKEN_OF[raw], _ANCHOR_OF[raw] = _NUMBER, None
         return
     stemmed = _stem(_fold(raw))
@@ -496,14 +496,16 @@ class Signature:
             size = len(blob) - _HEAD_SIZE - 8 * n_keys
             words = array("I", blob[_HEAD_SIZE : _HEAD_SIZE + size])
             keys = array("q", blob[_HEAD_SIZE + size :])
+            at = n_tokens + n_anchors + n_numbers
+            quotes = []
+            for _ in range(n_quotes):
+                length = words[at]
+                quotes.append(frozenset(words[at + 1 : at + 1 + length]))
+                at += 1 + length
         except (struct.error, ValueError, TypeError, IndexError):
             return None
-        at = n_tokens + n_anchors + n_numbers
-        quotes = []
-        for _ in range(n_quotes):
-            length = words[at]
-            quotes.append(frozenset(words[at + 1 : at + 1 + length]))
-            at += 1 + length
+        if at != len(words):  # damaged: the counts and lengths do not add up to what is there
+            return None
         return cls(
             frozenset(words[:n_tokens]), frozenset(words[n_tokens : n_tokens + n_anchors]),
             frozenset(str(n) for n in words[n_tokens + n_anchors : n_tokens + n_anchors + n_numbers]),
@@ -549,7 +551,9 @@ def signature(title: str, summary: str) -> Signature:
     if len(found.anchors) >= 3:  # fewer cannot make a match across languages (see same_story)
         keys += bands(_min_rows(found.anchors, _anchor_hashes), "a", rows=1)
     if found.numbers:
-        keys += [_extra_key("n", n) for n in found.numbers if 3 <= len(n) < 10]  # counts, not days of a month
+        # counts, not days of a month; sorted: a set's order follows the process's string hashing,
+        # and the order of the keys breaks ties between candidates (two workers must agree)
+        keys += [_extra_key("n", n) for n in sorted(found.numbers) if 3 <= len(n) < 10]
     if quoted:
         keys += [_extra_key("q", str(min(q))) for q in quoted]
     return Signature(found.tokens, found.anchors, found.numbers, quoted, script(text), tuple(dict.fromkeys(keys)))
