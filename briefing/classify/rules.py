@@ -820,6 +820,8 @@ def _diplomacy(
     """Talks between the parties → statements; with a third party → reactions. Returns the cues.
     A party's outlet announcing talks with the other party may leave its own side unnamed ("a
     meeting with Karabakh's Armenian representatives will be held in Yevlakh"): the feed fills it in."""
+    if "diplomacy" not in r.cues and "polite" not in r.cues and "treaty" not in r.cues:
+        return []  # (most items: no talks to read)
     tokens = r.tokens
     meetings = [sp for sp in r.cues.get("diplomacy", ())
                 if not (tokens[sp[0]].startswith("arriv") and _CROWD & set(tokens[max(0, sp[0] - 3) : sp[0]]))]
