@@ -669,6 +669,16 @@ def worth_comparing(a: Signature, b: Signature) -> bool:
     return (a.anchor_mask & b.anchor_mask).bit_count() >= 3
 
 
+def same_feed_apart(a: Candidate, b: Candidate) -> bool:
+    """`same_story`'s cheapest certain no, for a caller that compares an item with many: two items
+    of one feed (not under one link) whose names and numbers differ. In a big poll most of an
+    item's candidates are its own feed's items, and this test is a third of a call's cost."""
+    return (
+        a.feed_id is not None and a.feed_id == b.feed_id and a.signature.anchors != b.signature.anchors
+        and not (a.link_key and a.link_key == b.link_key)
+    )  # fmt: skip
+
+
 def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS, worth: bool = False) -> Match:
     """Do `a` and `b` report the same occurrence? Returns the verdict, a score and why.
 
@@ -695,6 +705,7 @@ def same_story(a: Candidate, b: Candidate, *, window_hours: float = WINDOW_HOURS
     counts_a, counts_b = sa.counts, sb.counts
     if a.feed_id is not None and a.feed_id == b.feed_id:
         # a feed's own items: only a near copy, with the same names and numbers, in the same place
+        # (the first test is same_feed_apart's: keep the two in step)
         if sa.anchors != sb.anchors or (counts_a and counts_b and counts_a.isdisjoint(counts_b)):
             return NO
         if a.specific and b.specific and a.specific.isdisjoint(b.specific):

@@ -17,7 +17,7 @@ from briefing.cli import main
 from briefing.models import Config, Entry, FeedConfig, Outcome, PollSettings
 from briefing.poller import poll
 from briefing.store import Store
-from briefing.stories import Candidate, Signature, same_story, script, signature, terms
+from briefing.stories import Candidate, Signature, same_feed_apart, same_story, script, signature, terms
 
 T0 = datetime(2023, 9, 21, 12, 0, tzinfo=UTC)
 DATA = Path(__file__).parent / "data" / "stories.jsonl"
@@ -150,6 +150,25 @@ def test_the_window_is_measured_the_same_in_any_time_zone():
     assert not same_story(Candidate(sig, T0), Candidate(sig, T0 + timedelta(hours=48, microseconds=1))).same
     with pytest.raises(TypeError):  # naive and aware times cannot be compared, as datetimes cannot
         same_story(Candidate(sig, T0), Candidate(sig, T0.replace(tzinfo=None)))
+
+
+def test_a_feed_s_own_item_with_other_names_is_apart_without_asking_same_story():
+    """same_feed_apart is a no that same_story gives: the store skips the call on its word."""
+    texts = [APOLOGY_AZ, APOLOGY_WIRE, APOLOGY_RU, MIRZOYAN_APPEAL, MIRZOYAN_KLAAR,
+             (FIRED[0].format(place="Lachin"), FIRED[1].format(place="Lachin")),
+             (FIRED[0].format(place="Kalbajar"), FIRED[1].format(place="Kalbajar"))]  # fmt: skip
+    apart = 0
+    for a, b in ((a, b) for a in texts for b in texts):
+        for links in ((None, None), ("https://x.example/1", "https://x.example/1"), ("https://x.example/1", None)):
+            for feeds in ((1, 1), (1, 2), (None, None)):
+                one = cand(a, feed=feeds[0], link_key=links[0])
+                other = cand(b, hours=3, feed=feeds[1], link_key=links[1])
+                if same_feed_apart(one, other):
+                    apart += 1
+                    assert not same_story(one, other).same and not same_story(one, other, worth=True).same
+    assert apart > 20
+    shared = cand(APOLOGY_AZ, link_key="https://x.example/1"), cand(APOLOGY_WIRE, link_key="https://x.example/1")
+    assert not same_feed_apart(*shared) and same_story(*shared).reason == "same link"
 
 
 def test_signature_survives_the_database():

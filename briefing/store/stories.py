@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..stories import WINDOW_HOURS, Candidate, Signature, same_story, signature
+from ..stories import WINDOW_HOURS, Candidate, Signature, same_feed_apart, same_story, signature
 
 if TYPE_CHECKING:
     from . import StoredItem
@@ -304,8 +304,8 @@ class StoriesMixin:
         same: dict[int, float] = {}
         with index.lock:
             for hint, item_id, other in index.candidates(conn, sig, day_of(when)):
-                if hint in hinted:
-                    continue  # one yes is enough to join a story
+                if hint in hinted or same_feed_apart(new, other):
+                    continue  # one yes is enough to join a story; a feed's other item: a certain no
                 verdict = same_story(new, other, worth=True)
                 if verdict.same:
                     hinted.add(hint)
