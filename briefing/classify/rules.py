@@ -183,6 +183,7 @@ def _sentence_words(text: str) -> list[str]:
 def _piece_words(piece: str) -> tuple[str, ...]:
     return tuple(words(piece))
 _ENDS_SENTENCE = SENTENCE_END.__contains__
+_BLOCKERS = (("not_event", ("event1", "event2")), ("not_access", ("hum1", "hum2")))  # cue kind → the kinds it blocks
 
 
 def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -240,8 +241,10 @@ class _Reading:
         for kind in overlapping:  # within a kind, a cue inside a longer one is that cue ("humanitarian aid")
             if len(cues[kind]) > 1:
                 cues[kind] = _outermost(cues[kind])
-        for blocker_kind, kinds in (("not_event", ("event1", "event2")), ("not_access", ("hum1", "hum2"))):
-            for a, b in cues.get(blocker_kind, ()):  # "a detention centre", "international humanitarian law"
+        for blocker_kind, kinds in _BLOCKERS:
+            if blocker_kind not in cues:
+                continue  # (most items)
+            for a, b in cues[blocker_kind]:  # "a detention centre", "international humanitarian law"
                 for kind in kinds:
                     if kind in cues:
                         cues[kind] = [sp for sp in cues[kind] if not (a <= sp[0] and sp[1] <= b)]
@@ -881,7 +884,8 @@ def _third_party_acts(r: _Reading, speech: list[Speech], why: dict[str, list[str
         if who.side not in PARTIES and who.type not in HUMANITARIAN_TYPES:
             why["reactions"].append(f"{r.label((start, end))} — {who.name} ({who.side})")
             speaking.setdefault(m.actor, None)
-    if not why["reactions"] and not speech:  # "ICJ to hear Armenia's case": a court or government opens the item
+    # "ICJ to hear Armenia's case": a court or government opens the item
+    if not why["reactions"] and not speech and r.mentions:
         first = next((m for m in r.mentions if m.how in ("name", "generic")), None)
         if first is not None and first.start <= 3:
             who = r.actors[first.actor]
@@ -981,7 +985,9 @@ def classify(
         panes_found = [pane for pane in PANES if why[pane]]
 
     speaker = _speaker(r, speech)
-    actor_ids = dict.fromkeys(m.actor for m in r.mentions if m.how != "metonym" or m.actor in speaking)
+    actor_ids: dict[str, None] = {}
+    if r.mentions:
+        actor_ids = dict.fromkeys(m.actor for m in r.mentions if m.how != "metonym" or m.actor in speaking)
     actor_ids.update(speaking)
     return Classification(
         panes=tuple(panes_found),
