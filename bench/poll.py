@@ -1,9 +1,10 @@
 """Poll benchmark: N synthetic feeds on a loopback server with a set latency.
 
-Prints the cold poll time (everything new), the warm poll time (everything 304), items per
-second and peak memory of briefing's processes. The server runs in its own process, listening
-on several loopback addresses (127.0.0.2 …) so the per-host cap applies as it would across
-real publishers.
+Prints the cold poll time (everything new), the warm poll time (everything 304), the time of a
+poll in which every feed sends its whole document again (as a publisher without conditional GET
+does: 200, nothing new), items per second and peak memory of briefing's processes. The server
+runs in its own process, listening on several loopback addresses (127.0.0.2 …) so the per-host
+cap applies as it would across real publishers.
 
     python bench/poll.py                      # 300 feeds × 40 items, 150 ms latency
     python bench/poll.py --feeds 50 --items 20 --latency 0.05
@@ -56,8 +57,9 @@ def feed_document(index: int, items: int) -> bytes:
     return "".join(parts).encode()
 
 
-def serve(port_queue, feeds: int, items: int, latency: float, hosts: list[str]) -> None:
-    """The server process: asyncio, keep-alive, ETag/304, a fixed latency per response."""
+def serve(port_queue, feeds: int, items: int, latency: float, hosts: list[str], resend=None) -> None:
+    """The server process: asyncio, keep-alive, ETag/304, a fixed latency per response. Once the
+    `resend` event is set, it ignores If-None-Match (a publisher without conditional GET)."""
     bodies = {f"/feed/{i}.xml": feed_document(i, items) for i in range(feeds)}
     etags = {path: '"' + hashlib.md5(body).hexdigest() + '"' for path, body in bodies.items()}
 
@@ -72,7 +74,7 @@ def serve(port_queue, feeds: int, items: int, latency: float, hosts: list[str]) 
                 body = bodies.get(path)
                 if body is None:
                     status, payload, extra = "404 Not Found", b"", ""
-                elif headers.get("if-none-match") == etags[path]:
+                elif headers.get("if-none-match") == etags[path] and not (resend and resend.is_set()):
                     status, payload, extra = "304 Not Modified", b"", f"ETag: {etags[path]}\r\n"
                 else:
                     status, payload = "200 OK", body
@@ -219,8 +221,9 @@ def main() -> int:
 
     hosts = [f"127.0.0.{i + 2}" for i in range(args.hosts)]
     queue = multiprocessing.get_context("spawn").Queue()
+    resend = multiprocessing.get_context("spawn").Event()
     server = multiprocessing.get_context("spawn").Process(
-        target=serve, args=(queue, args.feeds, args.items, args.latency, hosts), daemon=True
+        target=serve, args=(queue, args.feeds, args.items, args.latency, hosts, resend), daemon=True
     )
     server.start()
     port = queue.get(timeout=60)
@@ -241,18 +244,24 @@ def main() -> int:
         started = time.perf_counter()
         warm = asyncio.run(poll(db, config, force=True))
         warm_time = time.perf_counter() - started
+        resend.set()
+        started = time.perf_counter()
+        again = asyncio.run(poll(db, config, force=True))
+        again_time = time.perf_counter() - started
     server.terminate()
 
-    failed = cold.count(Outcome.FAILED) + warm.count(Outcome.FAILED)
+    failed = cold.count(Outcome.FAILED) + warm.count(Outcome.FAILED) + again.count(Outcome.FAILED)
     print(f"cold poll:  {cold_time:6.2f} s  ({cold.count(Outcome.OK)} ok, {cold.new_items} new items, "
           f"{cold.new_items / cold_time:,.0f} items/s)")
     print(f"warm poll:  {warm_time:6.2f} s  ({warm.count(Outcome.NOT_MODIFIED)} not modified)")
+    print(f"sent again: {again_time:6.2f} s  ({again.count(Outcome.OK)} whole documents, {again.new_items} new items)")
     print(f"peak memory: {memory.peak / 2**20:.0f} MB (briefing and its parse workers)")
     print("load average: {:.1f} {:.1f} {:.1f} (other work on the machine slows every figure)".format(*os.getloadavg()))
     if args.phases:
         phases(args.feeds, args.items)
     if failed:
-        reasons = sorted({r.error or "" for r in (*cold.results, *warm.results) if r.outcome is Outcome.FAILED})
+        everything = (*cold.results, *warm.results, *again.results)
+        reasons = sorted({r.error or "" for r in everything if r.outcome is Outcome.FAILED})
         print(f"FAILED feeds: {failed}; reasons: {reasons[:5]}", file=sys.stderr)
         return 1
     return 0

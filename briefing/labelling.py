@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .classify import RULES_VERSION, Classification, classify
 from .fetch.parse import parse_feed
-from .models import ParsedFeed
+from .models import Entry, ParsedFeed
 from .store import Store
 
 BATCH = 2000
@@ -31,18 +31,17 @@ def parse_and_classify(
 ) -> tuple[ParsedFeed, tuple[Classification, ...]]:
     """The parse workers' job: bytes → clean entries → their labels."""
     parsed = parse_feed(body, **parse_options)
-    labels = tuple(
-        classify(
-            entry.title,
-            entry.summary,
-            feed_side=feed_side,
-            feed_kind=feed_kind,
-            feed_tags=feed_tags,
-            language=entry.language,
-        )
-        for entry in parsed.entries
-    )
-    return parsed, labels
+    return parsed, classify_entries(parsed.entries, feed_side=feed_side, feed_kind=feed_kind, feed_tags=feed_tags)
+
+
+def classify_entries(
+    entries: Sequence[Entry], *, feed_side: str | None, feed_kind: str | None, feed_tags: tuple[str, ...]
+) -> tuple[Classification, ...]:
+    return tuple(
+        classify(entry.title, entry.summary, feed_side=feed_side, feed_kind=feed_kind, feed_tags=feed_tags,
+                 language=entry.language)
+        for entry in entries
+    )  # fmt: skip
 
 
 Row = tuple[int, str, str, str | None, str | None, tuple[str, ...], str | None]

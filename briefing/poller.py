@@ -24,7 +24,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -36,8 +36,9 @@ from typing import Any, Protocol, TypeVar
 
 from .classify import RULES_VERSION, Classification
 from .fetch.http import HostClients, fetch, host_key, shared_tls
+from .fetch.parse import parse_feed
 from .fetch.schedule import next_poll_at
-from .labelling import parse_and_classify
+from .labelling import classify_entries, parse_and_classify
 from .models import Config, FeedState, FetchResult, Outcome, ParsedFeed, PollResult, PollSummary
 from .store import IngestResult, Prepared, Store, prepare
 from .stories import Signature, signature
@@ -121,7 +122,8 @@ def _start_worker() -> None:
         pass
 
 
-Parsed = tuple[ParsedFeed, tuple[Classification, ...], tuple[Signature, ...], tuple[Prepared, ...]]
+# what parsing found: the feed, and for each entry its labels, signature and rows (None: stored unchanged)
+Parsed = tuple[ParsedFeed, tuple[Classification | None, ...], tuple[Signature | None, ...], tuple[Prepared | None, ...]]
 T = TypeVar("T")
 
 
@@ -138,12 +140,36 @@ def _unparsed(error: str) -> Parsed:
     return ParsedFeed("", None, (), error=error, fatal=True), (), (), ()
 
 
-def parse_classify_sign(body: bytes, **kwargs) -> Parsed:
+def parse_classify_sign(
+    body: bytes, *, stored: Callable[[list[str]], Mapping[str, str]] | None = None, **kwargs: Any
+) -> Parsed:
     """The parse workers' job: entries, their labels, their story signatures and their rows as
-    stored — the CPU work of an item, done off the writer thread."""
-    parsed, labels = parse_and_classify(body, **kwargs)
-    signatures = tuple(signature(e.title, e.summary) for e in parsed.entries)
-    return parsed, labels, signatures, prepare(parsed.entries, labels, signatures, RULES_VERSION)
+    stored — the CPU work of an item, done off the writer thread.
+
+    `stored`: guids → the digests the feed's items are stored with. An entry stored unchanged is
+    left alone by ingest, so it is neither classified nor signed here (None in its places): a
+    feed without conditional GET sends every entry again at every poll."""
+    if stored is None:
+        parsed, labels = parse_and_classify(body, **kwargs)
+        signatures = tuple(signature(e.title, e.summary) for e in parsed.entries)
+        return parsed, labels, signatures, prepare(parsed.entries, labels, signatures, RULES_VERSION)
+    feed = {key: kwargs.pop(key) for key in ("feed_side", "feed_kind", "feed_tags")}
+    parsed = parse_feed(body, **kwargs)
+    entries = parsed.entries
+    digests = stored([e.guid for e in entries]) if entries else {}
+    fresh = [i for i, e in enumerate(entries) if digests.get(e.guid) != e.digest]
+    news = [entries[i] for i in fresh]
+    labels = classify_entries(news, **feed)
+    signatures = tuple(signature(e.title, e.summary) for e in news)
+    rows = prepare(news, labels, signatures, RULES_VERSION)
+    if len(news) == len(entries):
+        return parsed, labels, signatures, rows
+    every_label: list[Classification | None] = [None] * len(entries)
+    every_signature: list[Signature | None] = [None] * len(entries)
+    every_row: list[Prepared | None] = [None] * len(entries)
+    for at, label, sig, row in zip(fresh, labels, signatures, rows, strict=True):
+        every_label[at], every_signature[at], every_row[at] = label, sig, row
+    return parsed, tuple(every_label), tuple(every_signature), tuple(every_row)
 
 
 def _forkserver() -> multiprocessing.context.BaseContext:
@@ -530,19 +556,20 @@ def _store_in_worker(path: str, jobs: list[FeedJob]) -> list[tuple[PollResult | 
     """A worker's part of a big poll: parse a group of feeds, then store them in one transaction,
     each in its savepoint, in turn with the other workers. Returns each feed's result, or why it
     could not be stored."""
+    store = _WORKER_STORES.get(path)
+    if store is None:
+        store = _WORKER_STORES[path] = Store(path)
+        store.set_bulk_writer(WRITER_CACHE_MB)
     parsed: list[Parsed | None] = []
     for job in jobs:
         if job.fetched.outcome is not Outcome.OK:
             parsed.append(None)
             continue
         try:
-            parsed.append(parse_classify_sign(job.fetched.body, **_parse_args(job.feed, job.fetched, job.started_at)))
+            parsed.append(parse_classify_sign(job.fetched.body, stored=partial(store.stored_digests, job.feed.id),
+                                              **_parse_args(job.feed, job.fetched, job.started_at)))  # fmt: skip
         except Exception as error:  # a bug in parsing one document is that feed's failure, not the group's
             parsed.append(_unparsed(f"parser failed: {type(error).__name__}: {error}"))
-    store = _WORKER_STORES.get(path)
-    if store is None:
-        store = _WORKER_STORES[path] = Store(path)
-        store.set_bulk_writer(WRITER_CACHE_MB)
     writes = [partial(_store_result, store, job.feed, job.fetched, found, job.started_at, job.now)
               for job, found in zip(jobs, parsed, strict=True)]  # fmt: skip
     with store.writers_in_turn():

@@ -416,3 +416,47 @@ def test_a_big_poll_s_last_groups_shrink_so_the_workers_finish_together():
         sizes.append(len(group))
     assert sizes == [10, 8, 6, 4, 3, 3, 2, 2, 2]
     assert StoringPool("unused.db", SimpleNamespace(processes=2), None)._group_size() == StoringPool.MAX_FEEDS
+
+
+async def test_a_feed_sent_again_whole_is_classified_only_where_it_changed(server, db_path):
+    """A feed without conditional GET sends every entry at every poll. In a big poll the workers
+    classify and sign only the entries not stored as they are; an edited one is relabelled."""
+    docs = {i: {"body": rss(item(f"{i}-a", f"Filler {i}"), item(f"{i}-b", f"Other filler {i}"))}
+            for i in range(PROCESS_POOL_MIN_FEEDS)}  # fmt: skip
+    feeds = [FeedConfig(name=f"f{i}", url=server.route(f"/w{i}", lambda _req, d=docs[i]: Response(200, d["body"])))
+             for i in range(PROCESS_POOL_MIN_FEEDS)]  # fmt: skip
+    clock = Clock()
+    first = await poll(db_path, cfg(*feeds), clock=clock)
+    assert first.new_items == 2 * PROCESS_POOL_MIN_FEEDS
+    docs[0]["body"] = rss(item("0-a", "Mortar fire on Stepanakert overnight, Karabakh officials say"),
+                          item("0-b", "Other filler 0"), item("0-c", "Aid convoy waits at the Hakari bridge"))
+    clock.now += timedelta(days=1)
+    second = await poll(db_path, cfg(*feeds), clock=clock, force=True)
+    assert second.count(Outcome.OK) == PROCESS_POOL_MIN_FEEDS
+    assert second.new_items == 1 and sum(r.updated_items for r in second.results) == 1
+    with Store(db_path) as store:
+        items = {i.title: i for i in store.items()}
+        assert store.count_items() == 2 * PROCESS_POOL_MIN_FEEDS + 1
+    assert "events" in items["Mortar fire on Stepanakert overnight, Karabakh officials say"].panes
+    assert "humanitarian" in items["Aid convoy waits at the Hakari bridge"].panes
+
+
+def test_entries_stored_unchanged_are_neither_classified_nor_signed(monkeypatch):
+    import briefing.labelling
+    from briefing.fetch.parse import parse_feed
+    from briefing.poller import parse_classify_sign
+
+    body = rss(item("a", "Sirens in Stepanakert"), item("b", "Mine blast near Shusha"), item("c", "Aid at Hakari"))
+    options = {"url": "https://n.example/feed", "feed_side": "armenia", "feed_kind": None, "feed_tags": ()}
+    entries = parse_feed(body, url=options["url"]).entries
+    whole = parse_classify_sign(body, **options)
+    classified = []
+    real = briefing.labelling.classify
+    monkeypatch.setattr(briefing.labelling, "classify",
+                        lambda title, *a, **k: classified.append(title) or real(title, *a, **k))
+    stored = {"a": entries[0].digest, "b": "the digest of an earlier text"}  # a unchanged, b edited, c new
+    parsed, labels, signatures, rows = parse_classify_sign(body, stored=lambda guids: stored, **options)
+    assert classified == ["Mine blast near Shusha", "Aid at Hakari"]
+    assert labels[0] is signatures[0] is rows[0] is None
+    assert (labels[1:], signatures[1:], rows[1:]) == (whole[1][1:], whole[2][1:], whole[3][1:])
+    assert parsed == whole[0]

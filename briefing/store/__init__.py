@@ -483,7 +483,7 @@ class Store(StoriesMixin, SearchMixin):
         classifications: Sequence[Labels | None] | None = None,
         rules_version: str | None = None,
         signatures: Sequence[Signature | None] | None = None,
-        prepared: Sequence[Prepared] | None = None,
+        prepared: Sequence[Prepared | None] | None = None,
     ) -> IngestResult:
         """Store a feed's entries in one transaction.
 
@@ -546,6 +546,19 @@ class Store(StoriesMixin, SearchMixin):
                         _write_labels(conn, item_id, label, rules_version)
             _insert_tags(conn, actor_rows, place_rows)
         return IngestResult(tuple(new_ids), tuple(updated_ids))
+
+    def stored_digests(self, feed_id: int, guids: Sequence[str]) -> dict[str, str]:
+        """guid → the content digest the feed's item under that guid is stored with (a read).
+        An entry whose digest is the stored one leaves its item as it is (see _update_item)."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(guids), 500):
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.conn.execute(
+                f"SELECT f.guid, i.content_hash FROM item_feeds f JOIN items i ON i.id = f.item_id"
+                f" WHERE f.feed_id = ? AND f.guid IN ({marks})",
+                (feed_id, *chunk),
+            ).fetchall())  # fmt: skip
+        return found
 
     @staticmethod
     def _known_guids(conn: sqlite3.Connection, feed_id: int, guids: list[str]) -> dict[str, int]:
