@@ -91,7 +91,20 @@ def match_fold(text: str) -> str:
     if text.isascii():
         text = text.lower()
         return text.replace("`", "'") if "`" in text else text
-    return text.translate(_MATCH_TABLE)
+    if (len(text.encode()) - len(text)) * 4 >= len(text):  # Armenian, Russian ...: the table throughout
+        return text.translate(_MATCH_TABLE)
+    # Mostly ASCII (English with curly quotes and dashes): the ASCII runs as above and the table
+    # only for the rest; a non-ASCII string makes translate look every character up (half the cost).
+    parts = _NON_ASCII_RUN.split(text)
+    for k in range(0, len(parts), 2):
+        part = parts[k].lower()
+        parts[k] = part.replace("`", "'") if "`" in part else part
+    for k in range(1, len(parts), 2):
+        parts[k] = parts[k].translate(_MATCH_TABLE)
+    return "".join(parts)
+
+
+_NON_ASCII_RUN = re.compile(r"([^\x00-\x7f]+)")  # split() keeps the runs (the group) between the ASCII parts
 
 
 assert [ch for ch in [*_MATCH_PUNCT, *_AZ_LETTERS] if ch.isascii()] == ["`"], "match_fold's ASCII path"
