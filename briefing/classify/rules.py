@@ -1012,6 +1012,8 @@ def _speaker(r: _Reading, speech: list[Speech]) -> Actor | None:
     other in the lead ("Baku says ...; Karabakh officials deny it": whose claim is the headline?).
     What a colon or a closing attribution governs is the source's content, not another voice:
     "Mirzoyan: the world must voice concern", "Aliyev apologised ..., the Kremlin said", "... - Kremlin"."""
+    if not speech:
+        return None  # only voices of no actor (residents, an unnamed party's office): whoever is first, no speaker
     voices: list[tuple[int, str | None, str]] = [(pos, actor_id, cue) for pos, actor_id, cue, _appeal in speech]
     if r.civil:
         voices += [(pos, None, "") for pos in r.civil]
