@@ -181,7 +181,10 @@ def _sentence_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _piece_words(piece: str) -> tuple[str, ...]:
+    """One sentence's tokens, kept for the next item that repeats it (a tuple: shared, never changed)."""
     return tuple(words(piece))
+
+
 _ENDS_SENTENCE = SENTENCE_END.__contains__
 _BLOCKERS = (("not_event", ("event1", "event2")), ("not_access", ("hum1", "hum2")))  # cue kind → the kinds it blocks
 
@@ -677,7 +680,7 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
                 break
     verb_speech = False
     kinds = [kind for kind in ("appeal", "deny", "polite", "say") if kind in r.cues]
-    if len(kinds) == 1:  # one kind (mostly "say"): its spans already start one a token, in order
+    if len(kinds) == 1:  # one kind (mostly "say"): its spans already start one per token, in order
         verbs = [(start, end, kinds[0]) for start, end in r.cues[kinds[0]]]
     else:
         longest: dict[int, tuple[int, int, str]] = {}  # "called for" (an appeal), not "called" (a statement)
