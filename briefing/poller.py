@@ -290,7 +290,7 @@ async def poll(
         processes = min(2, os.cpu_count() or 1) if len(feeds) >= PROCESS_POOL_MIN_FEEDS else 0
         parser = ParsePool(processes if processes > 1 else 0)
         commits = GroupCommit(store, writer)
-        storing = StoringPool(store_path, parser, commits, len(feeds)) if parser.processes else None
+        storing = StoringPool(store_path, parser, commits) if parser.processes else None
         try:
             with _few_collections(len(feeds) >= PROCESS_POOL_MIN_FEEDS):
                 results = await _poll_feeds(feeds, config, parser, commits, storing, observer, clock)
@@ -453,47 +453,35 @@ class StoringPool:
     workers sent back, so the poll's process was the bottleneck while the workers waited. Now one
     worker stores while the other parses. Groups form as in GroupCommit: a worker takes every feed
     downloaded while it was busy (up to MAX_FEEDS), parses them and commits them together, each in
-    its savepoint. Once every feed is downloaded, groups shrink so that the workers finish
-    together: a last group of 16 feeds kept one worker busy for ~0.3 s while the other waited.
+    its savepoint. Groups stay full to the end: each turn at the database starts cold (another
+    writer's commit empties the connection's page cache; its items must be filed), so small
+    last groups cost twice as much per feed as they saved in waiting (a trace of turns showed it).
 
     A group whose worker hangs or dies (a parser bomb we did not foresee) is not stored — the
     transaction never committed — and its feeds are tried again one by one, so that only the
     culprit fails; its failure is recorded by the poll's own writer (GroupCommit)."""
 
     MAX_FEEDS = 16
-    MIN_TAIL = 2  # the smallest group at the end: a group costs a round trip and a commit
     TRIES = 3  # a feed is tried alone after a lost group; a worker lost again fails it
 
-    def __init__(self, path: str | Path, pool: ParsePool, commits: GroupCommit, feeds: int | None = None):
-        """`feeds`: how many feeds the poll will hand over (None: unknown, groups stay full)."""
+    def __init__(self, path: str | Path, pool: ParsePool, commits: GroupCommit):
         self._path = str(path)
         self._pool = pool
         self._commits = commits
         self._pending: list[tuple[FeedJob, asyncio.Future[PollResult], int]] = []  # (job, future, tries)
         self._busy = 0
         self._tasks: set[asyncio.Task] = set()
-        self._expected = feeds
-        self._received = 0
 
     async def store(self, job: FeedJob) -> PollResult:
         future: asyncio.Future[PollResult] = asyncio.get_running_loop().create_future()
         self._pending.append((job, future, 0))
-        self._received += 1
         self._dispatch()
         return await future
-
-    def _group_size(self) -> int:
-        """A full group while downloads still arrive; after the last one, an even share of what
-        is left: about a quarter each for two workers, so that the one storing last has little to do."""
-        if self._expected is None or self._received < self._expected:
-            return self.MAX_FEEDS
-        share = -(-len(self._pending) // (2 * self._pool.processes))  # ceil
-        return max(self.MIN_TAIL, min(self.MAX_FEEDS, share))
 
     def _dispatch(self) -> None:
         while self._pending and self._busy < self._pool.processes:
             # a feed tried before, in a group that was lost, goes alone (_lost puts those first)
-            size = 1 if self._pending[0][2] else self._group_size()
+            size = 1 if self._pending[0][2] else self.MAX_FEEDS
             group, self._pending = self._pending[:size], self._pending[size:]
             self._busy += 1
             task = asyncio.create_task(self._run(group))

@@ -398,25 +398,6 @@ def test_a_big_poll_leaves_objects_frozen_by_someone_else_frozen():
         gc.unfreeze()
 
 
-def test_a_big_poll_s_last_groups_shrink_so_the_workers_finish_together():
-    """Full groups while downloads arrive; after the last one, each free worker takes a quarter
-    of what is left (two workers), down to two feeds, so that no worker stores a big group alone."""
-    from types import SimpleNamespace
-
-    from briefing.poller import StoringPool
-
-    pool = StoringPool("unused.db", SimpleNamespace(processes=2), None, feeds=300)  # type: ignore[arg-type]
-    pool._pending = [None] * 40  # type: ignore[list-item]
-    pool._received = 299
-    assert pool._group_size() == StoringPool.MAX_FEEDS  # one feed still downloading
-    pool._received = 300
-    sizes = []
-    while pool._pending:  # as _dispatch takes them
-        group, pool._pending = pool._pending[: pool._group_size()], pool._pending[pool._group_size() :]
-        sizes.append(len(group))
-    assert sizes == [10, 8, 6, 4, 3, 3, 2, 2, 2]
-    assert StoringPool("unused.db", SimpleNamespace(processes=2), None)._group_size() == StoringPool.MAX_FEEDS
-
 
 async def test_a_feed_sent_again_whole_is_classified_only_where_it_changed(server, db_path):
     """A feed without conditional GET sends every entry at every poll. In a big poll the workers
