@@ -215,6 +215,11 @@ def main() -> int:
     parser.add_argument("--phases", action="store_true", help="also print the CPU each pipeline stage takes")
     parser.add_argument("--phases-only", action="store_true", help="only the CPU of each stage (no server, no poll)")
     args = parser.parse_args()
+    # The workers are forked from a fork server, a fresh interpreter that imports briefing before
+    # it reads our sys.path: without this, a bench of another checkout times the installed code
+    # in its workers (python 3.11's forkserver ignores the sys_path it is given).
+    root = str(Path(__file__).resolve().parent.parent)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
     if args.phases_only:
         phases(args.feeds, args.items)
         return 0
