@@ -13,7 +13,6 @@ bench/poll.py can be read against it on the machine at hand. Prints newsboat's c
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing
 import os
 import shutil
@@ -26,15 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from poll import serve  # bench/poll.py: the same server and documents
+from poll import serve, shape_arguments  # bench/poll.py: the same server, documents and shape
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--feeds", type=int, default=300)
-    parser.add_argument("--items", type=int, default=40)
-    parser.add_argument("--latency", type=float, default=0.150, help="seconds per response (default 0.150)")
-    parser.add_argument("--hosts", type=int, default=30, help="loopback addresses to spread feeds over")
+    parser = shape_arguments(__doc__)
     parser.add_argument("--threads", type=int, default=32, help="newsboat's reload-threads (default 32)")
     args = parser.parse_args()
     newsboat = shutil.which("newsboat")

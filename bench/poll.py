@@ -206,12 +206,18 @@ def phases(feeds: int, items: int) -> None:
         print(f"  {label:<38} {seconds:6.2f} s")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def shape_arguments(description: str | None) -> argparse.ArgumentParser:
+    """The poll's shape, for this benchmark and bench/newsboat.py (which must poll the same)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--feeds", type=int, default=300)
     parser.add_argument("--items", type=int, default=40)
     parser.add_argument("--latency", type=float, default=0.150, help="seconds per response (default 0.150)")
     parser.add_argument("--hosts", type=int, default=30, help="loopback addresses to spread feeds over")
+    return parser
+
+
+def main() -> int:
+    parser = shape_arguments(__doc__)
     parser.add_argument("--phases", action="store_true", help="also print the CPU each pipeline stage takes")
     parser.add_argument("--phases-only", action="store_true", help="only the CPU of each stage (no server, no poll)")
     args = parser.parse_args()
