@@ -14,29 +14,16 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .classify import RULES_VERSION, Classification, classify
-from .fetch.parse import parse_feed
-from .models import Entry, ParsedFeed
+from .models import Entry
 from .store import Store
 
 BATCH = 2000
 
 
-def parse_and_classify(
-    body: bytes,
-    *,
-    feed_side: str | None,
-    feed_kind: str | None,
-    feed_tags: tuple[str, ...],
-    **parse_options,
-) -> tuple[ParsedFeed, tuple[Classification, ...]]:
-    """The parse workers' job: bytes → clean entries → their labels."""
-    parsed = parse_feed(body, **parse_options)
-    return parsed, classify_entries(parsed.entries, feed_side=feed_side, feed_kind=feed_kind, feed_tags=feed_tags)
-
-
 def classify_entries(
     entries: Sequence[Entry], *, feed_side: str | None, feed_kind: str | None, feed_tags: tuple[str, ...]
 ) -> tuple[Classification, ...]:
+    """The parse workers' labels for a feed's entries (briefing.poller.parse_classify_sign)."""
     return tuple(
         classify(entry.title, entry.summary, feed_side=feed_side, feed_kind=feed_kind, feed_tags=feed_tags,
                  language=entry.language)

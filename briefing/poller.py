@@ -38,7 +38,7 @@ from .classify import RULES_VERSION, Classification
 from .fetch.http import HostClients, fetch, host_key, shared_tls
 from .fetch.parse import parse_feed
 from .fetch.schedule import next_poll_at
-from .labelling import classify_entries, parse_and_classify
+from .labelling import classify_entries
 from .models import Config, FeedState, FetchResult, Outcome, ParsedFeed, PollResult, PollSummary
 from .store import IngestResult, Prepared, Store, prepare
 from .stories import Signature, signature
@@ -149,14 +149,10 @@ def parse_classify_sign(
     `stored`: guids → the digests the feed's items are stored with. An entry stored unchanged is
     left alone by ingest, so it is neither classified nor signed here (None in its places): a
     feed without conditional GET sends every entry again at every poll."""
-    if stored is None:
-        parsed, labels = parse_and_classify(body, **kwargs)
-        signatures = tuple(signature(e.title, e.summary) for e in parsed.entries)
-        return parsed, labels, signatures, prepare(parsed.entries, labels, signatures, RULES_VERSION)
     feed = {key: kwargs.pop(key) for key in ("feed_side", "feed_kind", "feed_tags")}
     parsed = parse_feed(body, **kwargs)
     entries = parsed.entries
-    digests = stored([e.guid for e in entries]) if entries else {}
+    digests = stored([e.guid for e in entries]) if stored is not None and entries else {}
     fresh = [i for i, e in enumerate(entries) if digests.get(e.guid) != e.digest]
     news = [entries[i] for i in fresh]
     labels = classify_entries(news, **feed)
