@@ -154,6 +154,23 @@ def test_export_to_an_unwritable_place_is_exit_2(tmp_path, capsys):
     assert "cannot write it" in capsys.readouterr().err
 
 
+def watch(config, db, **popen) -> subprocess.Popen:
+    """`briefing watch` in a child that Ctrl-C reaches. A child inherits an ignored SIGINT (the
+    test run started as a shell's background job, or under nohup), and Python then leaves it
+    ignored: watch would never see the Ctrl-C these tests send."""
+    import signal
+
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen([sys.executable, "-m", "briefing", "watch", "--config", str(config), "--db", str(db)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)  # fmt: skip
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def test_watch_stops_cleanly_on_ctrl_c(tmp_path, server):
     """Ctrl-C stops `watch` cleanly, and what it polled reaches readers while they come and go.
 
@@ -186,10 +203,7 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path, server):
     config = write_config(tmp_path / "feeds.toml", [{"name": "F", "url": url}])
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "300"}  # whole lines, as they are printed
     with readers:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "briefing", "watch", "--config", str(config), "--db", str(db)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        )  # fmt: skip
+        proc = watch(config, db, env=env)
         printed = ""
         while "new items" not in printed:  # the first poll's summary: its commit is done
             line = proc.stdout.readline()
@@ -233,9 +247,7 @@ def test_ctrl_c_during_a_big_poll_stops_cleanly_and_keeps_every_feed_whole(tmp_p
         except sqlite3.OperationalError:
             return 0  # not created or not migrated yet
 
-    proc = subprocess.Popen([sys.executable, "-m", "briefing", "watch", "--config", str(config), "--db", str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+    proc = watch(config, db, start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     deadline = time.monotonic() + 60
     while logged() < 12 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
