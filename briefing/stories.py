@@ -234,7 +234,8 @@ _MONTHS = (
 
 
 def _is_date(found: list[str], at: int) -> bool:
-    """Is the number at `at` a day of a month (1–31, a month name just before or after it)?"""
+    """Is the number at `at` a day of a month (1–31, a month name just before or after it)?
+    (terms() calls it only for numbers of two digits or fewer: widen that test with this one.)"""
     if len(found[at]) > 2 or not 1 <= int(found[at]) <= 31:
         return False
     for near in (at - 1, at + 1):
@@ -381,6 +382,8 @@ _COEFFS = _coefficients()
 
 
 def minhash(tokens: Iterable[int], coefficients: tuple[tuple[int, int], ...] = _COEFFS) -> tuple[int, ...]:
+    """The MinHash of a token set, in its reference form (signature() takes the two halves it
+    needs through _min_rows; tests/test_stories.py holds the two to the same values)."""
     values = tuple(tokens)
     if not values:
         return ()
@@ -418,13 +421,15 @@ def bands(signature: tuple[int, ...], kind: str = "t", rows: int = ROWS_PER_BAND
     """LSH band keys: items sharing any key are candidates (the band number and kind are
     hashed in, so equal rows in different bands do not meet)."""
     count = len(signature) // rows
+    if not count:
+        return ()
     written, affixes = _band_layout(kind, rows, count)
     # Every band's values in decimal in one C call (b"%d" writes an integer's digits as str()
     # does), and adler32(value + tail) for adler32(tail, adler32(value)): about 6 µs an item.
     values = (written % tuple(signature[: count * rows])).split(b"\n")
     crc32, adler32 = zlib.crc32, zlib.adler32
     return tuple([(crc32(value, head) | (adler32(value + tail) << 32)) & _MASK  # = _extra_key
-                  for value, (head, tail) in zip(values, affixes, strict=True)]) if count else ()  # fmt: skip
+                  for value, (head, tail) in zip(values, affixes, strict=True)])  # fmt: skip
 
 
 @lru_cache(maxsize=64)

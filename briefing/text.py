@@ -30,12 +30,13 @@ _ESCAPE_SEQUENCES = re.compile(
 )
 # C0 except tab and newline, DEL, C1, bidi embeddings/overrides/isolates, LRM/RLM/ALM,
 # zero-width space, word joiner, invisible operators, BOM, soft hyphen. ZWJ/ZWNJ (U+200C/D)
-# stay: Persian and Indic scripts need them.
+# stay: Persian and Indic scripts need them. strip_controls returns printable text at once:
+# keep every character removed here unprintable, and tab and newline kept.
 _CONTROL_CHARS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
     "\u2060-\u206f\ufeff\ufff9-\ufffb]"
 )
-_HTML_DROP_BLOCKS = re.compile(
+_HTML_DROP_BLOCKS = re.compile(  # its tags: keep _may_hold_dropped_block in step
     r"<(script|style|head|title|iframe|object|noscript|template)\b[^>]*>.*?</\1\s*>"
     r"|<!--.*?-->|<!\[CDATA\[|\]\]>",
     re.IGNORECASE | re.DOTALL,
@@ -50,6 +51,9 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 # An absolute http(s) URL whose host is a plain ASCII name (no user, port, brackets or escapes)
 # and that holds no tab or line break (urlsplit drops those): most feed links. Its parts are
 # read by this one regex instead of urlsplit and its hostname/port properties (~2 µs a call).
+# Two functions rely on it: safe_url accepts a match without the checks after its own (a new
+# check there must come before that return), and canonical_url takes a match to mean a
+# lower-case scheme, no port and no user name.
 _PLAIN_HTTP_URL = re.compile(r"(https?)://([A-Za-z0-9._~!$&'()*+,;=-]+)([/?#][^\t\r\n]*)?")
 _TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|yclid|mc_cid|mc_eid|igshid)$", re.I)
 

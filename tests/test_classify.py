@@ -802,3 +802,19 @@ def test_karabakh_armenians_are_not_armenia(text, expected):
     """"Erməni separatçıları", "армянские сепаратисты", "непризнанная НКР" are Karabakh's, not Yerevan's."""
     assert speaker("", text) == expected
     assert "armenia-government" not in {a.id for a in classify("", text).actors}
+
+
+def test_the_ascii_tokenizer_splits_ascii_text_as_the_unicode_one_does():
+    """folding has two token patterns, the ASCII one a hand translation of the other: they must
+    give the same tokens on any ASCII text (a change to one without the other fails here)."""
+    import random
+
+    from briefing.classify.folding import _ASCII_TOKEN_RE, _TOKEN_RE
+
+    samples = ["U.S.'s envoy said: \"talks\" - (in Baku) 1,200.5 dead; 3.4.5!", "a - b\t-\tc\x1c-\x1fd 's's",
+               "Aliyev's 'sake 2023 9,000,000 x_y __ a.b,c ? ; :"]  # fmt: skip
+    rng = random.Random(7)
+    alphabet = "ab Z09 .,:;!?\"()'-_s\t\n\x0b\x0c\r\x1c\x1f~#"
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(60))) for _ in range(3000)]
+    for text in samples:
+        assert _ASCII_TOKEN_RE.findall(text) == _TOKEN_RE.findall(text), text

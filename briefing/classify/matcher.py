@@ -56,7 +56,7 @@ NOT_INFLECTED = frozenset({"azerbaijani", "azerbaijanis", "karabakhi", "irani", 
 # Short acronyms that are ordinary words in lower case ("US"/"us", "UN"/"un", Armenian "ԵՄ"/"եմ").
 # They match only when written in capitals: the text is rewritten before folding (US → USACR),
 # and so are the gazetteer's and the cue table's entries, through the same function.
-_DOTTED = re.compile(r"\bU\.S\.A\.|\bU\.S\.|\bU\.N\.|\bU\.K\.")
+_DOTTED = re.compile(r"\bU\.S\.A\.|\bU\.S\.|\bU\.N\.|\bU\.K\.")  # all start "U.": prepare() tests that
 _ACRONYM_WORDS = ("US", "UN", "EU", "AP", "UK", "PACE", "ԵՄ", "Aİ")  # USA contains US
 _ACRONYMS = re.compile(r"(?<!\w)(US|USA|UN|EU|AP|UK|PACE|ԵՄ|Aİ)(?!\w)")
 
@@ -84,7 +84,8 @@ def _undot(m: re.Match[str]) -> str:
 
 
 def prepare(text: str) -> str:
-    """Raw text → match-folded text, with the case-sensitive acronyms protected."""
+    """Raw text → match-folded text, with the case-sensitive acronyms protected. (rules reads a
+    summary sentence by sentence, split at ". ": no rewriting here may make a token span ". ".)"""
     if "U." in text:
         text = _DOTTED.sub(_undot, text)
     if _has_acronym(text):  # the substitution itself is ~4x dearer than this test
@@ -193,7 +194,9 @@ class Matcher:
         self._patterns: list[tuple[tuple[tuple[str, int], ...], int, tuple]] = []
         self._exact: dict[str, list[int]] = {}
         self._prefix: dict[str, list[int]] = {}
-        self._cache: dict[str, tuple[int, ...]] = {}
+        # token → () for nothing, else (cues, names, pairs, stems); scan() holds its .get: clear
+        # it in place, never rebind it
+        self._cache: dict[str, tuple] = {}
 
     def add(self, pattern: Sequence[tuple[str, int]], payload: object, layer: int) -> None:
         key = (layer, tuple(pattern))

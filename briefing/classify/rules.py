@@ -117,7 +117,9 @@ class Classification:
     places: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)  # not frozen: a frozen dataclass sets each field through object.__setattr__, 3x dearer
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, 3x dearer. Treat it as
+# immutable all the same (one object is shared by mentions, candidates and relays); not hashable.
+@dataclass(slots=True)
 class _Mention:
     start: int
     end: int
@@ -633,7 +635,6 @@ def _unqualified_office(
     unqualified = start == 0 or tokens[start - 1] in ("the", ",") or "the" in tokens[max(0, start - 3) : start - 1]
     if not r.verb_starts.isdisjoint(range(max(0, start - 3), start)) and (end >= n or tokens[end] in _CLAUSE_END):
         speaks = unqualified = True  # "..., said the ministry", "..., հայտնում են իշխանությունները"
-    # who the sentence names as actors first; the places it happens in only when it names none
     # who the sentence names as actors; the places it happens in say nothing of whose office it is
     # ("... on Nagorno-Karabakh at the request of France, diplomats said")
     about = {r.side_at[j] for j in named if j not in places}
@@ -658,7 +659,8 @@ def _speech_acts(r: _Reading, feed_side: str | None, feed_kind: str | None) -> t
 
     # colon attribution in the headline (or the summary's start when there is no title)
     head_end = min(r.title_end if r.title_end else min(n, 12), 12)
-    # (most headlines have neither a colon nor a full stop in their first seven words: no loop)
+    # (most headlines have neither a colon nor a full stop in their first seven words: no loop;
+    # keep this test in step with the loop's two triggers, ":" anywhere and "." at i <= 6)
     for i in range(head_end if ":" in tokens[:head_end] or "." in tokens[:min(head_end, 7)] else 0):
         # "Փաշինյան. ..." — Armenian headlines separate the speaker with a full stop
         armenian_stop = tokens[i] == "." and r.title_end and i <= 6 and any(

@@ -87,6 +87,13 @@ _PLAIN_ITEM_FIELDS = {"title", "summary", "id", "published", "updated"}  # one o
 _ENTITY_LIKE = re.compile("&([A-Za-z0-9_]+);")  # left in RSS links as feedparser leaves them: "&amp;" → "&amp"
 
 
+# What the fast path's handlers rely on, checked once at import: an entry's fields are decided
+# before the deferral test (so none may be deferred), and _close_field handles each of them.
+_HANDLED = _PLAIN_ITEM_FIELDS | {"content", "link", "author", "language"}
+assert not any(n in _DEFER or n.startswith(_DEFER_NAMESPACES) for n in (*_RSS_ITEM, *_ATOM_ENTRY))
+assert set(_RSS_ITEM.values()) | set(_ATOM_ENTRY.values()) <= _HANDLED
+
+
 class Unsupported(Exception):
     """The document needs feedparser: something here is beyond the fast path."""
 
@@ -136,7 +143,8 @@ class _Reader:
         self.item_depth = -1
         self.field: str | None = None  # the text field being read
         self.field_depth = -1  # -1 while no field is open
-        self.text: list[str] = []  # character data since the field opened (see attach)
+        self.text: list[str] = []  # character data since the field opened (see attach): cleared in
+        # place, never rebound, as expat holds its append
         self.feed: dict[str, Any] = {}
         self.entries: list[dict[str, Any]] = []
         self.langs: list[str | None] = [content_language]
@@ -332,6 +340,7 @@ class _Reader:
             item["author"] = value or None  # the last one wins, as in feedparser
         elif field == "language":
             self.lang = value
+        # (every field of _RSS_ITEM and _ATOM_ENTRY is handled above: _HANDLED checks it at import)
 
     def _save_author(self, item: dict[str, Any] | None) -> None:
         name, email = self.author.get("name"), self.author.get("email")

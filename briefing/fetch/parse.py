@@ -48,7 +48,7 @@ _ENTITY_DECL = re.compile(rb"<!ENTITY\b[^>]*>", re.I)
 
 def strip_dtd(body: bytes) -> bytes:
     """Remove DOCTYPE declarations (with any internal subset) and stray ENTITY declarations."""
-    if b"<!" not in body:  # no declaration at all (most feeds): spares two scans of the body, ~0.5 µs an item
+    if b"<!" not in body:  # no declaration at all (most feeds): spares two scans of the body, ~0.5 µs a feed
         return body
     start = 0
     while (m := _DOCTYPE.search(body, start)) is not None:
