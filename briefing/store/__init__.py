@@ -550,38 +550,18 @@ class Store(StoriesMixin, SearchMixin):
     def stored_digests(self, feed_id: int, guids: Sequence[str]) -> dict[str, str]:
         """guid → the content digest the feed's item under that guid is stored with (a read).
         An entry whose digest is the stored one leaves its item as it is (see _update_item)."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(list(guids), 500):
-            marks = ",".join("?" * len(chunk))
-            found.update(self.db.conn.execute(
-                f"SELECT f.guid, i.content_hash FROM item_feeds f JOIN items i ON i.id = f.item_id"
-                f" WHERE f.feed_id = ? AND f.guid IN ({marks})",
-                (feed_id, *chunk),
-            ).fetchall())  # fmt: skip
-        return found
+        sql = ("SELECT f.guid, i.content_hash FROM item_feeds f JOIN items i ON i.id = f.item_id"
+               " WHERE f.feed_id = ? AND f.guid IN ({marks})")  # fmt: skip
+        return _pairs_in(self.db.conn, sql, list(guids), feed_id)
 
     @staticmethod
     def _known_guids(conn: sqlite3.Connection, feed_id: int, guids: list[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(guids, 500):
-            marks = ",".join("?" * len(chunk))
-            for guid, item_id in conn.execute(
-                f"SELECT guid, item_id FROM item_feeds WHERE feed_id = ? AND guid IN ({marks})",
-                (feed_id, *chunk),
-            ):
-                found[guid] = item_id
-        return found
+        return _pairs_in(conn, "SELECT guid, item_id FROM item_feeds WHERE feed_id = ? AND guid IN ({marks})",
+                         guids, feed_id)  # fmt: skip
 
     @staticmethod
     def _known_links(conn: sqlite3.Connection, keys: list[str]) -> dict[str | None, int]:
-        found: dict[str | None, int] = {}
-        for chunk in _chunks(keys, 500):
-            marks = ",".join("?" * len(chunk))
-            for key, item_id in conn.execute(
-                f"SELECT link_key, id FROM items WHERE link_key IN ({marks})", chunk
-            ):
-                found[key] = item_id
-        return found
+        return _pairs_in(conn, "SELECT link_key, id FROM items WHERE link_key IN ({marks})", keys)
 
     @staticmethod
     def _insert_item(
@@ -874,6 +854,15 @@ def fts_query(text: str) -> str:
         if words:
             phrases.append('"' + " ".join(words) + '"*')
     return " ".join(phrases)
+
+
+def _pairs_in(conn: sqlite3.Connection, sql: str, keys: list, *leading: Any) -> dict:
+    """The (key, value) rows of `sql` for `keys`, asked 500 at a time: `sql` has `{marks}` where
+    the keys' placeholders go, after the `leading` parameters."""
+    found: dict = {}
+    for chunk in _chunks(keys, 500):
+        found.update(conn.execute(sql.format(marks=",".join("?" * len(chunk))), (*leading, *chunk)).fetchall())
+    return found
 
 
 def _chunks(values: list, size: int) -> Iterator[list]:
